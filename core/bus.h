@@ -1,0 +1,39 @@
+#pragma once
+// The replica's seam to the network and to its observers: everything that leaves a replica goes
+// through here. The real world and the simulator implement it the same way, so the core cannot tell
+// which it runs on.
+
+#include <optional>
+
+#include "core/clients_table.h"
+#include "core/message.h"
+#include "core/types.h"
+
+namespace vsrsim::core {
+
+enum class SendStatus : std::uint8_t { kSent, kConnectionClosed };
+
+// What one replica did when it executed one committed op: the observers (checkers, trace) see every
+// execution on every replica.
+struct Execution {
+  ReplicaIndex replica{};
+  const LogEntry* entry = nullptr;
+  // False when the op was an append of a session that is no longer in the table: it does not
+  // execute.
+  bool applied = false;
+  Reply reply{};
+  std::optional<ClientEntry> evicted;
+};
+
+class Bus {
+ public:
+  virtual ~Bus() = default;
+  virtual void send_to_replica(ReplicaIndex to, const Message& message) = 0;
+  // Fire-and-forget: a closed connection drops the message. The caller only counts it.
+  virtual SendStatus send_to_client(ClientId to, const Message& message) = 0;
+  // Asks the environment to make every write so far durable and then call Replica::on_sync_done.
+  virtual void request_sync() = 0;
+  virtual void on_execute(const Execution& execution) = 0;
+};
+
+}  // namespace vsrsim::core

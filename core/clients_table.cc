@@ -1,0 +1,168 @@
+#include "core/clients_table.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <array>
+
+#include "core/assert.h"
+
+namespace vsrsim::core {
+
+const char* StatusName(RequestStatus status) {
+  switch (status) {
+    case RequestStatus::kNew:
+      return "new";
+    case RequestStatus::kDuplicate:
+      return "duplicate";
+    case RequestStatus::kStale:
+      return "stale";
+    case RequestStatus::kInProgress:
+      return "in_progress";
+    case RequestStatus::kEvicted:
+      return "evicted";
+    case RequestStatus::kSessionAhead:
+      return "session_ahead";
+  }
+  return "unknown";
+}
+
+ClientsTable::ClientsTable(std::size_t capacity, MutantSet mutants)
+    : capacity_(capacity),
+      mutants_(mutants),
+      unknown_client_is_new_(mutants.Has(Mutant::kTablePrimaryOnly) ||
+                             mutants.Has(Mutant::kSilentEviction)) {
+  VSRSIM_ASSERT_GT(capacity, 0U);
+  entries_.reserve(capacity);
+}
+
+std::vector<ClientEntry>::iterator ClientsTable::lower_bound(ClientId client) {
+  return std::lower_bound(entries_.begin(), entries_.end(), client,
+                          [](const ClientEntry& e, ClientId c) { return Raw(e.client) < Raw(c); });
+}
+
+std::vector<ClientEntry>::const_iterator ClientsTable::lower_bound(ClientId client) const {
+  return std::lower_bound(entries_.begin(), entries_.end(), client,
+                          [](const ClientEntry& e, ClientId c) { return Raw(e.client) < Raw(c); });
+}
+
+const ClientEntry* ClientsTable::find(ClientId client) const {
+  const auto it = lower_bound(client);
+  if (it == entries_.end() || it->client != client) return nullptr;
+  return &*it;
+}
+
+bool ClientsTable::has_session(ClientId client, Session session) const {
+  const ClientEntry* entry = find(client);
+  return entry != nullptr && entry->session == session;
+}
+
+Classification ClientsTable::check_request(const Request& request, bool in_pipeline) const {
+  // Mutant (d): the reviewed code consulted its pending map first, and nothing cleared it on a view
+  // change, so an orphaned entry answers InProgress for ever.
+  if (mutants_.Has(Mutant::kPendingSurvivesViewChange) &&
+      pending_.contains({Raw(request.client), request.request})) {
+    return {RequestStatus::kInProgress, nullptr};
+  }
+  const ClientEntry* entry = find(request.client);
+  if (request.operation == Operation::kRegister) {
+    VSRSIM_ASSERT_EQ(request.request, 0U);
+    if (in_pipeline) return {RequestStatus::kInProgress, nullptr};
+    if (entry == nullptr) return {RequestStatus::kNew, nullptr};
+    if (entry->request == 0) return {RequestStatus::kDuplicate, &entry->reply};
+    return {RequestStatus::kStale, nullptr};
+  }
+  VSRSIM_ASSERT_GT(request.request, 0U);
+  if (entry == nullptr) {
+    // Mutants (a) and (e): the reviewed table knew nothing of evicted sessions; a client it did not
+    // hold looked New.
+    if (unknown_client_is_new_) {
+      return {in_pipeline ? RequestStatus::kInProgress : RequestStatus::kNew, nullptr};
+    }
+    return {RequestStatus::kEvicted, nullptr};
+  }
+  if (request.session < entry->session) return {RequestStatus::kEvicted, nullptr};
+  if (request.session > entry->session) return {RequestStatus::kSessionAhead, nullptr};
+  if (request.request < entry->request) {
+    // Mutant (c): the reviewed check_request answered InProgress for an older request.
+    if (mutants_.Has(Mutant::kStaleAsInProgress)) return {RequestStatus::kInProgress, nullptr};
+    return {RequestStatus::kStale, nullptr};
+  }
+  if (request.request == entry->request) return {RequestStatus::kDuplicate, &entry->reply};
+  if (in_pipeline) return {RequestStatus::kInProgress, nullptr};
+  return {RequestStatus::kNew, nullptr};
+}
+
+std::optional<ClientEntry> ClientsTable::commit_register(const Reply& reply) {
+  VSRSIM_ASSERT_EQ(reply.session, reply.op);
+  VSRSIM_ASSERT_EQ(reply.request, 0U);
+  std::optional<ClientEntry> evicted;
+  auto it = lower_bound(reply.client);
+  if (it != entries_.end() && it->client == reply.client) {
+    // A client registers again only after it was evicted, so this happens only if a register was
+    // proposed twice; the newer session replaces the older one.
+    *it = ClientEntry{reply.client, reply.session, 0, reply.op, reply};
+    return evicted;
+  }
+  if (entries_.size() == capacity_) {
+    evicted = evict_oldest();
+    it = lower_bound(reply.client);
+  }
+  entries_.insert(it, ClientEntry{reply.client, reply.session, 0, reply.op, reply});
+  VSRSIM_ASSERT_LE(entries_.size(), capacity_);
+  return evicted;
+}
+
+void ClientsTable::commit_reply(const Reply& reply) {
+  auto it = lower_bound(reply.client);
+  const bool known = it != entries_.end() && it->client == reply.client;
+  if (unknown_client_is_new_ && known && it->session != reply.session) {
+    *it = ClientEntry{reply.client, reply.session, reply.request, reply.op, reply};
+    return;
+  }
+  if (unknown_client_is_new_ && !known) {
+    // Mutants (a) and (e): the reviewed commit_reply allocated a slot for an unknown client,
+    // silently evicting the oldest one when full.
+    if (entries_.size() == capacity_) {
+      evict_oldest();
+      it = lower_bound(reply.client);
+    }
+    entries_.insert(it, ClientEntry{reply.client, reply.session, reply.request, reply.op, reply});
+    return;
+  }
+  VSRSIM_ASSERT(known);
+  VSRSIM_ASSERT_EQ(it->session, reply.session);
+  VSRSIM_ASSERT_GT(reply.request, it->request);
+  VSRSIM_ASSERT_GT(reply.op, it->commit);
+  it->request = reply.request;
+  it->commit = reply.op;
+  it->reply = reply;
+  pending_.erase({Raw(reply.client), reply.request});
+}
+
+ClientEntry ClientsTable::evict_oldest() {
+  VSRSIM_ASSERT(!entries_.empty());
+  const auto oldest = std::min_element(
+      entries_.begin(), entries_.end(),
+      [](const ClientEntry& a, const ClientEntry& b) { return a.commit < b.commit; });
+  ClientEntry evicted = *oldest;
+  entries_.erase(oldest);
+  return evicted;
+}
+
+void ClientsTable::register_pending(ClientId client, RequestNumber request) {
+  pending_.insert({Raw(client), request});
+}
+
+std::uint64_t ClientsTable::Digest() const {
+  std::uint64_t digest = 0;
+  for (const ClientEntry& e : entries_) {
+    const std::array<std::uint64_t, 8> words = {
+        digest,     Raw(e.client),        e.session,   e.request, e.commit,
+        e.reply.op, e.reply.first_offset, e.reply.view};
+    digest = XXH3_64bits(words.data(), sizeof(words));
+  }
+  return digest;
+}
+
+}  // namespace vsrsim::core

@@ -1,0 +1,157 @@
+#pragma once
+// The messages of VSR (VR Revisited, Liskov and Cowling 2012) and of the client protocol.
+//
+// Messages are plain values with defaulted equality, so "byte-identical cached reply" is checked
+// with
+// `==`. The steady-state messages (Request, Prepare, PrepareOk, Commit, Reply) hold no heap
+// storage: a request's batch is a fixed array. Only the view-change messages carry a whole log, in
+// a vector; they are rare. `Message` is a variant dispatched with std::visit and no catch-all, so a
+// new message type does not compile until every handler handles it.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/types.h"
+
+namespace vsrsim::core {
+
+enum class Operation : std::uint8_t { kRegister, kAppend };
+
+// A client's request. `register` carries session 0 and request 0; an append carries the session the
+// register's reply named and a request number one above the client's previous one.
+struct Request {
+  ClientId client{};
+  Session session = 0;
+  RequestNumber request = 0;
+  Operation operation = Operation::kRegister;
+  std::uint8_t entry_count = 0;
+  std::array<std::uint64_t, kBatchEntriesMax> entries{};
+  bool operator==(const Request&) const = default;
+};
+
+// The reply to a committed request. It is derived only from the committed log entry and the state
+// machine, never from the executing replica, so every replica caches the same bytes. `view` is the
+// view the op was prepared in; clients use it as a hint of where the primary is.
+struct Reply {
+  View view = 0;
+  ClientId client{};
+  Session session = 0;
+  RequestNumber request = 0;
+  Op op = 0;
+  std::uint64_t first_offset = 0;
+  std::uint8_t entry_count = 0;
+  bool operator==(const Reply&) const = default;
+};
+
+// Tells a client that its session is no longer in the clients table: it must register again. No
+// request of the evicted session will ever execute.
+struct Eviction {
+  View view = 0;
+  ClientId client{};
+  Session session = 0;
+  bool operator==(const Eviction&) const = default;
+};
+
+// One log slot. `checksum` chains over `parent` (the previous entry's checksum), so two logs that
+// agree on an op's checksum agree on the whole prefix up to it.
+struct LogEntry {
+  Op op = 0;
+  View view = 0;  // The view in which the op was first prepared.
+  std::uint64_t parent = 0;
+  std::uint64_t checksum = 0;
+  Request request{};
+  bool operator==(const LogEntry&) const = default;
+};
+
+std::uint64_t EntryChecksum(const LogEntry& entry);
+LogEntry MakeEntry(const LogEntry& parent, View view, const Request& request);
+
+struct Prepare {
+  View view = 0;
+  Op commit = 0;
+  LogEntry entry{};
+  bool operator==(const Prepare&) const = default;
+};
+
+struct PrepareOk {
+  View view = 0;
+  Op op = 0;
+  std::uint64_t checksum = 0;
+  ReplicaIndex replica{};
+  bool operator==(const PrepareOk&) const = default;
+};
+
+// The primary's heartbeat (VR Revisited 4.1): the commit number, sent when no prepare went out.
+struct Commit {
+  View view = 0;
+  Op commit = 0;
+  ReplicaIndex replica{};
+  bool operator==(const Commit&) const = default;
+};
+
+struct StartViewChange {
+  View view = 0;
+  ReplicaIndex replica{};
+  bool operator==(const StartViewChange&) const = default;
+};
+
+// Carries the sender's whole log (ops 1..op) so the new primary can take the canonical one.
+struct DoViewChange {
+  View view = 0;
+  View log_view = 0;
+  Op op = 0;
+  Op commit = 0;
+  ReplicaIndex replica{};
+  std::vector<LogEntry> log;
+  bool operator==(const DoViewChange&) const = default;
+};
+
+// The new primary's log and commit. `nonce` is non-zero only in an answer to RequestStartView, and
+// then names the request it answers, so a restarted replica never adopts an older answer.
+struct StartView {
+  View view = 0;
+  Op commit = 0;
+  std::uint64_t nonce = 0;
+  ReplicaIndex replica{};
+  std::vector<LogEntry> log;
+  bool operator==(const StartView&) const = default;
+};
+
+// Sent by a restarted (recovering) replica to learn the current view and log.
+struct RequestStartView {
+  View view = 0;
+  std::uint64_t nonce = 0;
+  ReplicaIndex replica{};
+  bool operator==(const RequestStartView&) const = default;
+};
+
+// Sent by a backup that missed prepares: the primary resends the prepare of `op`.
+struct RequestPrepare {
+  View view = 0;
+  Op op = 0;
+  ReplicaIndex replica{};
+  bool operator==(const RequestPrepare&) const = default;
+};
+
+using Message = std::variant<Request, Reply, Eviction, Prepare, PrepareOk, Commit, StartViewChange,
+                             DoViewChange, StartView, RequestStartView, RequestPrepare>;
+
+// A fixed-size summary of a message, for the trace hash and the text trace. `kind` is the variant
+// index; the other fields are the ones that identify the message (zero where not applicable).
+struct MessageSummary {
+  std::uint64_t kind = 0;
+  std::uint64_t view = 0;
+  std::uint64_t op = 0;
+  std::uint64_t commit = 0;
+  std::uint64_t client = 0;
+  std::uint64_t request = 0;
+};
+
+MessageSummary Summarize(const Message& message);
+const char* MessageName(const Message& message);
+std::string Describe(const Message& message);
+
+}  // namespace vsrsim::core

@@ -1,0 +1,64 @@
+#pragma once
+// Mutants: the five defects of the PR #3023 review, put back into the core on request.
+//
+// Each mutant restores one reviewed behaviour so the harness can prove it catches it. With an empty
+// MutantSet the core behaves exactly as the corrected design; every mutant check in the core is a
+// plain `if (mutants_.Has(...))` at the one place the reviewed code differed.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace vsrsim::core {
+
+enum class Mutant : std::uint8_t {
+  kTablePrimaryOnly,           // (a)
+  kResendPanicsOnDisconnect,   // (b)
+  kStaleAsInProgress,          // (c)
+  kPendingSurvivesViewChange,  // (d)
+  kSilentEviction,             // (e)
+};
+
+struct MutantInfo {
+  Mutant mutant;
+  std::string_view name;
+  std::string_view finding;
+  std::string_view description;
+  std::string_view expected_checker;
+};
+
+inline constexpr std::array<MutantInfo, 5> kMutants = {{
+    {Mutant::kTablePrimaryOnly, "table-primary-only", "a",
+     "only the primary records committed replies; backups keep no table", "at-most-once"},
+    {Mutant::kResendPanicsOnDisconnect, "resend-panics-on-disconnect", "b",
+     "sending a cached reply to a closed client connection aborts the replica", "crash"},
+    {Mutant::kStaleAsInProgress, "stale-as-in-progress", "c",
+     "an older request is classified InProgress and waits for a commit that never comes",
+     "hygiene"},
+    {Mutant::kPendingSurvivesViewChange, "pending-survives-view-change", "d",
+     "pending entries survive a view change and drop valid retries", "liveness"},
+    {Mutant::kSilentEviction, "silent-eviction", "e",
+     "a full table evicts silently; the evicted client's request is treated as New",
+     "at-most-once"},
+}};
+
+std::optional<Mutant> MutantByName(std::string_view name);
+const MutantInfo& InfoOf(Mutant mutant);
+
+class MutantSet {
+ public:
+  constexpr MutantSet() = default;
+  constexpr bool Has(Mutant mutant) const { return (bits_ >> static_cast<unsigned>(mutant)) & 1U; }
+  constexpr void Add(Mutant mutant) {
+    bits_ = static_cast<std::uint8_t>(bits_ | (1U << static_cast<unsigned>(mutant)));
+  }
+  constexpr bool Empty() const { return bits_ == 0; }
+  constexpr std::uint8_t Bits() const { return bits_; }
+  bool operator==(const MutantSet&) const = default;
+
+ private:
+  std::uint8_t bits_ = 0;
+};
+
+}  // namespace vsrsim::core

@@ -1,0 +1,554 @@
+#include "core/replica.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "core/assert.h"
+
+namespace vsrsim::core {
+
+namespace {
+
+std::uint8_t Bit(ReplicaIndex replica) { return static_cast<std::uint8_t>(1U << Raw(replica)); }
+
+const LogEntry kRoot{};
+
+}  // namespace
+
+const char* StatusName(Status status) {
+  switch (status) {
+    case Status::kNormal:
+      return "normal";
+    case Status::kViewChange:
+      return "view_change";
+    case Status::kRecovering:
+      return "recovering";
+  }
+  return "unknown";
+}
+
+Replica::Replica(const ReplicaOptions& options, Storage& storage, Bus& bus,
+                 std::uint64_t restart_nonce)
+    : options_(options),
+      storage_(storage),
+      bus_(bus),
+      mutants_(options.mutants),
+      table_(options.clients_max, options.mutants),
+      restart_nonce_(restart_nonce),
+      nonce_(restart_nonce) {
+  VSRSIM_ASSERT_GE(options.replica_count, 1U);
+  VSRSIM_ASSERT_LE(options.replica_count, kReplicasMax);
+  VSRSIM_ASSERT_LT(Raw(options.index), options.replica_count);
+  VSRSIM_ASSERT_GT(options.heartbeat_ticks, 0U);
+  VSRSIM_ASSERT_LT(options.heartbeat_ticks, options.view_change_timeout_ticks);
+  VSRSIM_ASSERT_LT(options.retry_ticks, options.view_change_timeout_ticks);
+  outbox_.reserve(64);
+  do_view_change_from_.resize(options.replica_count);
+  log_.push_back(kRoot);
+  acks_.push_back(0);
+  if (restart_nonce == 0) return;
+
+  // A restart: reload the durable state and execute the journal up to the durable commit again.
+  const Superblock superblock = storage_.read_superblock();
+  view_ = superblock.view;
+  log_view_ = superblock.log_view;
+  for (const LogEntry& entry : storage_.read_journal()) {
+    VSRSIM_ASSERT_EQ(entry.op, log_.size());
+    log_.push_back(entry);
+    acks_.push_back(0);
+  }
+  op_durable_ = op();
+  status_ = Status::kRecovering;
+  commit_max_ = std::min(superblock.commit, op());
+  execute_committed();
+  request_start_view(options_.index);
+  if (dirty_) {
+    sync_requested_ = true;
+    bus_.request_sync();
+  }
+}
+
+void Replica::on_message(const Message& message) {
+  std::visit(
+      [this](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, Request>) on_request(m);
+        if constexpr (std::is_same_v<T, Reply>) on_reply(m);
+        if constexpr (std::is_same_v<T, Eviction>) on_eviction(m);
+        if constexpr (std::is_same_v<T, Prepare>) on_prepare(m);
+        if constexpr (std::is_same_v<T, PrepareOk>) on_prepare_ok(m);
+        if constexpr (std::is_same_v<T, Commit>) on_commit(m);
+        if constexpr (std::is_same_v<T, StartViewChange>) on_start_view_change(m);
+        if constexpr (std::is_same_v<T, DoViewChange>) on_do_view_change(m);
+        if constexpr (std::is_same_v<T, StartView>) on_start_view(m);
+        if constexpr (std::is_same_v<T, RequestStartView>) on_request_start_view(m);
+        if constexpr (std::is_same_v<T, RequestPrepare>) on_request_prepare(m);
+      },
+      message);
+  if (dirty_ && !sync_requested_) {
+    sync_requested_ = true;
+    bus_.request_sync();
+  }
+}
+
+// --- Sending and persistence ---------------------------------------------------------------------
+
+void Replica::send(ReplicaIndex to, const Message& message) {
+  VSRSIM_ASSERT_NE(Raw(to), Raw(options_.index));
+  if (dirty_) {
+    outbox_.emplace_back(to, message);
+  } else {
+    bus_.send_to_replica(to, message);
+  }
+}
+
+void Replica::send_to_others(const Message& message) {
+  for (std::uint8_t r = 0; r < options_.replica_count; r++) {
+    if (r != Raw(options_.index)) send(ReplicaIndex{r}, message);
+  }
+}
+
+void Replica::send_to_client(ClientId client, const Message& message) {
+  if (bus_.send_to_client(client, message) == SendStatus::kConnectionClosed) {
+    counters_.client_sends_dropped++;
+  }
+}
+
+void Replica::persist_superblock() {
+  storage_.write_superblock({.view = view_, .log_view = log_view_, .commit = commit_min_});
+  dirty_ = true;
+}
+
+void Replica::on_sync_done() {
+  VSRSIM_ASSERT(sync_requested_);
+  sync_requested_ = false;
+  dirty_ = false;
+  op_durable_ = op();
+  for (const auto& [to, message] : outbox_) bus_.send_to_replica(to, message);
+  outbox_.clear();
+  if (status_ == Status::kNormal && is_primary()) maybe_commit();
+  if (dirty_ && !sync_requested_) {
+    sync_requested_ = true;
+    bus_.request_sync();
+  }
+}
+
+// Replaces the log with `log` (ops 1..n). Executed ops must agree: a new log never replaces them.
+void Replica::adopt_log(const std::vector<LogEntry>& log) {
+  VSRSIM_ASSERT_GE(log.size(), commit_min_);
+  for (Op op = 1; op <= commit_min_; op++) {
+    VSRSIM_ASSERT_EQ(log[op - 1].checksum, log_[op].checksum);
+  }
+  Op same = 0;
+  while (same < log.size() && same + 1 < log_.size() && log[same] == log_[same + 1]) same++;
+  log_.resize(same + 1);
+  acks_.assign(log.size() + 1, 0);
+  storage_.truncate_after(same);
+  for (std::size_t i = same; i < log.size(); i++) {
+    VSRSIM_ASSERT_EQ(log[i].op, i + 1);
+    VSRSIM_ASSERT_EQ(log[i].parent, log_.back().checksum);
+    log_.push_back(log[i]);
+    storage_.write_entry(log[i]);
+  }
+  op_durable_ = std::min(op_durable_, same);
+  dirty_ = true;
+}
+
+// --- Normal operation: the primary -------------------------------------------------------------
+
+bool Replica::in_pipeline(const Request& request) const {
+  for (Op op = commit_max_ + 1; op <= this->op(); op++) {
+    const Request& r = log_[op].request;
+    if (r.client == request.client && r.session == request.session &&
+        r.request == request.request && r.operation == request.operation) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Replica::on_request(const Request& request) {
+  // Backups drop requests: the client finds the primary through view hints and retransmission.
+  if (status_ != Status::kNormal || !is_primary()) return;
+  // A new primary admits requests only once it has executed everything it knows is committed, so
+  // its clients table is complete.
+  if (commit_min_ < commit_max_) return;
+  const Classification classification = table_.check_request(request, in_pipeline(request));
+  switch (classification.status) {
+    case RequestStatus::kNew:
+      if (op() - commit_max_ >= kPipelineMax) return;  // Full; the client retransmits.
+      propose(request);
+      return;
+    case RequestStatus::kDuplicate: {
+      counters_.cached_replies++;
+      const SendStatus sent = bus_.send_to_client(request.client, *classification.reply);
+      if (sent == SendStatus::kConnectionClosed) {
+        // Mutant (b): the reviewed code unwrapped the send result and panicked.
+        VSRSIM_ASSERT(!mutants_.Has(Mutant::kResendPanicsOnDisconnect));
+        counters_.client_sends_dropped++;
+      }
+      return;
+    }
+    case RequestStatus::kStale:
+      counters_.stale_dropped++;
+      return;
+    case RequestStatus::kInProgress:
+      // Mutant (c): the reviewed handler awaited the commit of an InProgress request. For a request
+      // that was really stale, that commit never comes and the waiter leaks.
+      if (mutants_.Has(Mutant::kStaleAsInProgress)) {
+        table_.register_pending(request.client, request.request);
+      }
+      return;
+    case RequestStatus::kEvicted:
+      counters_.evictions_sent++;
+      send_to_client(request.client,
+                     Eviction{.view = view_, .client = request.client, .session = request.session});
+      return;
+    case RequestStatus::kSessionAhead:
+      return;
+  }
+}
+
+void Replica::propose(const Request& request) {
+  const LogEntry entry = MakeEntry(log_.back(), view_, request);
+  log_.push_back(entry);
+  acks_.push_back(0);
+  storage_.write_entry(entry);
+  dirty_ = true;
+  // Mutant (d): the reviewed primary registered a pending waiter for every accepted request.
+  if (mutants_.Has(Mutant::kPendingSurvivesViewChange) && request.operation == Operation::kAppend) {
+    table_.register_pending(request.client, request.request);
+  }
+  send_to_others(Prepare{.view = view_, .commit = commit_max_, .entry = entry});
+  maybe_commit();
+}
+
+void Replica::on_prepare_ok(const PrepareOk& message) {
+  if (status_ != Status::kNormal || message.view != view_ || !is_primary()) return;
+  if (message.op <= commit_max_ || message.op > op()) return;
+  if (log_[message.op].checksum != message.checksum) return;
+  // A backup prepares in op order, so its ack of op covers every op below it.
+  for (Op op = commit_max_ + 1; op <= message.op; op++) acks_[op] |= Bit(message.replica);
+  maybe_commit();
+}
+
+void Replica::maybe_commit() {
+  VSRSIM_ASSERT(is_primary());
+  while (commit_max_ < op()) {
+    const Op next = commit_max_ + 1;
+    const std::size_t acks =
+        static_cast<std::size_t>(std::popcount(acks_[next])) + (next <= op_durable_ ? 1U : 0U);
+    if (acks < quorum_replication()) break;
+    commit_max_ = next;
+  }
+  execute_committed();
+}
+
+// --- Normal operation: backups -------------------------------------------------------------------
+
+void Replica::on_prepare(const Prepare& message) {
+  if (message.view < view_) return;
+  if (message.view > view_) {
+    request_start_view(PrimaryOf(message.view, options_.replica_count));
+    return;
+  }
+  if (status_ != Status::kNormal || is_primary()) return;
+  ticks_heard_primary_ = ticks_;
+  const LogEntry& entry = message.entry;
+  op_seen_ = std::max(op_seen_, entry.op);
+  commit_max_ = std::max(commit_max_, message.commit);
+  if (entry.op <= op()) {
+    // A retransmission: our PrepareOk may have been lost.
+    if (log_[entry.op].checksum == entry.checksum) {
+      send(primary(), PrepareOk{.view = view_,
+                                .op = op(),
+                                .checksum = log_.back().checksum,
+                                .replica = options_.index});
+    }
+  } else if (entry.op == op() + 1 && entry.parent == log_.back().checksum) {
+    log_.push_back(entry);
+    acks_.push_back(0);
+    storage_.write_entry(entry);
+    dirty_ = true;
+    send(primary(),
+         PrepareOk{
+             .view = view_, .op = entry.op, .checksum = entry.checksum, .replica = options_.index});
+  } else {
+    request_repair();
+  }
+  execute_committed();
+}
+
+void Replica::on_commit(const Commit& message) {
+  if (message.view < view_) return;
+  if (message.view > view_) {
+    request_start_view(PrimaryOf(message.view, options_.replica_count));
+    return;
+  }
+  if (status_ != Status::kNormal || is_primary()) return;
+  ticks_heard_primary_ = ticks_;
+  commit_max_ = std::max(commit_max_, message.commit);
+  op_seen_ = std::max(op_seen_, message.commit);
+  if (op() < op_seen_) request_repair();
+  execute_committed();
+}
+
+void Replica::request_repair() {
+  counters_.repairs_requested++;
+  send(primary(), RequestPrepare{.view = view_, .op = op() + 1, .replica = options_.index});
+}
+
+void Replica::on_request_prepare(const RequestPrepare& message) {
+  if (status_ != Status::kNormal || message.view != view_ || !is_primary()) return;
+  if (message.op == 0 || message.op > op()) return;
+  send(message.replica, Prepare{.view = view_, .commit = commit_max_, .entry = log_[message.op]});
+}
+
+// --- Execution -----------------------------------------------------------------------------------
+
+void Replica::execute_committed() {
+  const Op commit_min_before = commit_min_;
+  while (commit_min_ < std::min(commit_max_, op())) {
+    commit_min_++;
+    execute(log_[commit_min_]);
+  }
+  if (commit_min_ != commit_min_before) persist_superblock();
+}
+
+void Replica::execute(const LogEntry& entry) {
+  const Request& request = entry.request;
+  // Mutant (a): in the reviewed code only the primary recorded committed replies.
+  const bool keep_table =
+      !mutants_.Has(Mutant::kTablePrimaryOnly) || (status_ == Status::kNormal && is_primary());
+  Execution execution{.replica = options_.index,
+                      .entry = &entry,
+                      .applied = false,
+                      .reply = {},
+                      .evicted = std::nullopt};
+  execution.reply = Reply{.view = entry.view,
+                          .client = request.client,
+                          .session = request.session,
+                          .request = request.request,
+                          .op = entry.op};
+  if (request.operation == Operation::kRegister) {
+    execution.applied = true;
+    execution.reply.session = entry.op;
+    if (keep_table) execution.evicted = table_.commit_register(execution.reply);
+  } else {
+    execution.applied = !keep_table || table_.admits(request);
+    if (execution.applied) {
+      execution.reply.first_offset = state_machine_.append(
+          std::span<const std::uint64_t>(request.entries.data(), request.entry_count));
+      execution.reply.entry_count = request.entry_count;
+      if (keep_table) table_.commit_reply(execution.reply);
+    }
+  }
+  bus_.on_execute(execution);
+  if (execution.applied && status_ == Status::kNormal && is_primary()) {
+    send_to_client(request.client, execution.reply);
+  }
+}
+
+// --- View change ---------------------------------------------------------------------------------
+
+void Replica::start_view_change(View view) {
+  VSRSIM_ASSERT(view > view_ || (view == view_ && status_ == Status::kRecovering));
+  view_ = view;
+  status_ = Status::kViewChange;
+  counters_.view_changes_started++;
+  ticks_heard_primary_ = ticks_;
+  start_view_change_from_ = Bit(options_.index);
+  for (DoViewChange& dvc : do_view_change_from_) dvc = DoViewChange{};
+  do_view_change_sent_ = false;
+  // The pipeline of the old view is discarded with the view (finding (d)); the reviewed code's
+  // pending map is cleared with it, unless mutant (d) puts the defect back.
+  if (!mutants_.Has(Mutant::kPendingSurvivesViewChange)) table_.clear_pending();
+  persist_superblock();
+  send_to_others(StartViewChange{.view = view_, .replica = options_.index});
+  if (is_primary()) do_view_change_from_[Raw(options_.index)] = make_do_view_change();
+  maybe_send_do_view_change();
+}
+
+DoViewChange Replica::make_do_view_change() const {
+  return DoViewChange{.view = view_,
+                      .log_view = log_view_,
+                      .op = op(),
+                      .commit = commit_min_,
+                      .replica = options_.index,
+                      .log = std::vector<LogEntry>(log_.begin() + 1, log_.end())};
+}
+
+void Replica::on_start_view_change(const StartViewChange& message) {
+  if (message.view < view_) return;
+  if (message.view > view_ || (message.view == view_ && status_ == Status::kRecovering)) {
+    start_view_change(message.view);
+  }
+  if (status_ != Status::kViewChange || message.view != view_) return;
+  start_view_change_from_ |= Bit(message.replica);
+  maybe_send_do_view_change();
+}
+
+void Replica::maybe_send_do_view_change() {
+  if (do_view_change_sent_) return;
+  if (static_cast<std::size_t>(std::popcount(start_view_change_from_)) < quorum_view_change()) {
+    return;
+  }
+  do_view_change_sent_ = true;
+  if (is_primary()) {
+    maybe_start_view();
+  } else {
+    send(primary(), make_do_view_change());
+  }
+}
+
+void Replica::on_do_view_change(const DoViewChange& message) {
+  if (message.view < view_) return;
+  if (message.view > view_) start_view_change(message.view);
+  if (!is_primary()) return;
+  if (status_ == Status::kNormal) {
+    // The sender missed our StartView.
+    send(message.replica, StartView{.view = view_,
+                                    .commit = commit_max_,
+                                    .replica = options_.index,
+                                    .log = std::vector<LogEntry>(log_.begin() + 1, log_.end())});
+    return;
+  }
+  if (status_ != Status::kViewChange) return;
+  do_view_change_from_[Raw(message.replica)] = message;
+  maybe_start_view();
+}
+
+void Replica::maybe_start_view() {
+  std::size_t count = 0;
+  const DoViewChange* canonical = nullptr;
+  Op commit = 0;
+  for (const DoViewChange& dvc : do_view_change_from_) {
+    if (dvc.view != view_) continue;
+    count++;
+    commit = std::max(commit, dvc.commit);
+    if (canonical == nullptr || dvc.log_view > canonical->log_view ||
+        (dvc.log_view == canonical->log_view && dvc.op > canonical->op)) {
+      canonical = &dvc;
+    }
+  }
+  if (count < quorum_view_change() || !do_view_change_sent_) return;
+  VSRSIM_ASSERT(canonical != nullptr);
+  // The canonical log holds every committed op: it never truncates one.
+  VSRSIM_ASSERT_GE(canonical->op, commit);
+  const std::vector<LogEntry> log = canonical->log;  // Copy: enter_normal clears the DVCs.
+  enter_normal(view_, log, commit);
+  send_to_others(StartView{.view = view_,
+                           .commit = commit_max_,
+                           .replica = options_.index,
+                           .log = std::vector<LogEntry>(log_.begin() + 1, log_.end())});
+  maybe_commit();
+}
+
+void Replica::enter_normal(View view, const std::vector<LogEntry>& log, Op commit) {
+  VSRSIM_ASSERT_GE(view, view_);
+  VSRSIM_ASSERT_GE(view, log_view_);
+  view_ = view;
+  log_view_ = view;
+  status_ = Status::kNormal;
+  ticks_heard_primary_ = ticks_;
+  ticks_last_commit_sent_ = ticks_;
+  op_seen_ = 0;
+  for (DoViewChange& dvc : do_view_change_from_) dvc = DoViewChange{};
+  adopt_log(log);
+  commit_max_ = std::max({commit_max_, commit, commit_min_});
+  if (!mutants_.Has(Mutant::kPendingSurvivesViewChange)) table_.clear_pending();
+  persist_superblock();
+}
+
+void Replica::on_start_view(const StartView& message) {
+  // Any probe of this incarnation will do: while recovering the replica acknowledges nothing, so
+  // every answer given after the restart reflects all that it acknowledged before the crash.
+  const bool answers_probe = status_ == Status::kRecovering && message.nonce > restart_nonce_ &&
+                             message.nonce <= nonce_ && message.view >= view_;
+  const bool newer =
+      message.view > view_ || (message.view == view_ && status_ == Status::kViewChange);
+  if (!answers_probe && !newer) return;
+  VSRSIM_ASSERT_EQ(Raw(message.replica), Raw(PrimaryOf(message.view, options_.replica_count)));
+  if (message.commit > commit_min_) counters_.state_transfers++;
+  enter_normal(message.view, message.log, message.commit);
+  // Acknowledge the uncommitted suffix so the new primary can commit it.
+  if (op() > commit_max_) {
+    send(primary(), PrepareOk{.view = view_,
+                              .op = op(),
+                              .checksum = log_.back().checksum,
+                              .replica = options_.index});
+  }
+  execute_committed();
+}
+
+void Replica::request_start_view(ReplicaIndex to) {
+  nonce_++;
+  const RequestStartView message{.view = view_, .nonce = nonce_, .replica = options_.index};
+  if (to == options_.index) {
+    send_to_others(message);
+  } else {
+    send(to, message);
+  }
+}
+
+void Replica::on_request_start_view(const RequestStartView& message) {
+  if (status_ != Status::kNormal || !is_primary() || message.view > view_) return;
+  send(message.replica, StartView{.view = view_,
+                                  .commit = commit_max_,
+                                  .nonce = message.nonce,
+                                  .replica = options_.index,
+                                  .log = std::vector<LogEntry>(log_.begin() + 1, log_.end())});
+}
+
+// --- Timers --------------------------------------------------------------------------------------
+
+void Replica::on_tick() {
+  ticks_++;
+  const std::uint64_t silent_ticks = ticks_ - ticks_heard_primary_;
+  switch (status_) {
+    case Status::kNormal:
+      if (is_primary()) {
+        if (ticks_ - ticks_last_commit_sent_ >= options_.heartbeat_ticks ||
+            commit_sent_ != commit_max_) {
+          ticks_last_commit_sent_ = ticks_;
+          commit_sent_ = commit_max_;
+          send_to_others(Commit{.view = view_, .commit = commit_max_, .replica = options_.index});
+        }
+        if (ticks_ % options_.retry_ticks == 0) {
+          for (Op op = commit_max_ + 1; op <= this->op(); op++) {
+            for (std::uint8_t r = 0; r < options_.replica_count; r++) {
+              if (r == Raw(options_.index) || (acks_[op] & Bit(ReplicaIndex{r})) != 0) continue;
+              send(ReplicaIndex{r},
+                   Prepare{.view = view_, .commit = commit_max_, .entry = log_[op]});
+            }
+          }
+        }
+      } else if (silent_ticks >= options_.view_change_timeout_ticks) {
+        start_view_change(view_ + 1);
+      } else if (op() < op_seen_ && ticks_ % options_.retry_ticks == 0) {
+        request_repair();
+      }
+      break;
+    case Status::kViewChange:
+      if (silent_ticks >= options_.view_change_timeout_ticks) {
+        start_view_change(view_ + 1);
+      } else if (ticks_ % options_.retry_ticks == 0) {
+        send_to_others(StartViewChange{.view = view_, .replica = options_.index});
+        if (do_view_change_sent_ && !is_primary()) send(primary(), make_do_view_change());
+      }
+      break;
+    case Status::kRecovering:
+      if (silent_ticks >= options_.view_change_timeout_ticks) {
+        start_view_change(view_ + 1);
+      } else if (ticks_ % options_.retry_ticks == 0) {
+        request_start_view(options_.index);
+      }
+      break;
+  }
+  if (dirty_ && !sync_requested_) {
+    sync_requested_ = true;
+    bus_.request_sync();
+  }
+}
+
+}  // namespace vsrsim::core

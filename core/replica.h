@@ -1,0 +1,163 @@
+#pragma once
+// A VSR replica (VR Revisited, Liskov and Cowling 2012), sans-IO: messages, ticks and sync
+// completions in; messages, storage writes and sync requests out, through the Bus and Storage
+// seams.
+//
+// What it implements: normal operation (4.1) with a commit heartbeat, view change (4.2) with the
+// whole log in DoViewChange and StartView, restart from durable storage with a nonce-checked
+// StartView probe instead of VR's diskless recovery (4.3), and repair of missed prepares from the
+// primary.
+//
+// Invariants (asserted):
+// - view and log_view only grow, and are persisted (synced) before any view-scoped message leaves:
+//   messages to replicas wait in `outbox_` while writes are unsynced.
+// - commit_min <= commit_max, commit_min <= op; executed ops are never replaced by a new log.
+// - The new primary takes the canonical log (highest log_view, then highest op) and never truncates
+// a
+//   committed op. It rebuilds its pipeline (ops above commit_max) from the log and admits client
+//   requests only once commit_min == commit_max.
+// - Every replica executes committed ops in op order and updates its clients table while doing so.
+// Deliberately not implemented: checkpoints and a bounded journal (logs are whole),
+// reconfiguration.
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "core/bus.h"
+#include "core/clients_table.h"
+#include "core/message.h"
+#include "core/mutants.h"
+#include "core/partition_log.h"
+#include "core/storage.h"
+#include "core/types.h"
+
+namespace vsrsim::core {
+
+enum class Status : std::uint8_t { kNormal, kViewChange, kRecovering };
+
+const char* StatusName(Status status);
+
+struct ReplicaOptions {
+  ReplicaIndex index{};
+  std::uint8_t replica_count = 3;
+  std::size_t clients_max = 8;
+  MutantSet mutants;
+  // A backup that hears nothing from its primary for this long starts a view change; a view change
+  // that does not finish in this long moves on to the next view.
+  std::uint32_t view_change_timeout_ticks = 20;
+  std::uint32_t heartbeat_ticks = 2;
+  std::uint32_t retry_ticks = 4;  // Prepare, SVC, DVC, RequestStartView and repair retransmission.
+};
+
+// Counts of what the replica did, for the run's coverage report.
+struct ReplicaCounters {
+  std::uint64_t view_changes_started = 0;
+  std::uint64_t cached_replies = 0;
+  std::uint64_t stale_dropped = 0;
+  std::uint64_t evictions_sent = 0;
+  std::uint64_t client_sends_dropped = 0;  // Sends to a closed client connection.
+  std::uint64_t repairs_requested = 0;
+  std::uint64_t state_transfers = 0;  // Committed ops learned wholesale from a StartView.
+};
+
+class Replica {
+ public:
+  // Opens the replica on `storage`. A fresh replica starts normal in view 0; a restarted one
+  // (`restart_nonce` != 0) reloads its durable state and starts recovering.
+  Replica(const ReplicaOptions& options, Storage& storage, Bus& bus, std::uint64_t restart_nonce);
+
+  void on_message(const Message& message);
+  void on_tick();
+  void on_sync_done();
+
+  ReplicaIndex index() const { return options_.index; }
+  Status status() const { return status_; }
+  View view() const { return view_; }
+  View log_view() const { return log_view_; }
+  Op op() const { return log_.back().op; }
+  Op commit_min() const { return commit_min_; }
+  Op commit_max() const { return commit_max_; }
+  bool is_primary() const { return PrimaryOf(view_, options_.replica_count) == options_.index; }
+  bool sync_pending() const { return dirty_; }
+  const std::vector<LogEntry>& log() const { return log_; }  // log()[op]; log()[0] is the root.
+  const ClientsTable& clients_table() const { return table_; }
+  ClientsTable& clients_table_for_test() { return table_; }
+  const PartitionLog& state_machine() const { return state_machine_; }
+  const ReplicaCounters& counters() const { return counters_; }
+
+  // One handler per message type (VR's names).
+  void on_request(const Request& request);
+  void on_prepare(const Prepare& prepare);
+  void on_prepare_ok(const PrepareOk& prepare_ok);
+  void on_commit(const Commit& commit);
+  void on_start_view_change(const StartViewChange& message);
+  void on_do_view_change(const DoViewChange& message);
+  void on_start_view(const StartView& message);
+  void on_request_start_view(const RequestStartView& message);
+  void on_request_prepare(const RequestPrepare& message);
+  void on_reply(const Reply&) {}        // Replies and evictions go to clients, never to replicas.
+  void on_eviction(const Eviction&) {}  // (The network never routes them here.)
+
+ private:
+  ReplicaIndex primary() const { return PrimaryOf(view_, options_.replica_count); }
+  std::size_t quorum_replication() const { return QuorumReplication(options_.replica_count); }
+  std::size_t quorum_view_change() const { return QuorumViewChange(options_.replica_count); }
+
+  void send(ReplicaIndex to, const Message& message);
+  void send_to_others(const Message& message);
+  void send_to_client(ClientId client, const Message& message);
+  void persist_superblock();
+  void adopt_log(const std::vector<LogEntry>& log);
+
+  void propose(const Request& request);
+  bool in_pipeline(const Request& request) const;
+  void maybe_commit();
+  void execute_committed();
+  void execute(const LogEntry& entry);
+
+  void start_view_change(View view);
+  DoViewChange make_do_view_change() const;
+  void maybe_send_do_view_change();
+  void maybe_start_view();
+  void enter_normal(View view, const std::vector<LogEntry>& log, Op commit);
+  void request_start_view(ReplicaIndex to);
+  void request_repair();
+
+  ReplicaOptions options_;
+  Storage& storage_;
+  Bus& bus_;
+  MutantSet mutants_;
+
+  Status status_ = Status::kNormal;
+  View view_ = 0;
+  View log_view_ = 0;
+  std::vector<LogEntry> log_;
+  Op commit_min_ = 0;  // Executed.
+  Op commit_max_ = 0;  // Known committed.
+  Op op_durable_ = 0;  // Journal entries up to here are synced (the primary counts its own ack).
+  std::vector<std::uint8_t> acks_;  // acks_[op]: bitmask of replicas that prepared op (primary).
+  ClientsTable table_;
+  PartitionLog state_machine_;
+
+  // View change state, for view_.
+  std::uint8_t start_view_change_from_ = 0;  // Bitmask.
+  std::vector<DoViewChange> do_view_change_from_;
+  bool do_view_change_sent_ = false;
+
+  std::uint64_t restart_nonce_ = 0;  // Nonces of this incarnation are above it.
+  std::uint64_t nonce_ = 0;
+  std::uint64_t ticks_ = 0;
+  std::uint64_t ticks_heard_primary_ =
+      0;  // Tick of the last message from the primary / view start.
+  std::uint64_t ticks_last_commit_sent_ = 0;
+  Op commit_sent_ = 0;
+  Op op_seen_ = 0;  // Highest op a prepare or commit of this view mentioned (for repair).
+
+  bool dirty_ = false;  // Unsynced writes exist; replica messages wait in outbox_.
+  bool sync_requested_ = false;
+  std::vector<std::pair<ReplicaIndex, Message>> outbox_;
+  ReplicaCounters counters_;
+};
+
+}  // namespace vsrsim::core

@@ -1,0 +1,47 @@
+#pragma once
+// The CLI's subcommands. Each returns the process exit code (DESIGN.md "Exit codes").
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/mutants.h"
+#include "faults/swarm.h"
+#include "sim/runner.h"
+
+namespace vsrsim::reports {
+
+inline constexpr int kExitUsage = 64;
+inline constexpr int kExitBadData = 65;
+inline constexpr int kExitIo = 74;
+
+// Options a user may override on top of the seed's drawn ones.
+struct Overrides {
+  std::optional<std::uint32_t> replicas;
+  std::optional<std::uint32_t> clients;
+  std::optional<std::uint64_t> ticks;
+  faults::Profile profile = faults::Profile::kFull;
+};
+
+struct RunArguments {
+  std::uint64_t seed = 0;
+  core::MutantSet mutants;
+  Overrides overrides;
+  bool json = false;
+  std::string trace_path;
+};
+
+// The seed's options with the mutants and overrides applied.
+sim::RunOptions ResolveOptions(std::uint64_t seed, core::MutantSet mutants,
+                               const Overrides& overrides);
+// Plays one run in this process (no isolation): what a forked worker calls.
+sim::RunResult PlayRun(const sim::RunOptions& options);
+// The command line that reproduces a run.
+std::string ReproduceCommand(std::uint64_t seed, core::MutantSet mutants,
+                             const Overrides& overrides);
+
+int RunCommand(const RunArguments& arguments);
+int MutantsCommand();
+
+}  // namespace vsrsim::reports

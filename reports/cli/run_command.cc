@@ -1,0 +1,97 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "reports/atomic_file.h"
+#include "reports/cli/commands.h"
+#include "reports/cli/isolate.h"
+#include "reports/run_json.h"
+#include "reports/text_trace.h"
+
+namespace vsrsim::reports {
+
+sim::RunOptions ResolveOptions(std::uint64_t seed, core::MutantSet mutants,
+                               const Overrides& overrides) {
+  sim::RunOptions options = faults::DrawOptions(seed, overrides.profile);
+  options.mutants = mutants;
+  if (overrides.replicas) options.replica_count = static_cast<std::uint8_t>(*overrides.replicas);
+  if (overrides.clients) options.client_count = static_cast<std::uint8_t>(*overrides.clients);
+  if (overrides.ticks) options.ticks_max = *overrides.ticks;
+  return options;
+}
+
+sim::RunResult PlayRun(const sim::RunOptions& options) { return sim::Run(options, nullptr); }
+
+std::string ReproduceCommand(std::uint64_t seed, core::MutantSet mutants,
+                             const Overrides& overrides) {
+  std::string command = fmt::format("vsrsim run --seed {}", seed);
+  for (const core::MutantInfo& info : core::kMutants) {
+    if (mutants.Has(info.mutant)) command += fmt::format(" --mutant {}", info.name);
+  }
+  if (overrides.profile == faults::Profile::kNetwork) command += " --profile network";
+  if (overrides.replicas) command += fmt::format(" --replicas {}", *overrides.replicas);
+  if (overrides.clients) command += fmt::format(" --clients {}", *overrides.clients);
+  if (overrides.ticks) command += fmt::format(" --ticks {}", *overrides.ticks);
+  return command;
+}
+
+int RunCommand(const RunArguments& arguments) {
+  sim::RunOptions options = ResolveOptions(arguments.seed, arguments.mutants, arguments.overrides);
+  options.keep_trace = !arguments.trace_path.empty();
+  if (!arguments.json) {
+    fmt::print("seed = {}\n", options.seed);
+    for (const auto& [name, value] : sim::DescribeOptions(options)) {
+      fmt::print("  {} = {}\n", name, value);
+    }
+    std::fflush(stdout);
+  }
+  const IsolatedRun run = RunIsolated(
+      options,
+      [&]() {
+        sim::RunResult result = PlayRun(options);
+        if (!arguments.trace_path.empty()) {
+          const std::string error = WriteFileAtomically(
+              arguments.trace_path, RenderTextTrace(result.records, options.replica_count));
+          if (!error.empty()) {
+            fmt::print(stderr, "vsrsim: {}\n", error);
+            std::fflush(stderr);
+            ::_exit(kExitIo);
+          }
+        }
+        return result;
+      },
+      0);
+  if (run.child_exit == kExitIo) {
+    fmt::print(stderr, "{}", run.child_stderr);
+    return kExitIo;
+  }
+  const sim::RunResult& result = run.result;
+  if (result.outcome == sim::Outcome::kCrash) fmt::print(stderr, "{}", run.child_stderr);
+  const std::string reproduce =
+      ReproduceCommand(arguments.seed, arguments.mutants, arguments.overrides);
+  if (arguments.json) {
+    fmt::print("{}\n", RunJson(result).dump());
+  } else if (result.outcome == sim::Outcome::kPass) {
+    fmt::print("PASS seed={} fingerprint={:016x} ticks={} events={} requests_committed={}\n",
+               result.options.seed, result.fingerprint, result.ticks, result.events,
+               result.requests_committed);
+    fmt::print("reproduce: {}\n", reproduce);
+  } else {
+    fmt::print("FAIL seed={} kind={} checker={}: {}\n", result.options.seed,
+               sim::OutcomeName(result.outcome), result.checker, result.message);
+    fmt::print("reproduce: {}\n", reproduce);
+  }
+  return sim::ExitCodeOf(result.outcome);
+}
+
+int MutantsCommand() {
+  fmt::print("{:<30} {:<8} {:<14} {}\n", "mutant", "finding", "caught by", "reviewed behaviour");
+  for (const core::MutantInfo& info : core::kMutants) {
+    fmt::print("{:<30} ({})      {:<14} {}\n", info.name, info.finding, info.expected_checker,
+               info.description);
+  }
+  return 0;
+}
+
+}  // namespace vsrsim::reports

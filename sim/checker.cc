@@ -1,0 +1,37 @@
+#include "sim/checker.h"
+
+namespace vsrsim::sim {
+
+const char* OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kPass:
+      return "pass";
+    case Outcome::kSafety:
+      return "safety";
+    case Outcome::kLiveness:
+      return "liveness";
+    case Outcome::kCrash:
+      return "crash";
+    case Outcome::kTimeout:
+      return "timeout";
+  }
+  return "unknown";
+}
+
+int ExitCodeOf(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kPass:
+      return 0;
+    case Outcome::kSafety:
+      return 1;
+    case Outcome::kLiveness:
+      return 2;
+    case Outcome::kCrash:
+      return 3;
+    case Outcome::kTimeout:
+      return 2;
+  }
+  return 1;
+}
+
+}  // namespace vsrsim::sim

@@ -1,0 +1,379 @@
+#include "sim/cluster.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/assert.h"
+
+namespace vsrsim::sim {
+
+class Cluster::ReplicaBus final : public core::Bus {
+ public:
+  ReplicaBus(Cluster& cluster, std::size_t index) : cluster_(cluster), index_(index) {}
+
+  void send_to_replica(core::ReplicaIndex to, const core::Message& message) override {
+    cluster_.send(static_cast<Process>(index_), core::Raw(to), message);
+  }
+  core::SendStatus send_to_client(core::ClientId to, const core::Message& message) override {
+    // Client ids are random; the cluster maps them to processes (few clients: a linear scan).
+    for (std::size_t c = 0; c < cluster_.clients_.size(); c++) {
+      if (cluster_.clients_[c].id() != to) continue;
+      const Process process = cluster_.client_process(c);
+      if (!cluster_.network_.connected(static_cast<Process>(index_), process)) {
+        return core::SendStatus::kConnectionClosed;
+      }
+      cluster_.send(static_cast<Process>(index_), process, message);
+      return core::SendStatus::kSent;
+    }
+    return core::SendStatus::kConnectionClosed;
+  }
+  void request_sync() override { cluster_.request_sync(index_); }
+  void on_execute(const core::Execution& execution) override { cluster_.on_execute(execution); }
+
+ private:
+  Cluster& cluster_;
+  std::size_t index_;
+};
+
+Cluster::Cluster(const RunOptions& options)
+    : options_(options),
+      prng_(Prng(options.seed).Fork("cluster")),
+      fault_prng_(Prng(options.seed).Fork("faults")),
+      storage_prng_(Prng(options.seed).Fork("storage")),
+      network_(options.network, options.replica_count,
+               std::size_t{options.replica_count} + options.client_count,
+               Prng(options.seed).Fork("network")),
+      trace_(options.keep_trace),
+      reply_caching_(at_most_once_),
+      agreement_(options.replica_count) {
+  VSRSIM_ASSERT_GE(options.replica_count, 1U);
+  VSRSIM_ASSERT_LE(options.replica_count, core::kReplicasMax);
+  VSRSIM_ASSERT_GE(options.client_count, 1U);
+  VSRSIM_ASSERT_LE(options.tick_us, 1'000'000U);
+  queue_.reserve(4096);
+  Prng timing = Prng(options.seed).Fork("replica-timing");
+  for (std::size_t r = 0; r < options.replica_count; r++) {
+    const auto drift_max = static_cast<std::int64_t>(options.faults.drift_ppm_max);
+    drift_ppm_.push_back(
+        static_cast<std::int64_t>(timing.Below(static_cast<std::uint64_t>(2 * drift_max + 1))) -
+        drift_max);
+    core::ReplicaOptions replica_options{
+        .index = core::ReplicaIndex{static_cast<std::uint8_t>(r)},
+        .replica_count = options.replica_count,
+        .clients_max = options.clients_max,
+        .mutants = options.mutants,
+        .view_change_timeout_ticks = static_cast<std::uint32_t>(timing.Between(
+            options.view_change_timeout_ticks_min, options.view_change_timeout_ticks_max)),
+    };
+    replica_options_.push_back(replica_options);
+    storages_.push_back(std::make_unique<SimStorage>());
+    buses_.push_back(std::make_unique<ReplicaBus>(*this, r));
+    replicas_.push_back(nullptr);
+    incarnations_.push_back(0);
+    snapshots_.emplace_back();
+    open_replica(r, 0);
+    // Replica clocks start at different phases, so their ticks interleave.
+    queue_.push(now_ + Duration::Microseconds(timing.Below(options.tick_us)),
+                {EventKind::kReplicaTick, static_cast<std::uint8_t>(r), 0});
+  }
+  Prng client_prng = Prng(options.seed).Fork("clients");
+  for (std::size_t c = 0; c < options.client_count; c++) {
+    const core::ClientOptions client_options{
+        .id = core::ClientId{client_prng.Next() | 1},
+        .replica_count = options.replica_count,
+        .retry_ticks_min = options.client_retry_ticks_min,
+        .retry_ticks_max = options.client_retry_ticks_max,
+    };
+    clients_.emplace_back(client_options, static_cast<std::uint32_t>(c),
+                          options.requests_per_client,
+                          client_prng.Fork(fmt::format("client-{}", c)));
+    queue_.push(now_ + Duration::Microseconds(client_prng.Below(options.tick_us * 4)),
+                {EventKind::kClientTick, static_cast<std::uint8_t>(client_process(c)), 0});
+  }
+}
+
+Cluster::~Cluster() = default;
+
+Duration Cluster::tick_period(std::size_t replica) const {
+  const auto tick = static_cast<std::int64_t>(options_.tick_us);
+  return Duration::Microseconds(
+      static_cast<std::uint64_t>(tick + tick * drift_ppm_[replica] / 1'000'000));
+}
+
+void Cluster::open_replica(std::size_t index, std::uint64_t restart_nonce) {
+  VSRSIM_ASSERT(replicas_[index] == nullptr);
+  replicas_[index] = std::make_unique<core::Replica>(replica_options_[index], *storages_[index],
+                                                     *buses_[index], restart_nonce);
+}
+
+void Cluster::report(const Violation& violation) {
+  if (finding_.has_value()) return;  // The first finding ends the run; keep it.
+  finding_ = violation;
+  trace_.record({.time_us = now_.microseconds(), .kind = TraceKind::kViolation});
+}
+
+void Cluster::send(Process from, Process to, const core::Message& message) {
+  const SendResult result = network_.send(now_, from, to, message);
+  if (result.drop != DropReason::kNone) {
+    const core::MessageSummary summary = core::Summarize(message);
+    trace_.record({.time_us = now_.microseconds(),
+                   .kind = TraceKind::kDrop,
+                   .from = from,
+                   .to = to,
+                   .a = summary.kind,
+                   .b = static_cast<std::uint64_t>(result.drop)});
+    return;
+  }
+  for (std::uint8_t i = 0; i < result.count; i++) {
+    queue_.push(result.deliveries[i].instant, {EventKind::kDeliver, to, result.deliveries[i].slot});
+  }
+}
+
+bool Cluster::step() {
+  if (queue_.empty()) return false;
+  const auto event = queue_.pop();
+  VSRSIM_ASSERT(event.instant >= now_);
+  now_ = event.instant;
+  events_++;
+  const std::size_t process = event.payload.process;
+  switch (event.payload.kind) {
+    case EventKind::kDeliver:
+      deliver(event.payload.value);
+      break;
+    case EventKind::kReplicaTick:
+      queue_.push(now_ + tick_period(process), event.payload);
+      if (replicas_[process] != nullptr) {
+        replicas_[process]->on_tick();
+        on_replica_event(process);
+      }
+      break;
+    case EventKind::kClientTick: {
+      queue_.push(now_ + Duration::Microseconds(options_.tick_us), event.payload);
+      const std::size_t client = process - options_.replica_count;
+      on_client_step(client, clients_[client].on_tick());
+      break;
+    }
+    case EventKind::kSyncDone:
+      if (replicas_[process] != nullptr && incarnations_[process] == event.payload.value) {
+        storages_[process]->sync();
+        replicas_[process]->on_sync_done();
+        on_replica_event(process);
+      }
+      break;
+  }
+  return true;
+}
+
+void Cluster::deliver(std::uint32_t slot) {
+  const DropReason drop = network_.arrive(slot);
+  const InFlight& in_flight = network_.in_flight(slot);
+  const core::MessageSummary summary = core::Summarize(in_flight.message);
+  trace_.record({.time_us = now_.microseconds(),
+                 .kind = drop == DropReason::kNone ? TraceKind::kDeliver : TraceKind::kDrop,
+                 .from = in_flight.from,
+                 .to = in_flight.to,
+                 .a = summary.kind | (static_cast<std::uint64_t>(drop) << 8),
+                 .b = summary.view,
+                 .c = summary.op,
+                 .d = summary.client ^ (summary.request << 32) ^ (summary.commit << 48)});
+  if (drop == DropReason::kNone) {
+    const Process to = in_flight.to;
+    if (to < options_.replica_count) {
+      if (replicas_[to] != nullptr) {
+        replicas_[to]->on_message(in_flight.message);
+        on_replica_event(to);
+      }
+    } else {
+      const std::size_t client = to - options_.replica_count;
+      on_client_step(client, clients_[client].on_message(in_flight.message));
+    }
+  }
+  network_.release(slot);
+}
+
+void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
+  const Process process = client_process(client);
+  if (step.accepted.has_value()) {
+    const core::Reply& reply = step.accepted->reply;
+    trace_.record({.time_us = now_.microseconds(),
+                   .kind = TraceKind::kAccept,
+                   .from = process,
+                   .a = reply.session,
+                   .b = reply.request,
+                   .c = reply.op});
+    if (Finding finding = reply_caching_.on_accept(reply)) report(*finding);
+  }
+  if (step.evicted) {
+    coverage_.evictions++;
+    trace_.record({.time_us = now_.microseconds(), .kind = TraceKind::kEvicted, .from = process});
+  }
+  if (step.send.has_value()) send(process, core::Raw(step.send->to), step.send->request);
+}
+
+void Cluster::on_execute(const core::Execution& execution) {
+  trace_.record({.time_us = now_.microseconds(),
+                 .kind = TraceKind::kExecute,
+                 .from = core::Raw(execution.replica),
+                 .a = execution.entry->op,
+                 .b = execution.applied ? 1U : 0U,
+                 .c = core::Raw(execution.entry->request.client),
+                 .d = execution.entry->request.request});
+  if (Finding finding = at_most_once_.on_execute(execution)) report(*finding);
+}
+
+void Cluster::on_replica_event(std::size_t index) {
+  const core::Replica& replica = *replicas_[index];
+  ReplicaSnapshot& snapshot = snapshots_[index];
+  const ReplicaSnapshot now{replica.status(), replica.view(), replica.commit_min(), replica.op()};
+  if (now.status != snapshot.status || now.view != snapshot.view ||
+      now.commit_min != snapshot.commit_min || now.op != snapshot.op) {
+    trace_.record({.time_us = now_.microseconds(),
+                   .kind = TraceKind::kReplica,
+                   .from = static_cast<std::uint8_t>(index),
+                   .a = static_cast<std::uint64_t>(now.status),
+                   .b = now.view,
+                   .c = now.commit_min,
+                   .d = now.op});
+    if (now.status == core::Status::kNormal && replica.is_primary() &&
+        now.view > view_normal_max_) {
+      view_normal_max_ = now.view;
+      coverage_.view_changes++;
+    }
+    snapshot = now;
+    if (Finding finding = agreement_.on_replica(replica)) report(*finding);
+  }
+}
+
+void Cluster::request_sync(std::size_t replica) {
+  const Duration latency = Duration::Microseconds(storage_prng_.Between(
+      options_.storage.sync_latency_min_us, options_.storage.sync_latency_max_us));
+  queue_.push(now_ + latency,
+              {EventKind::kSyncDone, static_cast<std::uint8_t>(replica), incarnations_[replica]});
+}
+
+void Cluster::crash(std::size_t index) {
+  VSRSIM_ASSERT(replicas_[index] != nullptr);
+  const core::ReplicaCounters& c = replicas_[index]->counters();
+  retired_.view_changes_started += c.view_changes_started;
+  retired_.cached_replies += c.cached_replies;
+  retired_.stale_dropped += c.stale_dropped;
+  retired_.evictions_sent += c.evictions_sent;
+  retired_.client_sends_dropped += c.client_sends_dropped;
+  retired_.repairs_requested += c.repairs_requested;
+  retired_.state_transfers += c.state_transfers;
+  replicas_[index].reset();
+  incarnations_[index]++;
+  coverage_.crashes++;
+  coverage_.writes_lost += storages_[index]->crash(storage_prng_, options_.faults.torn_write);
+  trace_.record({.time_us = now_.microseconds(),
+                 .kind = TraceKind::kCrash,
+                 .from = static_cast<std::uint8_t>(index)});
+}
+
+void Cluster::restart(std::size_t index) {
+  const core::Superblock durable = storages_[index]->read_superblock();
+  // Nonces of incarnation k lie above k << 32, so no answer to an older incarnation's probe
+  // matches.
+  open_replica(index, (std::uint64_t{incarnations_[index]} << 32) | 1);
+  coverage_.restarts++;
+  trace_.record({.time_us = now_.microseconds(),
+                 .kind = TraceKind::kRestart,
+                 .from = static_cast<std::uint8_t>(index)});
+  if (Finding finding = agreement_.on_restart(*replicas_[index], durable)) report(*finding);
+  on_replica_event(index);
+}
+
+void Cluster::set_client_connected(std::size_t client, bool connected) {
+  for (std::size_t r = 0; r < options_.replica_count; r++) {
+    network_.set_connected(client_process(client), static_cast<Process>(r), connected);
+  }
+  if (!connected) coverage_.client_disconnects++;
+}
+
+void Cluster::heal() {
+  network_.heal();
+  network_.calm();
+  for (std::size_t c = 0; c < clients_.size(); c++) {
+    for (std::size_t r = 0; r < options_.replica_count; r++) {
+      network_.set_connected(client_process(c), static_cast<Process>(r), true);
+    }
+  }
+}
+
+bool Cluster::clients_done() const {
+  return std::all_of(clients_.begin(), clients_.end(),
+                     [](const SimClient& client) { return client.done(); });
+}
+
+std::uint64_t Cluster::requests_committed() const {
+  std::uint64_t committed = 0;
+  for (const SimClient& client : clients_) committed += client.completed();
+  return committed;
+}
+
+bool Cluster::converged() const {
+  const core::Replica* primary = nullptr;
+  for (const auto& replica : replicas_) {
+    if (replica != nullptr && replica->status() == core::Status::kNormal && replica->is_primary()) {
+      if (primary == nullptr || replica->view() > primary->view()) primary = replica.get();
+    }
+  }
+  if (primary == nullptr) return false;
+  return std::all_of(replicas_.begin(), replicas_.end(), [primary](const auto& replica) {
+    return replica == nullptr ||
+           (replica->status() == core::Status::kNormal && replica->view() == primary->view() &&
+            replica->commit_min() == primary->op() && !replica->sync_pending());
+  });
+}
+
+Finding Cluster::check_converged() const {
+  std::vector<const core::Replica*> live;
+  for (const auto& replica : replicas_) {
+    if (replica != nullptr) live.push_back(replica.get());
+  }
+  return agreement_.on_converged(live);
+}
+
+Finding Cluster::check_hygiene() const {
+  for (const auto& replica : replicas_) {
+    if (replica == nullptr) continue;
+    const core::ClientsTable& table = replica->clients_table();
+    if (table.pending_count() == 0) continue;
+    const auto& [client, request] = *table.pending().begin();
+    return Violation{
+        Outcome::kSafety, "hygiene",
+        fmt::format("replica {} still holds {} pending waiter(s) at quiescence in view "
+                    "{}, e.g. client {} request {}, which will never be resolved",
+                    core::Raw(replica->index()), table.pending_count(), replica->view(), client,
+                    request)};
+  }
+  return std::nullopt;
+}
+
+Coverage Cluster::coverage() const {
+  Coverage coverage = coverage_;
+  core::ReplicaCounters sum = retired_;
+  for (const auto& replica : replicas_) {
+    if (replica == nullptr) continue;
+    const core::ReplicaCounters& c = replica->counters();
+    sum.cached_replies += c.cached_replies;
+    sum.stale_dropped += c.stale_dropped;
+    sum.client_sends_dropped += c.client_sends_dropped;
+    sum.repairs_requested += c.repairs_requested;
+    sum.state_transfers += c.state_transfers;
+  }
+  coverage.cached_replies = sum.cached_replies;
+  coverage.stale_dropped = sum.stale_dropped;
+  coverage.client_sends_dropped = sum.client_sends_dropped + network_.counters().dropped_closed;
+  coverage.repairs = sum.repairs_requested;
+  coverage.state_transfers = sum.state_transfers;
+  coverage.messages_dropped = network_.counters().dropped;
+  coverage.messages_duplicated = network_.counters().duplicated;
+  for (const SimClient& client : clients_) {
+    coverage.retransmissions += client.protocol().retransmissions();
+  }
+  return coverage;
+}
+
+}  // namespace vsrsim::sim

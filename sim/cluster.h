@@ -1,0 +1,129 @@
+#pragma once
+// The simulated world of one run: replicas over simulated storage, clients, the network, the event
+// queue, the trace and the checkers. It owns every piece of its state, so two clusters in one
+// process never touch each other. Nemeses act on it through its fault methods (crash, restart,
+// partitions, disconnects); the runner drives it with step().
+//
+// Event order is (instant, sequence); every handler runs to completion before the next event, and a
+// crash happens only between events.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "core/replica.h"
+#include "sim/agreement.h"
+#include "sim/at_most_once.h"
+#include "sim/coverage.h"
+#include "sim/event_queue.h"
+#include "sim/network.h"
+#include "sim/options.h"
+#include "sim/reply_caching.h"
+#include "sim/sim_client.h"
+#include "sim/sim_storage.h"
+#include "sim/trace.h"
+
+namespace vsrsim::sim {
+
+class Cluster {
+ public:
+  explicit Cluster(const RunOptions& options);
+  ~Cluster();
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+
+  // Handles the next event. Returns false when the queue is empty.
+  bool step();
+  Instant now() const { return now_; }
+  std::uint64_t ticks() const { return now_.microseconds() / options_.tick_us; }
+  std::uint64_t events() const { return events_; }
+  const Finding& finding() const { return finding_; }
+  void report(const Violation& violation);
+
+  // Faults.
+  void crash(std::size_t replica);
+  void restart(std::size_t replica);
+  void set_blocked(Process from, Process to, bool blocked) {
+    network_.set_blocked(from, to, blocked);
+  }
+  void set_client_connected(std::size_t client, bool connected);
+  void clog(Process from, Process to, Duration duration) {
+    network_.clog(from, to, now_ + duration);
+  }
+  // Stops every fault: heals partitions and clogs, reconnects clients, calms the network. Crashed
+  // replicas stay down until restarted.
+  void heal();
+
+  // Observation.
+  const RunOptions& options() const { return options_; }
+  std::size_t replica_count() const { return options_.replica_count; }
+  std::size_t client_count() const { return clients_.size(); }
+  const core::Replica* replica(std::size_t index) const { return replicas_[index].get(); }
+  core::Replica* replica_for_test(std::size_t index) { return replicas_[index].get(); }
+  const SimClient& client(std::size_t index) const { return clients_[index]; }
+  bool clients_done() const;
+  std::uint64_t requests_committed() const;
+  // Live replicas all normal in one view, at one commit equal to the primary's op.
+  bool converged() const;
+  Finding check_converged() const;
+  Finding check_hygiene() const;
+  Coverage coverage() const;
+  const Trace& trace() const { return trace_; }
+  Prng& fault_prng() { return fault_prng_; }
+
+ private:
+  enum class EventKind : std::uint8_t { kDeliver, kReplicaTick, kClientTick, kSyncDone };
+  struct EventPayload {
+    EventKind kind;
+    std::uint8_t process;
+    std::uint32_t value;  // kDeliver: the network slot; kSyncDone: the replica's incarnation.
+  };
+  class ReplicaBus;
+
+  Process client_process(std::size_t client) const {
+    return static_cast<Process>(options_.replica_count + client);
+  }
+  void send(Process from, Process to, const core::Message& message);
+  void deliver(std::uint32_t slot);
+  void on_replica_event(std::size_t index);  // Trace state transitions and run the checkers.
+  void on_client_step(std::size_t client, const ClientStep& step);
+  void on_execute(const core::Execution& execution);
+  void request_sync(std::size_t replica);
+  void open_replica(std::size_t index, std::uint64_t restart_nonce);
+  Duration tick_period(std::size_t replica) const;
+
+  RunOptions options_;
+  Prng prng_;
+  Prng fault_prng_;
+  Prng storage_prng_;
+  Instant now_;
+  std::uint64_t events_ = 0;
+  EventQueue<EventPayload> queue_;
+  Network network_;
+  Trace trace_;
+  std::vector<std::unique_ptr<SimStorage>> storages_;
+  std::vector<std::unique_ptr<ReplicaBus>> buses_;
+  std::vector<std::unique_ptr<core::Replica>> replicas_;
+  std::vector<core::ReplicaOptions> replica_options_;
+  std::vector<std::uint32_t> incarnations_;
+  std::vector<std::int64_t> drift_ppm_;
+  std::vector<SimClient> clients_;
+  AtMostOnceChecker at_most_once_;
+  ReplyCachingChecker reply_caching_;
+  AgreementChecker agreement_;
+  Finding finding_;
+
+  struct ReplicaSnapshot {
+    core::Status status = core::Status::kNormal;
+    core::View view = 0;
+    core::Op commit_min = 0;
+    core::Op op = 0;
+  };
+  std::vector<ReplicaSnapshot> snapshots_;
+  core::View view_normal_max_ = 0;
+  Coverage coverage_;                // Counted by the cluster itself.
+  core::ReplicaCounters retired_{};  // Counters of replicas that crashed.
+};
+
+}  // namespace vsrsim::sim

@@ -1,0 +1,32 @@
+#pragma once
+// What happened in a run, counted, so a sweep can prove its faults really fired.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace vsrsim::sim {
+
+struct Coverage {
+  std::uint64_t view_changes = 0;  // Views (above 0) in which a primary started normal operation.
+  std::uint64_t crashes = 0;
+  std::uint64_t restarts = 0;
+  std::uint64_t partitions = 0;
+  std::uint64_t client_disconnects = 0;
+  std::uint64_t evictions = 0;  // Evictions clients learned of.
+  std::uint64_t cached_replies = 0;
+  std::uint64_t stale_dropped = 0;
+  std::uint64_t state_transfers = 0;  // Whole logs adopted from a StartView by a lagging replica.
+  std::uint64_t messages_dropped = 0;
+  std::uint64_t messages_duplicated = 0;
+  std::uint64_t client_sends_dropped = 0;
+  std::uint64_t writes_lost = 0;
+  std::uint64_t repairs = 0;
+  std::uint64_t retransmissions = 0;
+
+  // (name, value) in a fixed order, for JSON and sums.
+  std::vector<std::pair<std::string, std::uint64_t>> Fields() const;
+};
+
+}  // namespace vsrsim::sim

@@ -1,0 +1,128 @@
+#include "sim/network.h"
+
+#include <algorithm>
+
+#include "core/assert.h"
+
+namespace vsrsim::sim {
+
+Network::Network(const NetworkOptions& options, std::size_t replica_count,
+                 std::size_t process_count, Prng prng)
+    : options_(options),
+      replica_count_(replica_count),
+      process_count_(process_count),
+      prng_(prng),
+      link_in_flight_(process_count * process_count, 0),
+      link_last_delivery_(process_count * process_count),
+      clogged_until_(process_count * process_count),
+      blocked_(process_count * process_count, 0),
+      connected_(process_count * process_count, 1) {
+  VSRSIM_ASSERT_LE(process_count, 256U);
+  VSRSIM_ASSERT_GT(options.link_capacity, 0U);
+  free_.reserve(1024);
+}
+
+Instant Network::delivery_instant(Instant now, std::size_t link) {
+  std::uint64_t delay_us = options_.delay_min_us + prng_.Between(0, options_.delay_jitter_us);
+  if (prng_.Chance(options_.delay_tail)) delay_us += prng_.Between(0, options_.delay_tail_max_us);
+  Instant at = std::max(now + Duration::Microseconds(delay_us), clogged_until_[link]);
+  if (!options_.reorder) at = std::max(at, link_last_delivery_[link]);
+  link_last_delivery_[link] = std::max(link_last_delivery_[link], at);
+  return at;
+}
+
+std::uint32_t Network::allocate(Process from, Process to, const core::Message& message) {
+  link_in_flight_[index(from, to)]++;
+  if (!free_.empty()) {
+    const std::uint32_t slot = free_.back();
+    free_.pop_back();
+    pool_[slot].from = from;
+    pool_[slot].to = to;
+    pool_[slot].message = message;
+    return slot;
+  }
+  pool_.push_back(InFlight{from, to, message});
+  return static_cast<std::uint32_t>(pool_.size() - 1);
+}
+
+SendResult Network::send(Instant now, Process from, Process to, const core::Message& message) {
+  VSRSIM_ASSERT_LT(from, process_count_);
+  VSRSIM_ASSERT_LT(to, process_count_);
+  VSRSIM_ASSERT_NE(from, to);
+  counters_.sent++;
+  SendResult result;
+  const std::size_t link = index(from, to);
+  if (!connected(from, to)) {
+    result.drop = DropReason::kClosed;
+  } else if (blocked_[link] != 0) {
+    result.drop = DropReason::kPartition;
+  } else if (prng_.Chance(options_.loss)) {
+    result.drop = DropReason::kLoss;
+  } else if (link_in_flight_[link] >= options_.link_capacity) {
+    result.drop = DropReason::kCapacity;
+  }
+  if (result.drop != DropReason::kNone) {
+    counters_.dropped++;
+    if (result.drop == DropReason::kClosed) counters_.dropped_closed++;
+    return result;
+  }
+  result.deliveries[0] = {delivery_instant(now, link), allocate(from, to, message)};
+  result.count = 1;
+  if (link_in_flight_[link] < options_.link_capacity && prng_.Chance(options_.duplicate)) {
+    counters_.duplicated++;
+    result.deliveries[1] = {delivery_instant(now, link), allocate(from, to, message)};
+    result.count = 2;
+  }
+  return result;
+}
+
+DropReason Network::arrive(std::uint32_t slot) {
+  const InFlight& message = pool_[slot];
+  DropReason drop = DropReason::kNone;
+  if (!connected(message.from, message.to)) {
+    drop = DropReason::kClosed;
+    counters_.dropped_closed++;
+  } else if (blocked_[index(message.from, message.to)] != 0) {
+    drop = DropReason::kPartition;
+  }
+  if (drop == DropReason::kNone) {
+    counters_.delivered++;
+  } else {
+    counters_.dropped++;
+  }
+  return drop;
+}
+
+void Network::release(std::uint32_t slot) {
+  const InFlight& message = pool_[slot];
+  const std::size_t link = index(message.from, message.to);
+  VSRSIM_ASSERT_GT(link_in_flight_[link], 0U);
+  link_in_flight_[link]--;
+  free_.push_back(slot);
+}
+
+void Network::set_blocked(Process from, Process to, bool blocked) {
+  blocked_[index(from, to)] = blocked ? 1 : 0;
+}
+
+void Network::heal() {
+  std::fill(blocked_.begin(), blocked_.end(), 0);
+  std::fill(clogged_until_.begin(), clogged_until_.end(), Instant{});
+}
+
+void Network::calm() {
+  options_.loss = Ratio{0, 1};
+  options_.duplicate = Ratio{0, 1};
+  options_.delay_tail = Ratio{0, 1};
+}
+
+void Network::set_connected(Process client, Process replica, bool connected) {
+  VSRSIM_ASSERT_GE(client, replica_count_);
+  VSRSIM_ASSERT_LT(replica, replica_count_);
+  connected_[index(client, replica)] = connected ? 1 : 0;
+  connected_[index(replica, client)] = connected ? 1 : 0;
+}
+
+bool Network::connected(Process a, Process b) const { return connected_[index(a, b)] != 0; }
+
+}  // namespace vsrsim::sim

@@ -1,0 +1,104 @@
+#pragma once
+// The simulated network: one directed link between every pair of processes (replicas first, then
+// clients).
+//
+// Fault model: a message may be lost, duplicated, delayed (a minimum, a uniform jitter and, with a
+// small chance, a long tail), reordered (unless the options ask for FIFO links), refused by a full
+// link (bounded capacity), held back by a clogged link, or dropped by a partition (checked at send
+// and at arrival, so a partition also catches messages in flight). Client connections can close: a
+// message to or from a closed connection is dropped, and the replica's send learns it
+// (fire-and-forget). Guarantee kept: a message is never corrupted and never delivered to a process
+// it was not sent to.
+//
+// Messages in flight live in a pool of slots reused through a free list, so the steady state does
+// not allocate per message. The pool is a deque so a slot stays put while its message is being
+// handled (the handler's own sends may grow the pool).
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "core/message.h"
+#include "sim/options.h"
+#include "sim/prng.h"
+#include "sim/time.h"
+
+namespace vsrsim::sim {
+
+using Process = std::uint8_t;
+
+enum class DropReason : std::uint8_t { kNone, kLoss, kCapacity, kPartition, kClosed };
+
+struct Delivery {
+  Instant instant;
+  std::uint32_t slot = 0;
+};
+
+struct SendResult {
+  DropReason drop = DropReason::kNone;
+  std::uint8_t count = 0;  // Deliveries to schedule: 1, or 2 when duplicated.
+  std::array<Delivery, 2> deliveries{};
+};
+
+struct InFlight {
+  Process from = 0;
+  Process to = 0;
+  core::Message message;
+};
+
+struct NetworkCounters {
+  std::uint64_t sent = 0;
+  std::uint64_t delivered = 0;
+  std::uint64_t dropped = 0;
+  std::uint64_t duplicated = 0;
+  std::uint64_t dropped_closed = 0;
+};
+
+class Network {
+ public:
+  Network(const NetworkOptions& options, std::size_t replica_count, std::size_t process_count,
+          Prng prng);
+
+  SendResult send(Instant now, Process from, Process to, const core::Message& message);
+  // At a delivery's instant: the message if it may be delivered now, else the reason it is dropped.
+  // Either way the caller calls release(slot) when done with it.
+  DropReason arrive(std::uint32_t slot);
+  const InFlight& in_flight(std::uint32_t slot) const { return pool_[slot]; }
+  void release(std::uint32_t slot);
+
+  // Partitions: block or unblock the directed link from -> to.
+  void set_blocked(Process from, Process to, bool blocked);
+  bool blocked(Process from, Process to) const { return blocked_[index(from, to)] != 0; }
+  void heal();
+  // Stops loss, duplication and the long tail: the liveness phase's network.
+  void calm();
+  // Clogging: nothing on the link is delivered before `until`.
+  void clog(Process from, Process to, Instant until) { clogged_until_[index(from, to)] = until; }
+  // Client connections (client process, replica process).
+  void set_connected(Process client, Process replica, bool connected);
+  bool connected(Process a, Process b) const;
+
+  const NetworkCounters& counters() const { return counters_; }
+  std::size_t in_flight_count() const { return pool_.size() - free_.size(); }
+
+ private:
+  std::size_t index(Process from, Process to) const { return from * process_count_ + to; }
+  Instant delivery_instant(Instant now, std::size_t link);
+  std::uint32_t allocate(Process from, Process to, const core::Message& message);
+
+  NetworkOptions options_;
+  std::size_t replica_count_;
+  std::size_t process_count_;
+  Prng prng_;
+  std::deque<InFlight> pool_;
+  std::vector<std::uint32_t> free_;
+  std::vector<std::uint32_t> link_in_flight_;
+  std::vector<Instant> link_last_delivery_;
+  std::vector<Instant> clogged_until_;
+  std::vector<std::uint8_t> blocked_;
+  std::vector<std::uint8_t> connected_;  // Indexed like links; symmetric for client connections.
+  NetworkCounters counters_;
+};
+
+}  // namespace vsrsim::sim

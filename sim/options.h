@@ -1,0 +1,69 @@
+#pragma once
+// The options of one run: everything that shapes a simulated cluster besides the seed's stream of
+// delays and drops. faults/ draws them from the seed (swarm testing); the CLI may override some.
+// All rates are integer ratios and all spans carry their unit in the name.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/mutants.h"
+#include "sim/prng.h"
+
+namespace vsrsim::sim {
+
+struct NetworkOptions {
+  std::uint64_t delay_min_us = 500;
+  std::uint64_t delay_jitter_us = 1500;  // Uniform extra delay on every message.
+  Ratio delay_tail{1, 20};               // Chance that a message also takes the long tail.
+  std::uint64_t delay_tail_max_us = 30000;
+  Ratio loss{0, 1};
+  Ratio duplicate{0, 1};
+  bool reorder = true;               // When false, every link delivers in send order.
+  std::uint32_t link_capacity = 64;  // Messages in flight per directed link; more are dropped.
+};
+
+struct StorageOptions {
+  std::uint64_t sync_latency_min_us = 100;
+  std::uint64_t sync_latency_max_us = 2000;
+};
+
+// Faults beyond the network's own (issue: VSR under faults). Each is switched on or off per seed.
+struct FaultOptions {
+  Ratio partition{0, 1};  // Chance per tick that a partition starts (when none is active).
+  std::uint32_t partition_ticks_max = 100;
+  Ratio crash{0, 1};  // Chance per tick that a replica crashes (within the fault budget).
+  std::uint32_t down_ticks_max = 100;
+  Ratio torn_write{0, 1};  // Chance that a crash tears the last unsynced write it keeps.
+  Ratio disconnect{0, 1};  // Chance per tick that a client's connections close.
+  std::uint32_t disconnect_ticks_max = 30;
+  Ratio clog{0, 1};  // Chance per tick that one link is clogged for a while.
+  std::uint32_t clog_ticks_max = 40;
+  std::uint32_t drift_ppm_max = 0;  // Replica timer drift, +/- parts per million.
+};
+
+struct RunOptions {
+  std::uint64_t seed = 0;
+  core::MutantSet mutants;
+  std::uint8_t replica_count = 3;
+  std::uint8_t client_count = 4;
+  std::uint32_t clients_max = 8;
+  std::uint32_t requests_per_client = 20;
+  std::uint64_t tick_us = 10000;
+  std::uint64_t ticks_max = 4000;           // The safety phase's budget.
+  std::uint64_t liveness_ticks_max = 3000;  // The bound on convergence after healing.
+  std::uint32_t view_change_timeout_ticks_min = 15;
+  std::uint32_t view_change_timeout_ticks_max = 40;
+  std::uint32_t client_retry_ticks_min = 4;
+  std::uint32_t client_retry_ticks_max = 64;
+  NetworkOptions network;
+  StorageOptions storage;
+  FaultOptions faults;
+  bool keep_trace = false;
+};
+
+// Every option as (name, value) in a fixed order: printed first by a run and echoed in its JSON.
+std::vector<std::pair<std::string, std::string>> DescribeOptions(const RunOptions& options);
+
+}  // namespace vsrsim::sim

@@ -1,0 +1,96 @@
+#include "sim/runner.h"
+
+#include <fmt/format.h>
+
+#include "sim/cluster.h"
+
+namespace vsrsim::sim {
+
+namespace {
+
+// Runs until `done` holds, a checker fires, or the clock reaches `deadline_ticks`. The nemesis (if
+// any) acts at every tick boundary.
+template <typename Done>
+void RunPhase(Cluster& cluster, Nemesis* nemesis, std::uint64_t deadline_ticks, Done done) {
+  std::uint64_t tick_seen = cluster.ticks();
+  while (!cluster.finding().has_value() && !done() && cluster.ticks() < deadline_ticks) {
+    if (!cluster.step()) break;
+    if (nemesis != nullptr && cluster.ticks() != tick_seen) {
+      tick_seen = cluster.ticks();
+      nemesis->on_tick(cluster);
+    }
+  }
+}
+
+// Names why the healed core did not converge, for the liveness message.
+std::string DescribeStall(const Cluster& cluster, const std::vector<std::size_t>& core) {
+  std::string replicas;
+  for (std::size_t index : core) {
+    const core::Replica* replica = cluster.replica(index);
+    if (replica == nullptr) continue;
+    replicas += fmt::format(" r{}:{}/v{}/commit{}/op{}", index, core::StatusName(replica->status()),
+                            replica->view(), replica->commit_min(), replica->op());
+  }
+  std::string clients;
+  for (std::size_t c = 0; c < cluster.client_count(); c++) {
+    const SimClient& client = cluster.client(c);
+    if (client.done()) continue;
+    const auto& in_flight = client.protocol().in_flight();
+    clients +=
+        fmt::format(" client {} ({} of {} done{})", core::Raw(client.id()),
+                    client.completed() + client.abandoned(), cluster.options().requests_per_client,
+                    in_flight ? fmt::format(", request {} session {} in flight", in_flight->request,
+                                            in_flight->session)
+                              : "");
+  }
+  return fmt::format("replicas{}; waiting{}", replicas, clients.empty() ? " none" : clients);
+}
+
+}  // namespace
+
+RunResult Run(const RunOptions& options, Nemesis* nemesis) {
+  Cluster cluster(options);
+  RunPhase(cluster, nemesis, options.ticks_max, [&] { return cluster.clients_done(); });
+
+  if (!cluster.finding().has_value()) {
+    std::vector<std::size_t> core;
+    if (nemesis != nullptr) {
+      core = nemesis->heal(cluster);
+    } else {
+      cluster.heal();
+      for (std::size_t r = 0; r < cluster.replica_count(); r++) core.push_back(r);
+    }
+    const std::uint64_t deadline = cluster.ticks() + options.liveness_ticks_max;
+    RunPhase(cluster, nullptr, deadline,
+             [&] { return cluster.clients_done() && cluster.converged(); });
+    if (!cluster.finding().has_value()) {
+      if (!cluster.clients_done() || !cluster.converged()) {
+        cluster.report({Outcome::kLiveness, "liveness",
+                        fmt::format("no convergence within {} ticks after healing: {}",
+                                    options.liveness_ticks_max, DescribeStall(cluster, core))});
+      } else if (Finding finding = cluster.check_converged()) {
+        cluster.report(*finding);
+      } else if (Finding hygiene = cluster.check_hygiene()) {
+        cluster.report(*hygiene);
+      }
+    }
+  }
+
+  RunResult result;
+  result.options = options;
+  if (cluster.finding().has_value()) {
+    result.outcome = cluster.finding()->outcome;
+    result.checker = cluster.finding()->checker;
+    result.message = cluster.finding()->message;
+  }
+  result.fingerprint = cluster.trace().fingerprint();
+  result.ticks = cluster.ticks();
+  result.events = cluster.events();
+  result.requests_committed = cluster.requests_committed();
+  result.coverage = cluster.coverage();
+  result.checkpoints = cluster.trace().checkpoints();
+  result.records = cluster.trace().kept();
+  return result;
+}
+
+}  // namespace vsrsim::sim

@@ -1,0 +1,39 @@
+#pragma once
+// The runner plays one seed's run in two phases.
+// Safety: the nemesis acts every tick until every workload request is answered or the tick budget
+// ends; the checkers watch every event.
+// Liveness: the nemesis heals a core of at least a view-change quorum; the core must converge (one
+// view, one commit, identical clients tables) and every outstanding request must complete within
+// `liveness_ticks_max`. A stall is a liveness failure unless the classifier names a legitimate
+// cause.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/checker.h"
+#include "sim/coverage.h"
+#include "sim/nemesis.h"
+#include "sim/options.h"
+#include "sim/trace.h"
+
+namespace vsrsim::sim {
+
+struct RunResult {
+  RunOptions options;
+  Outcome outcome = Outcome::kPass;
+  std::string checker;
+  std::string message;
+  std::uint64_t fingerprint = 0;
+  std::uint64_t ticks = 0;
+  std::uint64_t events = 0;
+  std::uint64_t requests_committed = 0;
+  Coverage coverage;
+  std::vector<std::uint64_t> checkpoints;
+  std::vector<TraceRecord> records;  // Only when options.keep_trace.
+};
+
+// `nemesis` may be null: a run with network faults only.
+RunResult Run(const RunOptions& options, Nemesis* nemesis);
+
+}  // namespace vsrsim::sim

@@ -1,0 +1,61 @@
+#include "sim/sim_client.h"
+
+#include <array>
+
+#include "core/assert.h"
+
+namespace vsrsim::sim {
+
+SimClient::SimClient(const core::ClientOptions& options, std::uint32_t index,
+                     std::uint32_t requests_total, Prng prng)
+    : options_(options),
+      index_(index),
+      requests_total_(requests_total),
+      prng_(prng),
+      protocol_(options) {}
+
+std::optional<core::ClientSend> SimClient::next() {
+  if (!protocol_.idle() || completed_ + abandoned_ == requests_total_) return std::nullopt;
+  if (!protocol_.registered()) return protocol_.start_register();
+  std::array<std::uint64_t, core::kBatchEntriesMax> entries{};
+  const auto count = static_cast<std::size_t>(prng_.Between(1, core::kBatchEntriesMax));
+  for (std::size_t i = 0; i < count; i++) {
+    // Unique across the run: the client's index in the high bits, a counter below.
+    entries[i] = (std::uint64_t{index_ + 1} << 40) | payload_next_++;
+  }
+  submitted_++;
+  return protocol_.submit(std::span<const std::uint64_t>(entries.data(), count));
+}
+
+ClientStep SimClient::on_tick() {
+  ClientStep step;
+  step.send = protocol_.on_tick();
+  if (!step.send.has_value()) step.send = next();
+  return step;
+}
+
+ClientStep SimClient::on_message(const core::Message& message) {
+  ClientStep step;
+  core::ReplyOutcome outcome = core::ReplyOutcome::kIgnored;
+  if (const auto* reply = std::get_if<core::Reply>(&message)) {
+    outcome = protocol_.on_reply(*reply);
+    if (outcome == core::ReplyOutcome::kRegistered || outcome == core::ReplyOutcome::kCompleted) {
+      step.accepted = ClientAccept{*reply, outcome == core::ReplyOutcome::kRegistered};
+    }
+  } else if (const auto* eviction = std::get_if<core::Eviction>(&message)) {
+    const bool append_in_flight = protocol_.in_flight().has_value() &&
+                                  protocol_.in_flight()->operation == core::Operation::kAppend;
+    outcome = protocol_.on_eviction(*eviction);
+    if (outcome == core::ReplyOutcome::kEvicted) {
+      step.evicted = true;
+      evictions_++;
+      if (append_in_flight) abandoned_++;
+    }
+  }
+  if (outcome == core::ReplyOutcome::kCompleted) completed_++;
+  if (outcome != core::ReplyOutcome::kIgnored) step.send = next();
+  VSRSIM_ASSERT_LE(completed_ + abandoned_, requests_total_);
+  return step;
+}
+
+}  // namespace vsrsim::sim

@@ -1,0 +1,59 @@
+#pragma once
+// A simulated client: the core's client protocol driven by a workload of appends with unique
+// payloads (so a duplicate execution shows as a duplicate append).
+//
+// It registers, keeps one request in flight, and submits the next as soon as one completes. After
+// an eviction the request in flight is abandoned (its outcome is unknown) and the client registers
+// again. It is done when every workload request has completed or been abandoned.
+
+#include <cstdint>
+#include <optional>
+
+#include "core/client_protocol.h"
+#include "sim/prng.h"
+
+namespace vsrsim::sim {
+
+struct ClientAccept {
+  core::Reply reply;
+  bool registered = false;  // The reply opened a session (else it completed an append).
+};
+
+struct ClientStep {
+  std::optional<core::ClientSend> send;
+  std::optional<ClientAccept> accepted;
+  bool evicted = false;
+};
+
+class SimClient {
+ public:
+  SimClient(const core::ClientOptions& options, std::uint32_t index, std::uint32_t requests_total,
+            Prng prng);
+
+  ClientStep on_tick();
+  ClientStep on_message(const core::Message& message);
+
+  bool done() const { return completed_ + abandoned_ == requests_total_ && protocol_.idle(); }
+  core::ClientId id() const { return options_.id; }
+  std::uint32_t completed() const { return completed_; }
+  std::uint32_t abandoned() const { return abandoned_; }
+  std::uint32_t evictions() const { return evictions_; }
+  const core::ClientProtocol& protocol() const { return protocol_; }
+
+ private:
+  // Starts the next thing to do when idle: register, or submit the next workload request.
+  std::optional<core::ClientSend> next();
+
+  core::ClientOptions options_;
+  std::uint32_t index_;
+  std::uint32_t requests_total_;
+  Prng prng_;
+  core::ClientProtocol protocol_;
+  std::uint32_t submitted_ = 0;
+  std::uint32_t completed_ = 0;
+  std::uint32_t abandoned_ = 0;
+  std::uint32_t evictions_ = 0;
+  std::uint64_t payload_next_ = 0;
+};
+
+}  // namespace vsrsim::sim

@@ -1,0 +1,63 @@
+#include "sim/sim_storage.h"
+
+#include "core/assert.h"
+
+namespace vsrsim::sim {
+
+void SimStorage::write_superblock(const core::Superblock& superblock) {
+  pending_.emplace_back(superblock);
+}
+
+void SimStorage::write_entry(const core::LogEntry& entry) {
+  VSRSIM_ASSERT_GT(entry.op, 0U);
+  pending_.emplace_back(entry);
+}
+
+void SimStorage::truncate_after(core::Op op) { pending_.emplace_back(Truncate{op}); }
+
+void SimStorage::apply(const Write& write) {
+  if (const auto* superblock = std::get_if<core::Superblock>(&write)) {
+    superblock_ = *superblock;
+  } else if (const auto* entry = std::get_if<core::LogEntry>(&write)) {
+    if (journal_.size() < entry->op) journal_.resize(entry->op);
+    journal_[entry->op - 1] = *entry;
+  } else {
+    const core::Op op = std::get<Truncate>(write).op;
+    if (journal_.size() > op) journal_.resize(op);
+  }
+}
+
+void SimStorage::sync() {
+  for (const Write& write : pending_) apply(write);
+  pending_.clear();
+}
+
+std::size_t SimStorage::crash(Prng& prng, Ratio torn_write) {
+  const std::size_t kept = pending_.empty() ? 0 : prng.Below(pending_.size() + 1);
+  for (std::size_t i = 0; i < kept; i++) apply(pending_[i]);
+  if (kept > 0 && prng.Chance(torn_write)) {
+    if (const auto* entry = std::get_if<core::LogEntry>(&pending_[kept - 1])) {
+      journal_[entry->op - 1].checksum ^= 0x5eed;  // Torn: the checksum no longer verifies.
+    }
+  }
+  const std::size_t lost = pending_.size() - kept;
+  pending_.clear();
+  return lost;
+}
+
+std::vector<core::LogEntry> SimStorage::read_journal() const {
+  std::vector<core::LogEntry> chain;
+  std::uint64_t parent = 0;
+  for (std::size_t i = 0; i < journal_.size(); i++) {
+    const core::LogEntry& entry = journal_[i];
+    if (entry.op != i + 1 || entry.parent != parent ||
+        core::EntryChecksum(entry) != entry.checksum) {
+      break;
+    }
+    chain.push_back(entry);
+    parent = entry.checksum;
+  }
+  return chain;
+}
+
+}  // namespace vsrsim::sim

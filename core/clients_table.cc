@@ -30,8 +30,7 @@ const char* StatusName(RequestStatus status) {
 ClientsTable::ClientsTable(std::size_t capacity, MutantSet mutants)
     : capacity_(capacity),
       mutants_(mutants),
-      unknown_client_is_new_(mutants.Has(Mutant::kTablePrimaryOnly) ||
-                             mutants.Has(Mutant::kSilentEviction)) {
+      unknown_client_is_new_(mutants.Has(Mutant::kSilentEviction)) {
   VSRSIM_ASSERT_GT(capacity, 0U);
   entries_.reserve(capacity);
 }
@@ -74,8 +73,8 @@ Classification ClientsTable::check_request(const Request& request, bool in_pipel
   }
   VSRSIM_ASSERT_GT(request.request, 0U);
   if (entry == nullptr) {
-    // Mutants (a) and (e): the reviewed table knew nothing of evicted sessions; a client it did not
-    // hold looked New.
+    // Mutant (e): the reviewed table knew nothing of evicted sessions; a client it did not hold
+    // looked New.
     if (unknown_client_is_new_) {
       return {in_pipeline ? RequestStatus::kInProgress : RequestStatus::kNew, nullptr};
     }
@@ -121,8 +120,8 @@ void ClientsTable::commit_reply(const Reply& reply) {
     return;
   }
   if (unknown_client_is_new_ && !known) {
-    // Mutants (a) and (e): the reviewed commit_reply allocated a slot for an unknown client,
-    // silently evicting the oldest one when full.
+    // Mutant (e): the reviewed commit_reply allocated a slot for an unknown client, silently
+    // evicting the oldest one when full.
     if (entries_.size() == capacity_) {
       evict_oldest();
       it = lower_bound(reply.client);

@@ -32,6 +32,7 @@ void DrawFaults(sim::Prng& prng, sim::FaultOptions& faults) {
   faults.torn_write = MaybeRate(prng, 1, 2);
   faults.disconnect = MaybeRate(prng, 20, 1000);
   faults.disconnect_ticks_max = static_cast<std::uint32_t>(prng.Between(2, 50));
+  faults.disconnect_after_retransmit = MaybeRate(prng, 1, 4);
   faults.clog = MaybeRate(prng, 20, 1000);
   faults.clog_ticks_max = static_cast<std::uint32_t>(prng.Between(5, 60));
   faults.drift_ppm_max = prng.Coin() ? static_cast<std::uint32_t>(prng.Between(1, 50'000)) : 0;

@@ -154,6 +154,9 @@ bool Cluster::step() {
       on_client_step(client, clients_[client].on_tick());
       break;
     }
+    case EventKind::kReconnect:
+      set_client_connected(process - options_.replica_count, true);
+      break;
     case EventKind::kSyncDone:
       if (replicas_[process] != nullptr && incarnations_[process] == event.payload.value) {
         storages_[process]->sync();
@@ -208,7 +211,29 @@ void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
     coverage_.evictions++;
     trace_.record({.time_us = now_.microseconds(), .kind = TraceKind::kEvicted, .from = process});
   }
-  if (step.send.has_value()) send(process, core::Raw(step.send->to), step.send->request);
+  if (step.send.has_value()) {
+    send(process, core::Raw(step.send->to), step.send->request);
+    if (step.retransmission && faults_enabled_ &&
+        fault_prng_.Chance(options_.faults.disconnect_after_retransmit)) {
+      disconnect_client(client, Duration::Microseconds(fault_prng_.Between(
+                                    1, options_.tick_us * options_.faults.disconnect_ticks_max)));
+    }
+  }
+}
+
+void Cluster::disconnect_client(std::size_t client, Duration duration) {
+  set_client_connected(client, false);
+  record_fault(2, client_process(client), 0, duration.microseconds());
+  queue_.push(now_ + duration, {EventKind::kReconnect, client_process(client), 0});
+}
+
+void Cluster::record_fault(std::uint64_t kind, Process a, Process b, std::uint64_t detail) {
+  trace_.record({.time_us = now_.microseconds(),
+                 .kind = TraceKind::kFault,
+                 .from = a,
+                 .to = b,
+                 .a = kind,
+                 .b = detail});
 }
 
 void Cluster::on_execute(const core::Execution& execution) {
@@ -240,8 +265,20 @@ void Cluster::on_replica_event(std::size_t index) {
       view_normal_max_ = now.view;
       coverage_.view_changes++;
     }
+    const bool new_view = now.view != snapshot.view;
     snapshot = now;
     if (Finding finding = agreement_.on_replica(replica)) report(*finding);
+    // Hygiene: nothing pending outlives its view.
+    if (new_view && replica.clients_table().pending_count() > 0) {
+      const auto& [client, request] = *replica.clients_table().pending().begin();
+      report({Outcome::kSafety, "hygiene",
+              fmt::format("replica {} entered view {} still holding {} pending entr{} of an older "
+                          "view, e.g. client {} request {}: a retry of it would be dropped as "
+                          "InProgress",
+                          index, now.view, replica.clients_table().pending_count(),
+                          replica.clients_table().pending_count() == 1 ? "y" : "ies", client,
+                          request)});
+    }
   }
 }
 
@@ -292,6 +329,7 @@ void Cluster::set_client_connected(std::size_t client, bool connected) {
 }
 
 void Cluster::heal() {
+  faults_enabled_ = false;
   network_.heal();
   network_.calm();
   for (std::size_t c = 0; c < clients_.size(); c++) {
@@ -312,25 +350,25 @@ std::uint64_t Cluster::requests_committed() const {
   return committed;
 }
 
-bool Cluster::converged() const {
+bool Cluster::converged(const std::vector<std::size_t>& core) const {
   const core::Replica* primary = nullptr;
-  for (const auto& replica : replicas_) {
-    if (replica != nullptr && replica->status() == core::Status::kNormal && replica->is_primary()) {
-      if (primary == nullptr || replica->view() > primary->view()) primary = replica.get();
-    }
+  for (const std::size_t index : core) {
+    const core::Replica* replica = replicas_[index].get();
+    if (replica == nullptr) return false;
+    if (replica->status() == core::Status::kNormal && replica->is_primary()) primary = replica;
   }
   if (primary == nullptr) return false;
-  return std::all_of(replicas_.begin(), replicas_.end(), [primary](const auto& replica) {
-    return replica == nullptr ||
-           (replica->status() == core::Status::kNormal && replica->view() == primary->view() &&
-            replica->commit_min() == primary->op() && !replica->sync_pending());
+  return std::all_of(core.begin(), core.end(), [this, primary](std::size_t index) {
+    const core::Replica& replica = *replicas_[index];
+    return replica.status() == core::Status::kNormal && replica.view() == primary->view() &&
+           replica.commit_min() == primary->op() && !replica.sync_pending();
   });
 }
 
-Finding Cluster::check_converged() const {
+Finding Cluster::check_converged(const std::vector<std::size_t>& core) const {
   std::vector<const core::Replica*> live;
-  for (const auto& replica : replicas_) {
-    if (replica != nullptr) live.push_back(replica.get());
+  for (const std::size_t index : core) {
+    if (replicas_[index] != nullptr) live.push_back(replicas_[index].get());
   }
   return agreement_.on_converged(live);
 }

@@ -47,13 +47,17 @@ class Cluster {
   void set_blocked(Process from, Process to, bool blocked) {
     network_.set_blocked(from, to, blocked);
   }
-  void set_client_connected(std::size_t client, bool connected);
+  // Closes the client's connections for `duration`; they reopen by themselves.
+  void disconnect_client(std::size_t client, Duration duration);
+  void note_partition() { coverage_.partitions++; }
+  void record_fault(std::uint64_t kind, Process a, Process b, std::uint64_t detail);
   void clog(Process from, Process to, Duration duration) {
     network_.clog(from, to, now_ + duration);
   }
-  // Stops every fault: heals partitions and clogs, reconnects clients, calms the network. Crashed
-  // replicas stay down until restarted.
+  // Stops every fault: heals partitions and clogs, reconnects clients, calms the network, and turns
+  // off the cluster's own fault triggers. Crashed replicas stay down until restarted.
   void heal();
+  bool faults_enabled() const { return faults_enabled_; }
 
   // Observation.
   const RunOptions& options() const { return options_; }
@@ -64,16 +68,23 @@ class Cluster {
   const SimClient& client(std::size_t index) const { return clients_[index]; }
   bool clients_done() const;
   std::uint64_t requests_committed() const;
-  // Live replicas all normal in one view, at one commit equal to the primary's op.
-  bool converged() const;
-  Finding check_converged() const;
+  // The `core` replicas are all live and normal in one view, at one commit equal to the primary's
+  // op.
+  bool converged(const std::vector<std::size_t>& core) const;
+  Finding check_converged(const std::vector<std::size_t>& core) const;
   Finding check_hygiene() const;
   Coverage coverage() const;
   const Trace& trace() const { return trace_; }
   Prng& fault_prng() { return fault_prng_; }
 
  private:
-  enum class EventKind : std::uint8_t { kDeliver, kReplicaTick, kClientTick, kSyncDone };
+  enum class EventKind : std::uint8_t {
+    kDeliver,
+    kReplicaTick,
+    kClientTick,
+    kSyncDone,
+    kReconnect
+  };
   struct EventPayload {
     EventKind kind;
     std::uint8_t process;
@@ -84,6 +95,7 @@ class Cluster {
   Process client_process(std::size_t client) const {
     return static_cast<Process>(options_.replica_count + client);
   }
+  void set_client_connected(std::size_t client, bool connected);
   void send(Process from, Process to, const core::Message& message);
   void deliver(std::uint32_t slot);
   void on_replica_event(std::size_t index);  // Trace state transitions and run the checkers.
@@ -113,6 +125,7 @@ class Cluster {
   ReplyCachingChecker reply_caching_;
   AgreementChecker agreement_;
   Finding finding_;
+  bool faults_enabled_ = true;
 
   struct ReplicaSnapshot {
     core::Status status = core::Status::kNormal;

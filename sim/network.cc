@@ -79,7 +79,9 @@ SendResult Network::send(Instant now, Process from, Process to, const core::Mess
 DropReason Network::arrive(std::uint32_t slot) {
   const InFlight& message = pool_[slot];
   DropReason drop = DropReason::kNone;
-  if (!connected(message.from, message.to)) {
+  // A request already sent reached the replica's socket buffer: only replies and evictions
+  // travelling to a client are lost when its connection closes meanwhile.
+  if (message.to >= replica_count_ && !connected(message.from, message.to)) {
     drop = DropReason::kClosed;
     counters_.dropped_closed++;
   } else if (blocked_[index(message.from, message.to)] != 0) {

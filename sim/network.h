@@ -6,9 +6,11 @@
 // small chance, a long tail), reordered (unless the options ask for FIFO links), refused by a full
 // link (bounded capacity), held back by a clogged link, or dropped by a partition (checked at send
 // and at arrival, so a partition also catches messages in flight). Client connections can close: a
-// message to or from a closed connection is dropped, and the replica's send learns it
-// (fire-and-forget). Guarantee kept: a message is never corrupted and never delivered to a process
-// it was not sent to.
+// send on a closed connection is dropped (the replica's send learns it: fire-and-forget), and so is
+// a message to a client whose connection closed while it was in flight. A request that left before
+// the close still arrives (it was in the replica's socket buffer), so a replica can answer a client
+// that is already gone: the window of the review's finding (b). Guarantee kept: a message is never
+// corrupted and never delivered to a process it was not sent to.
 //
 // Messages in flight live in a pool of slots reused through a free list, so the steady state does
 // not allocate per message. The pool is a deque so a slot stays put while its message is being

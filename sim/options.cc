@@ -55,6 +55,7 @@ std::vector<std::pair<std::string, std::string>> DescribeOptions(const RunOption
       {"fault_torn_write", RatioText(o.faults.torn_write)},
       {"fault_disconnect", RatioText(o.faults.disconnect)},
       {"fault_disconnect_ticks_max", n(o.faults.disconnect_ticks_max)},
+      {"fault_disconnect_after_retransmit", RatioText(o.faults.disconnect_after_retransmit)},
       {"fault_clog", RatioText(o.faults.clog)},
       {"fault_clog_ticks_max", n(o.faults.clog_ticks_max)},
       {"fault_drift_ppm_max", n(o.faults.drift_ppm_max)},

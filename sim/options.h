@@ -38,6 +38,9 @@ struct FaultOptions {
   Ratio torn_write{0, 1};  // Chance that a crash tears the last unsynced write it keeps.
   Ratio disconnect{0, 1};  // Chance per tick that a client's connections close.
   std::uint32_t disconnect_ticks_max = 30;
+  // Chance that a client's connections close right after it retransmits, so the cached reply to the
+  // retransmission meets a closed connection (the review's finding (b)).
+  Ratio disconnect_after_retransmit{0, 1};
   Ratio clog{0, 1};  // Chance per tick that one link is clogged for a while.
   std::uint32_t clog_ticks_max = 40;
   std::uint32_t drift_ppm_max = 0;  // Replica timer drift, +/- parts per million.

@@ -62,13 +62,13 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis) {
     }
     const std::uint64_t deadline = cluster.ticks() + options.liveness_ticks_max;
     RunPhase(cluster, nullptr, deadline,
-             [&] { return cluster.clients_done() && cluster.converged(); });
+             [&] { return cluster.clients_done() && cluster.converged(core); });
     if (!cluster.finding().has_value()) {
-      if (!cluster.clients_done() || !cluster.converged()) {
+      if (!cluster.clients_done() || !cluster.converged(core)) {
         cluster.report({Outcome::kLiveness, "liveness",
                         fmt::format("no convergence within {} ticks after healing: {}",
                                     options.liveness_ticks_max, DescribeStall(cluster, core))});
-      } else if (Finding finding = cluster.check_converged()) {
+      } else if (Finding finding = cluster.check_converged(core)) {
         cluster.report(*finding);
       } else if (Finding hygiene = cluster.check_hygiene()) {
         cluster.report(*hygiene);

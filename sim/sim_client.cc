@@ -30,6 +30,7 @@ std::optional<core::ClientSend> SimClient::next() {
 ClientStep SimClient::on_tick() {
   ClientStep step;
   step.send = protocol_.on_tick();
+  step.retransmission = step.send.has_value();
   if (!step.send.has_value()) step.send = next();
   return step;
 }

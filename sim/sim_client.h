@@ -23,6 +23,7 @@ struct ClientStep {
   std::optional<core::ClientSend> send;
   std::optional<ClientAccept> accepted;
   bool evicted = false;
+  bool retransmission = false;  // `send` is a retransmission of the request in flight.
 };
 
 class SimClient {

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "faults/swarm_nemesis.h"
 #include "reports/atomic_file.h"
 #include "reports/cli/commands.h"
 #include "reports/cli/isolate.h"
@@ -21,7 +22,10 @@ sim::RunOptions ResolveOptions(std::uint64_t seed, core::MutantSet mutants,
   return options;
 }
 
-sim::RunResult PlayRun(const sim::RunOptions& options) { return sim::Run(options, nullptr); }
+sim::RunResult PlayRun(const sim::RunOptions& options) {
+  faults::SwarmNemesis nemesis;
+  return sim::Run(options, &nemesis);
+}
 
 std::string ReproduceCommand(std::uint64_t seed, core::MutantSet mutants,
                              const Overrides& overrides) {

@@ -1,0 +1,40 @@
+#include "faults/crash_nemesis.h"
+
+#include <algorithm>
+
+namespace vsrsim::faults {
+
+void CrashNemesis::on_tick(sim::Cluster& cluster) {
+  const std::size_t replicas = cluster.replica_count();
+  restart_tick_.resize(replicas, 0);
+  sim::Prng& prng = cluster.fault_prng();
+  for (std::size_t r = 0; r < replicas; r++) {
+    if (restart_tick_[r] != 0 && cluster.ticks() >= restart_tick_[r]) {
+      restart_tick_[r] = 0;
+      cluster.restart(r);
+    }
+  }
+  if (!prng.Chance(cluster.options().faults.crash)) return;
+  const auto down = static_cast<std::size_t>(
+      std::count_if(restart_tick_.begin(), restart_tick_.end(), [](auto t) { return t != 0; }));
+  const std::size_t down_max =
+      std::max<std::size_t>(1, replicas - core::QuorumReplication(replicas));
+  if (down >= down_max) return;
+  const std::size_t victim = prng.Below(replicas);
+  if (restart_tick_[victim] != 0) return;
+  cluster.crash(victim);
+  restart_tick_[victim] =
+      cluster.ticks() + prng.Between(1, cluster.options().faults.down_ticks_max);
+}
+
+void CrashNemesis::heal(sim::Cluster& cluster, const std::vector<std::size_t>& core) {
+  restart_tick_.resize(cluster.replica_count(), 0);
+  for (const std::size_t r : core) {
+    if (restart_tick_[r] != 0) {
+      restart_tick_[r] = 0;
+      cluster.restart(r);
+    }
+  }
+}
+
+}  // namespace vsrsim::faults

@@ -173,6 +173,9 @@ void Replica::on_request(const Request& request) {
   // A new primary admits requests only once it has executed everything it knows is committed, so
   // its clients table is complete.
   if (commit_min_ < commit_max_) return;
+  // A session above what this replica executed was registered where it has not caught up (it may be
+  // a primary cut off in an old view): it cannot judge the request, and must not call it evicted.
+  if (request.operation == Operation::kAppend && request.session > commit_min_) return;
   const Classification classification = table_.check_request(request, in_pipeline(request));
   switch (classification.status) {
     case RequestStatus::kNew:

@@ -20,7 +20,9 @@ void CrashNemesis::on_tick(sim::Cluster& cluster) {
   const std::size_t down_max =
       std::max<std::size_t>(1, replicas - core::QuorumReplication(replicas));
   if (down >= down_max) return;
-  const std::size_t victim = prng.Below(replicas);
+  // Half the crashes hit the primary: the crash that forces a view change is the interesting one.
+  const auto primary = cluster.current_primary();
+  const std::size_t victim = primary && prng.Coin() ? *primary : prng.Below(replicas);
   if (restart_tick_[victim] != 0) return;
   cluster.crash(victim);
   restart_tick_[victim] =

@@ -8,24 +8,6 @@ std::size_t ProcessCount(const sim::Cluster& cluster) {
   return cluster.replica_count() + cluster.client_count();
 }
 
-// The replica that is primary in the highest view any live replica is normal in, if any.
-std::optional<std::size_t> CurrentPrimary(const sim::Cluster& cluster) {
-  std::optional<std::size_t> primary;
-  core::View view = 0;
-  for (std::size_t r = 0; r < cluster.replica_count(); r++) {
-    const core::Replica* replica = cluster.replica(r);
-    if (replica == nullptr || replica->status() != core::Status::kNormal ||
-        !replica->is_primary()) {
-      continue;
-    }
-    if (!primary || replica->view() >= view) {
-      primary = r;
-      view = replica->view();
-    }
-  }
-  return primary;
-}
-
 }  // namespace
 
 void PartitionNemesis::isolate(sim::Cluster& cluster, std::size_t replica, bool outgoing,
@@ -48,7 +30,7 @@ void PartitionNemesis::start(sim::Cluster& cluster) {
       isolate(cluster, prng.Below(replicas), true, true);
       break;
     case 1:
-      isolate(cluster, CurrentPrimary(cluster).value_or(prng.Below(replicas)), true, true);
+      isolate(cluster, cluster.current_primary().value_or(prng.Below(replicas)), true, true);
       break;
     case 2: {
       std::vector<std::uint8_t> side(replicas);

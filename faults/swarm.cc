@@ -1,5 +1,7 @@
 #include "faults/swarm.h"
 
+#include <array>
+
 #include "core/types.h"
 #include "sim/prng.h"
 
@@ -44,7 +46,15 @@ sim::RunOptions DrawOptions(std::uint64_t seed, Profile profile) {
   sim::Prng prng = sim::Prng(seed).Fork("swarm");
   sim::RunOptions options;
   options.seed = seed;
-  options.replica_count = static_cast<std::uint8_t>(prng.Between(1, core::kReplicasMax));
+  // 1 to 6 replicas, weighted towards the sizes where view changes and quorums are interesting:
+  // 1: 5%, 2: 10%, 3: 30%, 4: 20%, 5: 20%, 6: 15%.
+  static constexpr std::array<std::uint32_t, core::kReplicasMax> kWeights = {5, 10, 30, 20, 20, 15};
+  std::uint64_t draw = prng.Below(100);
+  options.replica_count = 1;
+  for (std::size_t i = 0; i < kWeights.size() && draw >= kWeights[i]; i++) {
+    draw -= kWeights[i];
+    options.replica_count++;
+  }
   // A small clients_max and up to 2 * clients_max - 1 clients, so registration evicts sessions.
   options.clients_max = static_cast<std::uint32_t>(prng.Between(2, 6));
   options.client_count = static_cast<std::uint8_t>(prng.Between(1, 2 * options.clients_max - 1));

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "reports/seed_file.h"
+
 namespace vsrsim::reports {
 
 std::string MutantNames(core::MutantSet mutants) {
@@ -37,37 +39,41 @@ nlohmann::ordered_json RunJson(const sim::RunResult& result) {
   return json;
 }
 
+sim::Coverage ParseCoverage(const nlohmann::json& json) {
+  sim::Coverage c;
+  for (auto [name, field] : std::initializer_list<std::pair<const char*, std::uint64_t*>>{
+           {"view_changes", &c.view_changes},
+           {"crashes", &c.crashes},
+           {"restarts", &c.restarts},
+           {"partitions", &c.partitions},
+           {"client_disconnects", &c.client_disconnects},
+           {"evictions", &c.evictions},
+           {"cached_replies", &c.cached_replies},
+           {"stale_dropped", &c.stale_dropped},
+           {"state_transfers", &c.state_transfers},
+           {"messages_dropped", &c.messages_dropped},
+           {"messages_duplicated", &c.messages_duplicated},
+           {"client_sends_dropped", &c.client_sends_dropped},
+           {"writes_lost", &c.writes_lost},
+           {"repairs", &c.repairs},
+           {"retransmissions", &c.retransmissions}}) {
+    *field = json.at(name).get<std::uint64_t>();
+  }
+  return c;
+}
+
 sim::RunResult ParseRunJson(const nlohmann::json& json, const sim::RunOptions& options) {
   sim::RunResult result;
   result.options = options;
   const std::string outcome = json.at("outcome").get<std::string>();
-  for (const sim::Outcome o : {sim::Outcome::kPass, sim::Outcome::kSafety, sim::Outcome::kLiveness,
-                               sim::Outcome::kCrash, sim::Outcome::kTimeout}) {
-    if (outcome == sim::OutcomeName(o)) result.outcome = o;
-  }
+  result.outcome = OutcomeByName(outcome).value_or(sim::Outcome::kCrash);
   result.checker = json.at("checker").get<std::string>();
   result.message = json.at("message").get<std::string>();
   result.fingerprint = std::stoull(json.at("fingerprint").get<std::string>(), nullptr, 16);
   result.ticks = json.at("ticks").get<std::uint64_t>();
   result.events = json.at("events").get<std::uint64_t>();
   result.requests_committed = json.at("requests_committed").get<std::uint64_t>();
-  const auto& coverage = json.at("coverage");
-  sim::Coverage& c = result.coverage;
-  c.view_changes = coverage.at("view_changes");
-  c.crashes = coverage.at("crashes");
-  c.restarts = coverage.at("restarts");
-  c.partitions = coverage.at("partitions");
-  c.client_disconnects = coverage.at("client_disconnects");
-  c.evictions = coverage.at("evictions");
-  c.cached_replies = coverage.at("cached_replies");
-  c.stale_dropped = coverage.at("stale_dropped");
-  c.state_transfers = coverage.at("state_transfers");
-  c.messages_dropped = coverage.at("messages_dropped");
-  c.messages_duplicated = coverage.at("messages_duplicated");
-  c.client_sends_dropped = coverage.at("client_sends_dropped");
-  c.writes_lost = coverage.at("writes_lost");
-  c.repairs = coverage.at("repairs");
-  c.retransmissions = coverage.at("retransmissions");
+  result.coverage = ParseCoverage(json.at("coverage"));
   return result;
 }
 

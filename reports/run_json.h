@@ -11,6 +11,7 @@ namespace vsrsim::reports {
 nlohmann::ordered_json RunJson(const sim::RunResult& result);
 // Reads what RunJson wrote. Options are not parsed back: the caller has them.
 sim::RunResult ParseRunJson(const nlohmann::json& json, const sim::RunOptions& options);
+sim::Coverage ParseCoverage(const nlohmann::json& json);
 std::string MutantNames(core::MutantSet mutants);
 
 }  // namespace vsrsim::reports

@@ -40,6 +40,9 @@ Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
   VSRSIM_ASSERT_EQ(entry.op, history_.size() + 1);
   history_.push_back(
       HistoryEntry{entry.checksum, entry.request, execution.applied, execution.reply, replica});
+  if (execution.evicted.has_value()) {
+    evicted_.insert({core::Raw(execution.evicted->client), execution.evicted->session});
+  }
   const core::Request& request = entry.request;
   if (!execution.applied || request.operation != core::Operation::kAppend) return std::nullopt;
   const auto [it, inserted] = applied_.try_emplace(

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -34,12 +35,17 @@ class AtMostOnceChecker {
   const std::vector<HistoryEntry>& history() const { return history_; }
   // The op at which (client, session, request) was applied, or 0.
   core::Op op_of(core::ClientId client, core::Session session, core::RequestNumber request) const;
+  // Whether a committed register evicted (client, session).
+  bool evicted(core::ClientId client, core::Session session) const {
+    return evicted_.contains({core::Raw(client), session});
+  }
 
  private:
   using Key = std::pair<std::uint64_t, std::pair<core::Session, core::RequestNumber>>;
   std::vector<HistoryEntry> history_;
   std::map<Key, core::Op> applied_;
   std::map<std::uint64_t, core::Op> payloads_;  // Payload entry -> op that appended it.
+  std::set<std::pair<std::uint64_t, core::Session>> evicted_;
 };
 
 }  // namespace vsrsim::sim

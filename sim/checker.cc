@@ -14,6 +14,8 @@ const char* OutcomeName(Outcome outcome) {
       return "crash";
     case Outcome::kTimeout:
       return "timeout";
+    case Outcome::kNondeterministic:
+      return "determinism";
   }
   return "unknown";
 }
@@ -29,7 +31,9 @@ int ExitCodeOf(Outcome outcome) {
     case Outcome::kCrash:
       return 3;
     case Outcome::kTimeout:
-      return 2;
+      return 2;  // A seed that never ends made no progress: a liveness failure.
+    case Outcome::kNondeterministic:
+      return 4;
   }
   return 1;
 }

@@ -7,7 +7,15 @@
 
 namespace vsrsim::sim {
 
-enum class Outcome : std::uint8_t { kPass, kSafety, kLiveness, kCrash, kTimeout };
+// kNondeterministic is a sweep's finding: the same seed ran twice with different fingerprints.
+enum class Outcome : std::uint8_t {
+  kPass,
+  kSafety,
+  kLiveness,
+  kCrash,
+  kTimeout,
+  kNondeterministic
+};
 
 const char* OutcomeName(Outcome outcome);
 int ExitCodeOf(Outcome outcome);

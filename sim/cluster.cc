@@ -207,9 +207,13 @@ void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
                    .c = reply.op});
     if (Finding finding = reply_caching_.on_accept(reply)) report(*finding);
   }
-  if (step.evicted) {
+  if (step.eviction.has_value()) {
     coverage_.evictions++;
-    trace_.record({.time_us = now_.microseconds(), .kind = TraceKind::kEvicted, .from = process});
+    trace_.record({.time_us = now_.microseconds(),
+                   .kind = TraceKind::kEvicted,
+                   .from = process,
+                   .a = step.eviction->session});
+    if (Finding finding = reply_caching_.on_eviction(*step.eviction)) report(*finding);
   }
   if (step.send.has_value()) {
     send(process, core::Raw(step.send->to), step.send->request);
@@ -337,6 +341,19 @@ void Cluster::heal() {
       network_.set_connected(client_process(c), static_cast<Process>(r), true);
     }
   }
+}
+
+std::optional<std::size_t> Cluster::current_primary() const {
+  std::optional<std::size_t> primary;
+  for (std::size_t r = 0; r < replicas_.size(); r++) {
+    const core::Replica* replica = replicas_[r].get();
+    if (replica == nullptr || replica->status() != core::Status::kNormal ||
+        !replica->is_primary()) {
+      continue;
+    }
+    if (!primary || replica->view() > replicas_[*primary]->view()) primary = r;
+  }
+  return primary;
 }
 
 bool Cluster::clients_done() const {

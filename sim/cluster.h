@@ -67,6 +67,8 @@ class Cluster {
   core::Replica* replica_for_test(std::size_t index) { return replicas_[index].get(); }
   const SimClient& client(std::size_t index) const { return clients_[index]; }
   bool clients_done() const;
+  // The replica that is primary in the highest view a live replica is normal in, if any.
+  std::optional<std::size_t> current_primary() const;
   std::uint64_t requests_committed() const;
   // The `core` replicas are all live and normal in one view, at one commit equal to the primary's
   // op.

@@ -34,4 +34,12 @@ Finding ReplyCachingChecker::on_accept(const core::Reply& reply) const {
   return std::nullopt;
 }
 
+Finding ReplyCachingChecker::on_eviction(const core::Eviction& eviction) const {
+  if (history_.evicted(eviction.client, eviction.session)) return std::nullopt;
+  return Violation{Outcome::kSafety, "reply-caching",
+                   fmt::format("client {} was told its session {} was evicted (view {}), but no "
+                               "committed register evicted it",
+                               core::Raw(eviction.client), eviction.session, eviction.view)};
+}
+
 }  // namespace vsrsim::sim

@@ -48,7 +48,7 @@ ClientStep SimClient::on_message(const core::Message& message) {
                                   protocol_.in_flight()->operation == core::Operation::kAppend;
     outcome = protocol_.on_eviction(*eviction);
     if (outcome == core::ReplyOutcome::kEvicted) {
-      step.evicted = true;
+      step.eviction = *eviction;
       evictions_++;
       if (append_in_flight) abandoned_++;
     }

@@ -22,8 +22,8 @@ struct ClientAccept {
 struct ClientStep {
   std::optional<core::ClientSend> send;
   std::optional<ClientAccept> accepted;
-  bool evicted = false;
-  bool retransmission = false;  // `send` is a retransmission of the request in flight.
+  std::optional<core::Eviction> eviction;  // The client acted on this eviction of its session.
+  bool retransmission = false;             // `send` is a retransmission of the request in flight.
 };
 
 class SimClient {

@@ -41,7 +41,23 @@ sim::RunResult PlayRun(const sim::RunOptions& options);
 std::string ReproduceCommand(std::uint64_t seed, core::MutantSet mutants,
                              const Overrides& overrides);
 
+struct SweepArguments {
+  std::uint64_t first = 1;  // Seeds first..last, both included, before sharding.
+  std::uint64_t last = 1;
+  std::size_t jobs = 0;  // 0: all cores.
+  core::MutantSet mutants;
+  Overrides overrides;
+  std::uint32_t shard_index = 0;
+  std::uint32_t shard_count = 1;
+  std::string report_dir;
+  std::string save_failures_dir;
+  std::uint32_t check_determinism_per_mille = 0;
+  std::uint64_t timeout_ms = 60'000;
+  bool quiet = false;  // No progress output.
+};
+
 int RunCommand(const RunArguments& arguments);
+int SweepCommand(const SweepArguments& arguments);
 int MutantsCommand();
 
 }  // namespace vsrsim::reports

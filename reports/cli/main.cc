@@ -4,7 +4,10 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "reports/cli/commands.h"
@@ -50,6 +53,58 @@ void AddOverrides(CLI::App& command, vsrsim::reports::Overrides& overrides, std:
       ->check(CLI::IsMember({"full", "network"}));
 }
 
+// Parses "A..B" (both ends included).
+std::pair<std::uint64_t, std::uint64_t> ParseRange(const std::string& text) {
+  const auto dots = text.find("..");
+  const auto fail = [&]() {
+    return CLI::ValidationError("--seeds",
+                                fmt::format("'{}' is not a range: write A..B with A <= B", text));
+  };
+  if (dots == std::string::npos) throw fail();
+  const auto first = vsrsim::reports::ParseSeed(text.substr(0, dots));
+  const auto last = vsrsim::reports::ParseSeed(text.substr(dots + 2));
+  if (!first || !last || *first > *last) throw fail();
+  return {*first, *last};
+}
+
+// Parses "I/N", "auto/N" or "auto" (index from JOB_COMPLETION_INDEX, a Kubernetes Indexed Job, or
+// SLURM_ARRAY_TASK_ID, a Slurm job array; count from SLURM_ARRAY_TASK_COUNT or VSRSIM_SHARDS).
+std::pair<std::uint32_t, std::uint32_t> ParseShard(const std::string& text) {
+  const auto fail = [&](const std::string& why) {
+    return CLI::ValidationError("--shard", fmt::format("'{}': {}", text, why));
+  };
+  const auto number = [&](const char* value, const char* what) -> std::uint32_t {
+    if (value == nullptr) throw fail(fmt::format("{} is not set", what));
+    const auto parsed = vsrsim::reports::ParseSeed(value);
+    if (!parsed || *parsed > 1'000'000)
+      throw fail(fmt::format("{}='{}' is not a number", what, value));
+    return static_cast<std::uint32_t>(*parsed);
+  };
+  const auto slash = text.find('/');
+  const std::string index_text = text.substr(0, slash);
+  std::uint32_t count = 0;
+  if (slash != std::string::npos) {
+    count = number(text.substr(slash + 1).c_str(), "the shard count");
+  } else if (index_text == "auto") {
+    const char* slurm_count = std::getenv("SLURM_ARRAY_TASK_COUNT");
+    count = number(slurm_count != nullptr ? slurm_count : std::getenv("VSRSIM_SHARDS"),
+                   "SLURM_ARRAY_TASK_COUNT or VSRSIM_SHARDS");
+  } else {
+    throw fail("write I/N, auto/N or auto");
+  }
+  std::uint32_t index = 0;
+  if (index_text == "auto") {
+    const char* k8s = std::getenv("JOB_COMPLETION_INDEX");
+    index = number(k8s != nullptr ? k8s : std::getenv("SLURM_ARRAY_TASK_ID"),
+                   "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID");
+  } else {
+    index = number(index_text.c_str(), "the shard index");
+  }
+  if (count == 0 || index >= count)
+    throw fail("the index must be below the count, and the count above 0");
+  return {index, count};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,6 +123,38 @@ int main(int argc, char** argv) {
   run_command->add_option("--trace", run.trace_path, "Write a readable text trace to FILE");
   AddOverrides(*run_command, run.overrides, run_profile);
 
+  vsrsim::reports::SweepArguments sweep;
+  std::string sweep_seeds;
+  std::optional<std::uint64_t> sweep_count;
+  std::string sweep_start = "1";
+  std::vector<std::string> sweep_mutants;
+  std::string sweep_profile = "full";
+  std::string sweep_shard;
+  double sweep_recheck = 0;
+  CLI::App* sweep_command = app.add_subcommand("sweep", "Play many seeds, each in its own process");
+  auto* seeds_option =
+      sweep_command->add_option("--seeds", sweep_seeds, "Seed range A..B (both included)");
+  auto* count_option = sweep_command->add_option("--count", sweep_count, "Number of seeds")
+                           ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
+  seeds_option->excludes(count_option);
+  sweep_command->add_option("--start", sweep_start, "First seed with --count (default 1)")
+      ->needs(count_option);
+  sweep_command->add_option("--jobs", sweep.jobs, "Parallel workers (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  sweep_command->add_option("--mutant", sweep_mutants, "Put a reviewed defect back (repeatable)");
+  sweep_command->add_option("--shard", sweep_shard, "Run shard I of N: I/N, auto/N or auto");
+  sweep_command->add_option("--report", sweep.report_dir, "Write summary.json (and more) to DIR");
+  sweep_command->add_option("--save-failures", sweep.save_failures_dir,
+                            "Write every failing seed as a seed file to DIR");
+  sweep_command
+      ->add_option("--check-determinism", sweep_recheck,
+                   "Re-run this share of seeds (0..1) and compare fingerprints")
+      ->check(CLI::Range(0.0, 1.0));
+  sweep_command->add_option("--timeout-ms", sweep.timeout_ms,
+                            "Wall-clock limit per seed (default 60000; 0: none)");
+  sweep_command->add_flag("--quiet", sweep.quiet, "No progress output");
+  AddOverrides(*sweep_command, sweep.overrides, sweep_profile);
+
   app.add_subcommand("mutants",
                      "List the mutants, their findings and the checker that catches them");
 
@@ -77,6 +164,22 @@ int main(int argc, char** argv) {
       run.seed = SeedOrThrow(run_seed, "--seed");
       run.mutants = ParseMutants(run_mutants);
       if (run_profile == "network") run.overrides.profile = vsrsim::faults::Profile::kNetwork;
+    }
+    if (sweep_command->parsed()) {
+      if (sweep_seeds.empty() && !sweep_count) {
+        throw CLI::ValidationError("sweep", "give --seeds A..B or --count N");
+      }
+      if (!sweep_seeds.empty()) {
+        std::tie(sweep.first, sweep.last) = ParseRange(sweep_seeds);
+      } else {
+        sweep.first = SeedOrThrow(sweep_start, "--start");
+        sweep.last = sweep.first + *sweep_count - 1;
+      }
+      sweep.mutants = ParseMutants(sweep_mutants);
+      if (sweep_profile == "network") sweep.overrides.profile = vsrsim::faults::Profile::kNetwork;
+      if (!sweep_shard.empty())
+        std::tie(sweep.shard_index, sweep.shard_count) = ParseShard(sweep_shard);
+      sweep.check_determinism_per_mille = static_cast<std::uint32_t>(sweep_recheck * 1000 + 0.5);
     }
   } catch (const CLI::CallForHelp&) {
     fmt::print("{}", app.help());
@@ -94,5 +197,6 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (run_command->parsed()) return vsrsim::reports::RunCommand(run);
+  if (sweep_command->parsed()) return vsrsim::reports::SweepCommand(sweep);
   return vsrsim::reports::MutantsCommand();
 }

@@ -1,0 +1,231 @@
+// `vsrsim sweep`: many seeds, each in its own forked child, with a summary, optional reports and
+// the failing seeds kept as seed files.
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+#include "reports/atomic_file.h"
+#include "reports/cli/commands.h"
+#include "reports/cli/isolate.h"
+#include "reports/run_json.h"
+#include "reports/seed_file.h"
+#include "reports/summary.h"
+
+namespace vsrsim::reports {
+
+namespace {
+
+volatile sig_atomic_t g_interrupted = 0;
+
+void OnSignal(int) { g_interrupted = 1; }
+
+double MonotonicSeconds() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
+// Creates `dir` if needed; returns an error line or "".
+std::string EnsureDirectory(const std::string& dir, const char* flag) {
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    return fmt::format("{} {}: cannot create the folder: {}", flag, dir, std::strerror(errno));
+  }
+  struct stat info {};
+  if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    return fmt::format("{} {}: not a folder", flag, dir);
+  }
+  if (::access(dir.c_str(), W_OK) != 0) {
+    return fmt::format("{} {}: the folder is not writable", flag, dir);
+  }
+  return "";
+}
+
+// Whether `seed` is among the share re-run by --check-determinism (a hash, not a PRNG: the choice
+// depends on the seed alone, so shards agree).
+bool RecheckSeed(std::uint64_t seed, std::uint32_t per_mille) {
+  if (per_mille == 0) return false;
+  return XXH3_64bits_withSeed(&seed, sizeof(seed), 0xde7e) % 1000 < per_mille;
+}
+
+class Progress {
+ public:
+  Progress(std::size_t total, bool quiet)
+      : total_(total),
+        quiet_(quiet),
+        tty_(::isatty(STDERR_FILENO) != 0),
+        start_(MonotonicSeconds()) {}
+
+  void update(std::size_t done, std::size_t failed, bool final) {
+    if (quiet_) return;
+    const double now = MonotonicSeconds();
+    if (!final && now - last_ < (tty_ ? 0.2 : 5.0)) return;
+    last_ = now;
+    const double elapsed = now - start_;
+    const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+    const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0;
+    if (tty_) {
+      constexpr std::size_t kWidth = 30;
+      const std::size_t filled = total_ == 0 ? kWidth : done * kWidth / total_;
+      fmt::print(stderr, "\r[{}{}] {}/{} failed={} {:.0f} seeds/s ETA {:.0f}s   ",
+                 std::string(filled, '#'), std::string(kWidth - filled, '.'), done, total_, failed,
+                 rate, eta);
+      if (final) fmt::print(stderr, "\n");
+    } else {
+      fmt::print(stderr, "progress: {}/{} seeds, {} failed, {:.0f} seeds/s, ETA {:.0f}s\n", done,
+                 total_, failed, rate, eta);
+    }
+  }
+
+ private:
+  std::size_t total_;
+  bool quiet_;
+  bool tty_;
+  double start_;
+  double last_ = 0;
+};
+
+}  // namespace
+
+int SweepCommand(const SweepArguments& arguments) {
+  for (const auto& [dir, flag] : {std::pair{arguments.report_dir, "--report"},
+                                  std::pair{arguments.save_failures_dir, "--save-failures"}}) {
+    if (dir.empty()) continue;
+    if (const std::string error = EnsureDirectory(dir, flag); !error.empty()) {
+      fmt::print(stderr, "vsrsim: {}\n", error);
+      return kExitIo;
+    }
+  }
+  std::vector<std::uint64_t> seeds;
+  for (std::uint64_t seed = arguments.first, position = 0;; seed++, position++) {
+    if (position % arguments.shard_count == arguments.shard_index) seeds.push_back(seed);
+    if (seed == arguments.last) break;
+  }
+  const std::size_t jobs =
+      arguments.jobs != 0 ? arguments.jobs
+                          : static_cast<std::size_t>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+  // Work items: every seed once, and the re-checked seeds a second time.
+  std::vector<std::size_t> items;
+  for (std::size_t i = 0; i < seeds.size(); i++) items.push_back(i);
+  for (std::size_t i = 0; i < seeds.size(); i++) {
+    if (RecheckSeed(seeds[i], arguments.check_determinism_per_mille)) items.push_back(i);
+  }
+
+  struct sigaction action {};
+  action.sa_handler = OnSignal;
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
+
+  std::vector<SweepEntry> entries(seeds.size());
+  std::vector<bool> finished(seeds.size(), false);
+  std::map<std::size_t, std::uint64_t> rerun_fingerprints;
+  std::size_t done = 0;
+  std::size_t failed = 0;
+  Progress progress(items.size(), arguments.quiet);
+  const auto options_of = [&](std::size_t item) {
+    return ResolveOptions(seeds[items[item]], arguments.mutants, arguments.overrides);
+  };
+  RunPool(
+      items.size(), {.jobs = jobs, .timeout_ms = arguments.timeout_ms}, options_of,
+      [&](std::size_t item) { return PlayRun(options_of(item)); },
+      [&](std::size_t item, IsolatedRun&& run) {
+        const std::size_t index = items[item];
+        done++;
+        if (item >= seeds.size()) {
+          rerun_fingerprints[index] = run.result.fingerprint;
+        } else {
+          SweepEntry& entry = entries[index];
+          entry.seed = seeds[index];
+          entry.outcome = run.result.outcome;
+          entry.checker = run.result.checker;
+          entry.message = run.result.message;
+          entry.fingerprint = run.result.fingerprint;
+          entry.coverage = run.result.coverage;
+          entry.reproduce = ReproduceCommand(seeds[index], arguments.mutants, arguments.overrides);
+          finished[index] = true;
+          if (entry.outcome != sim::Outcome::kPass) {
+            failed++;
+            if (!arguments.quiet) fmt::print(stderr, "\n");
+            fmt::print("FAIL seed={} kind={} checker={}: {}\n  reproduce: {}\n", entry.seed,
+                       sim::OutcomeName(entry.outcome), entry.checker, entry.message,
+                       entry.reproduce);
+            std::fflush(stdout);
+          }
+        }
+        progress.update(done, failed, false);
+      },
+      [] { return g_interrupted != 0; });
+  progress.update(done, failed, true);
+
+  SweepSummary summary;
+  summary.mutants = MutantNames(arguments.mutants);
+  summary.shard = fmt::format("{}/{}", arguments.shard_index, arguments.shard_count);
+  summary.interrupted = g_interrupted != 0;
+  for (std::size_t i = 0; i < seeds.size(); i++) {
+    if (!finished[i]) continue;
+    SweepEntry& entry = entries[i];
+    const auto rerun = rerun_fingerprints.find(i);
+    if (rerun != rerun_fingerprints.end() && rerun->second != entry.fingerprint &&
+        entry.outcome != sim::Outcome::kTimeout) {
+      entry.message = fmt::format("seed {} ran twice with fingerprints {:016x} and {:016x} ({})",
+                                  entry.seed, entry.fingerprint, rerun->second, entry.message);
+      entry.outcome = sim::Outcome::kNondeterministic;
+      entry.checker = "determinism";
+      fmt::print("FAIL seed={} kind=determinism checker=determinism: {}\n", entry.seed,
+                 entry.message);
+    }
+    summary.entries.push_back(entry);
+  }
+
+  int io_status = 0;
+  if (!arguments.report_dir.empty()) {
+    const std::string error = WriteFileAtomically(arguments.report_dir + "/summary.json",
+                                                  SummaryJson(summary).dump(2) + "\n");
+    if (!error.empty()) {
+      fmt::print(stderr, "vsrsim: {}\n", error);
+      io_status = kExitIo;
+    }
+  }
+  if (!arguments.save_failures_dir.empty()) {
+    for (const SweepEntry& entry : summary.entries) {
+      if (entry.outcome == sim::Outcome::kPass) continue;
+      SeedFile file{
+          .seed = entry.seed,
+          .mutants = arguments.mutants,
+          .profile = arguments.overrides.profile == faults::Profile::kNetwork ? "network" : "full",
+          .replicas = arguments.overrides.replicas,
+          .clients = arguments.overrides.clients,
+          .ticks = arguments.overrides.ticks,
+          .expect = entry.outcome,
+          .fingerprint = entry.fingerprint,
+          .reason = fmt::format("{}: {}", entry.checker, entry.message)};
+      const std::string path =
+          fmt::format("{}/seed-{}.seed", arguments.save_failures_dir, entry.seed);
+      if (const std::string error = WriteFileAtomically(path, FormatSeedFile(file));
+          !error.empty()) {
+        fmt::print(stderr, "vsrsim: {}\n", error);
+        io_status = kExitIo;
+      }
+    }
+  }
+  const std::size_t passed = static_cast<std::size_t>(
+      std::count_if(summary.entries.begin(), summary.entries.end(),
+                    [](const SweepEntry& e) { return e.outcome == sim::Outcome::kPass; }));
+  fmt::print("SWEEP seeds={} passed={} failed={}{} fingerprint_of_fingerprints={:016x}\n",
+             summary.entries.size(), passed, summary.entries.size() - passed,
+             summary.interrupted ? " INTERRUPTED" : "", FingerprintOfFingerprints(summary.entries));
+  const int status = SweepExitCode(summary.entries);
+  if (status != 0) return status;
+  if (io_status != 0) return io_status;
+  return summary.interrupted ? 130 : 0;
+}
+
+}  // namespace vsrsim::reports

@@ -1,0 +1,129 @@
+#include "reports/seed_file.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <sstream>
+
+#include "reports/run_json.h"
+
+namespace vsrsim::reports {
+
+namespace {
+
+std::string Trim(const std::string& text) {
+  const auto begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return "";
+  const auto end = text.find_last_not_of(" \t\r");
+  return text.substr(begin, end - begin + 1);
+}
+
+template <typename T>
+bool ParseNumber(const std::string& text, T& value, int base = 10) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value, base);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+}  // namespace
+
+std::optional<sim::Outcome> OutcomeByName(const std::string& name) {
+  for (const sim::Outcome o :
+       {sim::Outcome::kPass, sim::Outcome::kSafety, sim::Outcome::kLiveness, sim::Outcome::kCrash,
+        sim::Outcome::kTimeout, sim::Outcome::kNondeterministic}) {
+    if (name == sim::OutcomeName(o)) return o;
+  }
+  return std::nullopt;
+}
+
+std::string FormatSeedFile(const SeedFile& file) {
+  std::string text = "# vsrsim seed file: replay with `vsrsim replay FILE`\n";
+  text += fmt::format("seed = {}\n", file.seed);
+  const std::string mutants = MutantNames(file.mutants);
+  text += fmt::format("mutants = {}\n", mutants.empty() ? "none" : mutants);
+  text += fmt::format("profile = {}\n", file.profile);
+  if (file.replicas) text += fmt::format("replicas = {}\n", *file.replicas);
+  if (file.clients) text += fmt::format("clients = {}\n", *file.clients);
+  if (file.ticks) text += fmt::format("ticks = {}\n", *file.ticks);
+  text += fmt::format("expect = {}\n", sim::OutcomeName(file.expect));
+  if (file.fingerprint) text += fmt::format("fingerprint = {:016x}\n", *file.fingerprint);
+  if (!file.reason.empty()) {
+    std::string reason = file.reason;
+    for (char& c : reason) {
+      if (c == '\n') c = ' ';
+    }
+    text += fmt::format("reason = {}\n", reason);
+  }
+  return text;
+}
+
+std::optional<SeedFile> ParseSeedFile(const std::string& path, const std::string& text,
+                                      std::string& error) {
+  SeedFile file;
+  bool has_seed = false;
+  std::istringstream lines(text);
+  std::string line;
+  for (int number = 1; std::getline(lines, line); number++) {
+    const auto fail = [&](const std::string& what) {
+      error = fmt::format("{}:{}: {}", path, number, what);
+      return std::nullopt;
+    };
+    const std::string content = Trim(line.substr(0, line.find('#')));
+    if (content.empty()) continue;
+    const auto equals = content.find('=');
+    if (equals == std::string::npos) return fail("expected `key = value`");
+    const std::string key = Trim(content.substr(0, equals));
+    const std::string value = Trim(content.substr(equals + 1));
+    if (key == "seed") {
+      if (!ParseNumber(value, file.seed))
+        return fail(fmt::format("seed '{}' is not a decimal number", value));
+      has_seed = true;
+    } else if (key == "mutants") {
+      if (value == "none" || value.empty()) continue;
+      std::istringstream names(value);
+      std::string name;
+      while (std::getline(names, name, ',')) {
+        const auto mutant = core::MutantByName(Trim(name));
+        if (!mutant)
+          return fail(fmt::format("unknown mutant '{}' (see 'vsrsim mutants')", Trim(name)));
+        file.mutants.Add(*mutant);
+      }
+    } else if (key == "profile") {
+      if (value != "full" && value != "network") return fail("profile must be full or network");
+      file.profile = value;
+    } else if (key == "replicas" || key == "clients") {
+      std::uint32_t n = 0;
+      if (!ParseNumber(value, n) || n == 0)
+        return fail(fmt::format("{} must be a positive number", key));
+      (key == "replicas" ? file.replicas : file.clients) = n;
+    } else if (key == "ticks") {
+      std::uint64_t n = 0;
+      if (!ParseNumber(value, n) || n == 0) return fail("ticks must be a positive number");
+      file.ticks = n;
+    } else if (key == "expect") {
+      const auto outcome = OutcomeByName(value);
+      if (!outcome)
+        return fail(fmt::format(
+            "expect '{}' is not an outcome (pass, safety, liveness, crash, timeout)", value));
+      file.expect = *outcome;
+    } else if (key == "fingerprint") {
+      std::uint64_t fingerprint = 0;
+      if (value.size() != 16 || !ParseNumber(value, fingerprint, 16))
+        return fail("fingerprint must be 16 hex digits");
+      file.fingerprint = fingerprint;
+    } else if (key == "reason") {
+      file.reason = value;
+    } else {
+      return fail(
+          fmt::format("unknown key '{}' (known: seed, mutants, profile, replicas, clients, ticks, "
+                      "expect, fingerprint, reason)",
+                      key));
+    }
+  }
+  if (!has_seed) {
+    error = fmt::format("{}: no `seed = ...` line", path);
+    return std::nullopt;
+  }
+  return file;
+}
+
+}  // namespace vsrsim::reports

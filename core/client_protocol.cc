@@ -53,6 +53,9 @@ ReplyOutcome ClientProtocol::on_reply(const Reply& reply) {
   view_ = std::max(view_, reply.view);
   if (request.operation == Operation::kRegister) {
     VSRSIM_ASSERT_GT(reply.session, 0U);
+    // A late copy of the reply to an earlier registration names a session that was since evicted:
+    // sessions only grow, so the new one is above every session this client had.
+    if (reply.session <= session_evicted_) return ReplyOutcome::kIgnored;
     session_ = reply.session;
     in_flight_.reset();
     return ReplyOutcome::kRegistered;
@@ -67,6 +70,7 @@ ReplyOutcome ClientProtocol::on_eviction(const Eviction& eviction) {
     return ReplyOutcome::kIgnored;
   }
   view_ = std::max(view_, eviction.view);
+  session_evicted_ = session_;
   session_ = 0;
   in_flight_.reset();
   return ReplyOutcome::kEvicted;

@@ -62,6 +62,7 @@ class ClientProtocol {
 
   ClientOptions options_;
   Session session_ = 0;
+  Session session_evicted_ = 0;  // The latest session evicted; a new one must be above it.
   RequestNumber request_ = 0;
   View view_ = 0;
   std::uint8_t target_ = 0;

@@ -46,6 +46,7 @@ Cluster::Cluster(const RunOptions& options)
                Prng(options.seed).Fork("network")),
       trace_(options.keep_trace),
       reply_caching_(at_most_once_),
+      linearizability_(at_most_once_),
       agreement_(options.replica_count) {
   VSRSIM_ASSERT_GE(options.replica_count, 1U);
   VSRSIM_ASSERT_LE(options.replica_count, core::kReplicasMax);
@@ -206,6 +207,9 @@ void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
                    .b = reply.request,
                    .c = reply.op});
     if (Finding finding = reply_caching_.on_accept(reply)) report(*finding);
+    if (!step.accepted->registered) {
+      if (Finding finding = linearizability_.on_acknowledge(reply)) report(*finding);
+    }
   }
   if (step.eviction.has_value()) {
     coverage_.evictions++;
@@ -216,6 +220,7 @@ void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
     if (Finding finding = reply_caching_.on_eviction(*step.eviction)) report(*finding);
   }
   if (step.send.has_value()) {
+    if (!step.retransmission) linearizability_.on_invoke(clients_[client].id());
     send(process, core::Raw(step.send->to), step.send->request);
     if (step.retransmission && faults_enabled_ &&
         fault_prng_.Chance(options_.faults.disconnect_after_retransmit)) {

@@ -17,6 +17,7 @@
 #include "sim/at_most_once.h"
 #include "sim/coverage.h"
 #include "sim/event_queue.h"
+#include "sim/linearizability.h"
 #include "sim/network.h"
 #include "sim/options.h"
 #include "sim/reply_caching.h"
@@ -125,6 +126,7 @@ class Cluster {
   std::vector<SimClient> clients_;
   AtMostOnceChecker at_most_once_;
   ReplyCachingChecker reply_caching_;
+  LinearizabilityChecker linearizability_;
   AgreementChecker agreement_;
   Finding finding_;
   bool faults_enabled_ = true;

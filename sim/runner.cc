@@ -82,6 +82,13 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis) {
     result.outcome = cluster.finding()->outcome;
     result.checker = cluster.finding()->checker;
     result.message = cluster.finding()->message;
+    // Name the review finding each active mutant puts back, so a mutant's failure points at it.
+    for (const core::MutantInfo& info : core::kMutants) {
+      if (options.mutants.Has(info.mutant)) {
+        result.message += fmt::format(" [mutant {}: review finding ({}), {}]", info.name,
+                                      info.finding, info.description);
+      }
+    }
   }
   result.fingerprint = cluster.trace().fingerprint();
   result.ticks = cluster.ticks();

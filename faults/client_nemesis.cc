@@ -2,14 +2,14 @@
 
 namespace vsrsim::faults {
 
-void ClientNemesis::on_tick(sim::Cluster& cluster) {
+void ClientNemesis::on_tick(sim::Cluster& cluster, const Emit& emit) {
   sim::Prng& prng = cluster.fault_prng();
   const sim::FaultOptions& faults = cluster.options().faults;
   if (!prng.Chance(faults.disconnect)) return;
-  const std::size_t client = prng.Below(cluster.client_count());
-  cluster.disconnect_client(
-      client, sim::Duration::Microseconds(cluster.options().tick_us *
-                                          prng.Between(1, faults.disconnect_ticks_max)));
+  emit({.tick = cluster.ticks(),
+        .kind = FaultKind::kDisconnect,
+        .a = static_cast<std::uint8_t>(prng.Below(cluster.client_count())),
+        .ticks = static_cast<std::uint32_t>(prng.Between(1, faults.disconnect_ticks_max))});
 }
 
 }  // namespace vsrsim::faults

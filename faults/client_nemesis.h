@@ -8,13 +8,14 @@
 // own drawn chance: the timing of the review's finding (b).)
 // Guarantee kept: every connection reopens; the liveness phase reopens them all.
 
+#include "faults/fault_event.h"
 #include "sim/cluster.h"
 
 namespace vsrsim::faults {
 
 class ClientNemesis {
  public:
-  void on_tick(sim::Cluster& cluster);
+  void on_tick(sim::Cluster& cluster, const Emit& emit);
 };
 
 }  // namespace vsrsim::faults

@@ -4,14 +4,16 @@
 
 namespace vsrsim::faults {
 
-void CrashNemesis::on_tick(sim::Cluster& cluster) {
+void CrashNemesis::on_tick(sim::Cluster& cluster, const Emit& emit) {
   const std::size_t replicas = cluster.replica_count();
   restart_tick_.resize(replicas, 0);
   sim::Prng& prng = cluster.fault_prng();
   for (std::size_t r = 0; r < replicas; r++) {
     if (restart_tick_[r] != 0 && cluster.ticks() >= restart_tick_[r]) {
       restart_tick_[r] = 0;
-      cluster.restart(r);
+      emit({.tick = cluster.ticks(),
+            .kind = FaultKind::kRestart,
+            .a = static_cast<std::uint8_t>(r)});
     }
   }
   if (!prng.Chance(cluster.options().faults.crash)) return;
@@ -24,19 +26,10 @@ void CrashNemesis::on_tick(sim::Cluster& cluster) {
   const auto primary = cluster.current_primary();
   const std::size_t victim = primary && prng.Coin() ? *primary : prng.Below(replicas);
   if (restart_tick_[victim] != 0) return;
-  cluster.crash(victim);
+  emit(
+      {.tick = cluster.ticks(), .kind = FaultKind::kCrash, .a = static_cast<std::uint8_t>(victim)});
   restart_tick_[victim] =
       cluster.ticks() + prng.Between(1, cluster.options().faults.down_ticks_max);
-}
-
-void CrashNemesis::heal(sim::Cluster& cluster, const std::vector<std::size_t>& core) {
-  restart_tick_.resize(cluster.replica_count(), 0);
-  for (const std::size_t r : core) {
-    if (restart_tick_[r] != 0) {
-      restart_tick_[r] = 0;
-      cluster.restart(r);
-    }
-  }
 }
 
 }  // namespace vsrsim::faults

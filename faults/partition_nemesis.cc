@@ -2,80 +2,71 @@
 
 namespace vsrsim::faults {
 
-namespace {
-
-std::size_t ProcessCount(const sim::Cluster& cluster) {
-  return cluster.replica_count() + cluster.client_count();
-}
-
-}  // namespace
-
-void PartitionNemesis::isolate(sim::Cluster& cluster, std::size_t replica, bool outgoing,
-                               bool incoming) {
-  const auto r = static_cast<sim::Process>(replica);
-  for (std::size_t p = 0; p < ProcessCount(cluster); p++) {
-    if (p == replica) continue;
-    const auto other = static_cast<sim::Process>(p);
-    if (outgoing) cluster.set_blocked(r, other, true);
-    if (incoming) cluster.set_blocked(other, r, true);
-  }
-}
-
-void PartitionNemesis::start(sim::Cluster& cluster) {
+void PartitionNemesis::start(sim::Cluster& cluster, const Emit& emit) {
   sim::Prng& prng = cluster.fault_prng();
   const std::size_t replicas = cluster.replica_count();
-  const std::uint64_t shape = prng.Below(4);
-  switch (shape) {
+  const std::size_t processes = replicas + cluster.client_count();
+  const auto ticks =
+      static_cast<std::uint32_t>(prng.Between(1, cluster.options().faults.partition_ticks_max));
+  const std::uint64_t now = cluster.ticks();
+  const auto block = [&](std::size_t from, std::size_t to) {
+    emit({.tick = now,
+          .kind = FaultKind::kBlock,
+          .a = static_cast<std::uint8_t>(from),
+          .b = static_cast<std::uint8_t>(to),
+          .ticks = ticks});
+  };
+  switch (prng.Below(4)) {
     case 0:
-      isolate(cluster, prng.Below(replicas), true, true);
+      emit({.tick = now,
+            .kind = FaultKind::kIsolate,
+            .a = static_cast<std::uint8_t>(prng.Below(replicas)),
+            .ticks = ticks});
       break;
     case 1:
-      isolate(cluster, cluster.current_primary().value_or(prng.Below(replicas)), true, true);
+      emit({.tick = now, .kind = FaultKind::kIsolatePrimary, .ticks = ticks});
       break;
     case 2: {
       std::vector<std::uint8_t> side(replicas);
       for (auto& s : side) s = prng.Coin() ? 1 : 0;
       for (std::size_t a = 0; a < replicas; a++) {
         for (std::size_t b = 0; b < replicas; b++) {
-          if (side[a] != side[b]) {
-            cluster.set_blocked(static_cast<sim::Process>(a), static_cast<sim::Process>(b), true);
-          }
+          if (side[a] != side[b]) block(a, b);
         }
       }
       break;
     }
     default: {
+      // One way: the replica hears but cannot speak, or speaks but cannot hear.
       const bool outgoing = prng.Coin();
-      isolate(cluster, prng.Below(replicas), outgoing, !outgoing);
+      const std::size_t replica = prng.Below(replicas);
+      for (std::size_t p = 0; p < processes; p++) {
+        if (p == replica) continue;
+        if (outgoing) {
+          block(replica, p);
+        } else {
+          block(p, replica);
+        }
+      }
       break;
     }
   }
-  active_ = true;
-  until_tick_ = cluster.ticks() + prng.Between(1, cluster.options().faults.partition_ticks_max);
-  cluster.note_partition();
-  cluster.record_fault(1, 0, 0, shape);
+  until_tick_ = now + ticks;
 }
 
-void PartitionNemesis::on_tick(sim::Cluster& cluster) {
+void PartitionNemesis::on_tick(sim::Cluster& cluster, const Emit& emit) {
   const sim::FaultOptions& faults = cluster.options().faults;
   sim::Prng& prng = cluster.fault_prng();
-  if (active_ && cluster.ticks() >= until_tick_) {
-    for (std::size_t a = 0; a < ProcessCount(cluster); a++) {
-      for (std::size_t b = 0; b < ProcessCount(cluster); b++) {
-        cluster.set_blocked(static_cast<sim::Process>(a), static_cast<sim::Process>(b), false);
-      }
-    }
-    active_ = false;
-  } else if (!active_ && prng.Chance(faults.partition)) {
-    start(cluster);
-  }
+  if (cluster.ticks() >= until_tick_ && prng.Chance(faults.partition)) start(cluster, emit);
   if (cluster.replica_count() > 1 && prng.Chance(faults.clog)) {
-    const auto from = static_cast<sim::Process>(prng.Below(cluster.replica_count()));
-    const auto to = static_cast<sim::Process>((from + 1 + prng.Below(cluster.replica_count() - 1)) %
+    const auto from = static_cast<std::uint8_t>(prng.Below(cluster.replica_count()));
+    const auto to = static_cast<std::uint8_t>((from + 1 + prng.Below(cluster.replica_count() - 1)) %
                                               cluster.replica_count());
-    cluster.clog(from, to,
-                 sim::Duration::Microseconds(cluster.options().tick_us *
-                                             prng.Between(1, faults.clog_ticks_max)));
+    emit({.tick = cluster.ticks(),
+          .kind = FaultKind::kClog,
+          .a = from,
+          .b = to,
+          .ticks = static_cast<std::uint32_t>(prng.Between(1, faults.clog_ticks_max))});
   }
 }
 

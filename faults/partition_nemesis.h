@@ -11,20 +11,19 @@
 #include <cstdint>
 #include <vector>
 
+#include "faults/fault_event.h"
 #include "sim/cluster.h"
 
 namespace vsrsim::faults {
 
 class PartitionNemesis {
  public:
-  void on_tick(sim::Cluster& cluster);
+  void on_tick(sim::Cluster& cluster, const Emit& emit);
 
  private:
-  void start(sim::Cluster& cluster);
-  void isolate(sim::Cluster& cluster, std::size_t replica, bool outgoing, bool incoming);
+  void start(sim::Cluster& cluster, const Emit& emit);
 
   std::uint64_t until_tick_ = 0;
-  bool active_ = false;
 };
 
 }  // namespace vsrsim::faults

@@ -4,23 +4,13 @@
 
 namespace vsrsim::faults {
 
-void SwarmNemesis::on_tick(sim::Cluster& cluster) {
-  partitions_.on_tick(cluster);
-  crashes_.on_tick(cluster);
-  clients_.on_tick(cluster);
-}
-
-std::vector<std::size_t> SwarmNemesis::heal(sim::Cluster& cluster) {
-  sim::Prng& prng = cluster.fault_prng();
-  const std::size_t replicas = cluster.replica_count();
-  const std::size_t size = prng.Between(core::QuorumReplication(replicas), replicas);
-  // A random subset of `size` replicas (selection sampling: one pass, in index order).
-  std::vector<std::size_t> core;
-  for (std::size_t r = 0; r < replicas && core.size() < size; r++) {
-    if (prng.Below(replicas - r) < size - core.size()) core.push_back(r);
-  }
+void HealCore(sim::Cluster& cluster, FaultApplier& applier, const std::vector<std::size_t>& core) {
   cluster.heal();
-  crashes_.heal(cluster, core);
+  applier.clear();
+  for (const std::size_t r : core) {
+    if (cluster.replica(r) == nullptr) cluster.restart(r);
+  }
+  const std::size_t replicas = cluster.replica_count();
   const std::size_t processes = replicas + cluster.client_count();
   for (std::size_t r = 0; r < replicas; r++) {
     if (std::find(core.begin(), core.end(), r) != core.end()) continue;
@@ -30,7 +20,30 @@ std::vector<std::size_t> SwarmNemesis::heal(sim::Cluster& cluster) {
       cluster.set_blocked(static_cast<sim::Process>(p), static_cast<sim::Process>(r), true);
     }
   }
-  return core;
+}
+
+void SwarmNemesis::on_tick(sim::Cluster& cluster) {
+  applier_.on_tick(cluster);
+  const Emit emit = [&](const FaultEvent& event) {
+    events_.push_back(event);
+    applier_.apply(cluster, event);
+  };
+  partitions_.on_tick(cluster, emit);
+  crashes_.on_tick(cluster, emit);
+  clients_.on_tick(cluster, emit);
+}
+
+std::vector<std::size_t> SwarmNemesis::heal(sim::Cluster& cluster) {
+  sim::Prng& prng = cluster.fault_prng();
+  const std::size_t replicas = cluster.replica_count();
+  const std::size_t size = prng.Between(core::QuorumReplication(replicas), replicas);
+  // A random subset of `size` replicas (selection sampling: one pass, in index order).
+  core_.clear();
+  for (std::size_t r = 0; r < replicas && core_.size() < size; r++) {
+    if (prng.Below(replicas - r) < size - core_.size()) core_.push_back(r);
+  }
+  HealCore(cluster, applier_, core_);
+  return core_;
 }
 
 }  // namespace vsrsim::faults

@@ -1,6 +1,7 @@
 #pragma once
 // The swarm nemesis: every fault kind the seed switched on, acting each tick of the safety phase,
-// and the heal before the liveness phase.
+// and the heal before the liveness phase. Every fault it decides on is recorded as a FaultEvent, so
+// the run can be dumped as an explicit scenario that replays identically.
 //
 // Heal: choose a random core of at least a replication quorum (which is also at least a view-change
 // quorum), restart its crashed replicas, stop every fault, and cut the replicas outside the core
@@ -10,20 +11,30 @@
 
 #include "faults/client_nemesis.h"
 #include "faults/crash_nemesis.h"
+#include "faults/fault_event.h"
 #include "faults/partition_nemesis.h"
 #include "sim/nemesis.h"
 
 namespace vsrsim::faults {
+
+// Restarts the crashed replicas of `core`, stops every fault and cuts the other replicas off.
+void HealCore(sim::Cluster& cluster, FaultApplier& applier, const std::vector<std::size_t>& core);
 
 class SwarmNemesis final : public sim::Nemesis {
  public:
   void on_tick(sim::Cluster& cluster) override;
   std::vector<std::size_t> heal(sim::Cluster& cluster) override;
 
+  const std::vector<FaultEvent>& events() const { return events_; }
+  const std::vector<std::size_t>& core() const { return core_; }
+
  private:
+  FaultApplier applier_;
   PartitionNemesis partitions_;
   CrashNemesis crashes_;
   ClientNemesis clients_;
+  std::vector<FaultEvent> events_;
+  std::vector<std::size_t> core_;
 };
 
 }  // namespace vsrsim::faults

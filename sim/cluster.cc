@@ -41,6 +41,7 @@ Cluster::Cluster(const RunOptions& options)
       prng_(Prng(options.seed).Fork("cluster")),
       fault_prng_(Prng(options.seed).Fork("faults")),
       storage_prng_(Prng(options.seed).Fork("storage")),
+      retransmit_prng_(Prng(options.seed).Fork("retransmit-disconnects")),
       network_(options.network, options.replica_count,
                std::size_t{options.replica_count} + options.client_count,
                Prng(options.seed).Fork("network")),
@@ -223,8 +224,8 @@ void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
     if (!step.retransmission) linearizability_.on_invoke(clients_[client].id());
     send(process, core::Raw(step.send->to), step.send->request);
     if (step.retransmission && faults_enabled_ &&
-        fault_prng_.Chance(options_.faults.disconnect_after_retransmit)) {
-      disconnect_client(client, Duration::Microseconds(fault_prng_.Between(
+        retransmit_prng_.Chance(options_.faults.disconnect_after_retransmit)) {
+      disconnect_client(client, Duration::Microseconds(retransmit_prng_.Between(
                                     1, options_.tick_us * options_.faults.disconnect_ticks_max)));
     }
   }

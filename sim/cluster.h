@@ -112,6 +112,7 @@ class Cluster {
   Prng prng_;
   Prng fault_prng_;
   Prng storage_prng_;
+  Prng retransmit_prng_;  // Disconnects timed right after a retransmission.
   Instant now_;
   std::uint64_t events_ = 0;
   EventQueue<EventPayload> queue_;

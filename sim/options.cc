@@ -2,15 +2,54 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <type_traits>
+
 namespace vsrsim::sim {
 
 namespace {
 
-std::string RatioText(Ratio ratio) {
-  return fmt::format("{}/{}", ratio.numerator, ratio.denominator);
+// Calls visit(name, field) for every option, in one fixed order: the order runs print them in and
+// the names scenario files use.
+template <typename Options, typename Visit>
+void ForEachOption(Options& o, Visit visit) {
+  visit("seed", o.seed);
+  visit("mutants", o.mutants);
+  visit("replica_count", o.replica_count);
+  visit("client_count", o.client_count);
+  visit("clients_max", o.clients_max);
+  visit("requests_per_client", o.requests_per_client);
+  visit("tick_us", o.tick_us);
+  visit("ticks_max", o.ticks_max);
+  visit("liveness_ticks_max", o.liveness_ticks_max);
+  visit("view_change_timeout_ticks_min", o.view_change_timeout_ticks_min);
+  visit("view_change_timeout_ticks_max", o.view_change_timeout_ticks_max);
+  visit("client_retry_ticks_min", o.client_retry_ticks_min);
+  visit("client_retry_ticks_max", o.client_retry_ticks_max);
+  visit("network_delay_min_us", o.network.delay_min_us);
+  visit("network_delay_jitter_us", o.network.delay_jitter_us);
+  visit("network_delay_tail", o.network.delay_tail);
+  visit("network_delay_tail_max_us", o.network.delay_tail_max_us);
+  visit("network_loss", o.network.loss);
+  visit("network_duplicate", o.network.duplicate);
+  visit("network_reorder", o.network.reorder);
+  visit("network_link_capacity", o.network.link_capacity);
+  visit("storage_sync_latency_min_us", o.storage.sync_latency_min_us);
+  visit("storage_sync_latency_max_us", o.storage.sync_latency_max_us);
+  visit("fault_partition", o.faults.partition);
+  visit("fault_partition_ticks_max", o.faults.partition_ticks_max);
+  visit("fault_crash", o.faults.crash);
+  visit("fault_down_ticks_max", o.faults.down_ticks_max);
+  visit("fault_torn_write", o.faults.torn_write);
+  visit("fault_disconnect", o.faults.disconnect);
+  visit("fault_disconnect_ticks_max", o.faults.disconnect_ticks_max);
+  visit("fault_disconnect_after_retransmit", o.faults.disconnect_after_retransmit);
+  visit("fault_clog", o.faults.clog);
+  visit("fault_clog_ticks_max", o.faults.clog_ticks_max);
+  visit("fault_drift_ppm_max", o.faults.drift_ppm_max);
 }
 
-std::string MutantsText(core::MutantSet mutants) {
+std::string Text(const core::MutantSet& mutants) {
   std::string text;
   for (const core::MutantInfo& info : core::kMutants) {
     if (!mutants.Has(info.mutant)) continue;
@@ -19,47 +58,74 @@ std::string MutantsText(core::MutantSet mutants) {
   }
   return text.empty() ? "none" : text;
 }
+std::string Text(const Ratio& ratio) {
+  return fmt::format("{}/{}", ratio.numerator, ratio.denominator);
+}
+std::string Text(bool value) { return value ? "true" : "false"; }
+template <typename T>
+std::string Text(const T& value) {
+  return fmt::format("{}", value);
+}
+
+template <typename T>
+bool ParseUnsigned(std::string_view text, T& value) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+// Parses `text` into `field`; returns what is wrong, or "".
+std::string Parse(const std::string& text, core::MutantSet& mutants) {
+  mutants = core::MutantSet{};
+  if (text == "none") return "";
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const auto mutant = core::MutantByName(text.substr(start, comma - start));
+    if (!mutant) return fmt::format("unknown mutant '{}'", text.substr(start, comma - start));
+    mutants.Add(*mutant);
+    start = comma + 1;
+  }
+  return "";
+}
+std::string Parse(const std::string& text, Ratio& ratio) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos ||
+      !ParseUnsigned(std::string_view(text).substr(0, slash), ratio.numerator) ||
+      !ParseUnsigned(std::string_view(text).substr(slash + 1), ratio.denominator) ||
+      ratio.denominator == 0 || ratio.numerator > ratio.denominator) {
+    return "expected a ratio N/D with N <= D and D > 0";
+  }
+  return "";
+}
+std::string Parse(const std::string& text, bool& value) {
+  if (text != "true" && text != "false") return "expected true or false";
+  value = text == "true";
+  return "";
+}
+template <typename T>
+std::string Parse(const std::string& text, T& value) {
+  if (!ParseUnsigned(text, value)) return "expected a non-negative number in range";
+  return "";
+}
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> DescribeOptions(const RunOptions& o) {
-  const auto n = [](auto v) { return fmt::format("{}", v); };
-  return {
-      {"seed", n(o.seed)},
-      {"mutants", MutantsText(o.mutants)},
-      {"replica_count", n(o.replica_count)},
-      {"client_count", n(o.client_count)},
-      {"clients_max", n(o.clients_max)},
-      {"requests_per_client", n(o.requests_per_client)},
-      {"tick_us", n(o.tick_us)},
-      {"ticks_max", n(o.ticks_max)},
-      {"liveness_ticks_max", n(o.liveness_ticks_max)},
-      {"view_change_timeout_ticks_min", n(o.view_change_timeout_ticks_min)},
-      {"view_change_timeout_ticks_max", n(o.view_change_timeout_ticks_max)},
-      {"client_retry_ticks_min", n(o.client_retry_ticks_min)},
-      {"client_retry_ticks_max", n(o.client_retry_ticks_max)},
-      {"network_delay_min_us", n(o.network.delay_min_us)},
-      {"network_delay_jitter_us", n(o.network.delay_jitter_us)},
-      {"network_delay_tail", RatioText(o.network.delay_tail)},
-      {"network_delay_tail_max_us", n(o.network.delay_tail_max_us)},
-      {"network_loss", RatioText(o.network.loss)},
-      {"network_duplicate", RatioText(o.network.duplicate)},
-      {"network_reorder", o.network.reorder ? "true" : "false"},
-      {"network_link_capacity", n(o.network.link_capacity)},
-      {"storage_sync_latency_min_us", n(o.storage.sync_latency_min_us)},
-      {"storage_sync_latency_max_us", n(o.storage.sync_latency_max_us)},
-      {"fault_partition", RatioText(o.faults.partition)},
-      {"fault_partition_ticks_max", n(o.faults.partition_ticks_max)},
-      {"fault_crash", RatioText(o.faults.crash)},
-      {"fault_down_ticks_max", n(o.faults.down_ticks_max)},
-      {"fault_torn_write", RatioText(o.faults.torn_write)},
-      {"fault_disconnect", RatioText(o.faults.disconnect)},
-      {"fault_disconnect_ticks_max", n(o.faults.disconnect_ticks_max)},
-      {"fault_disconnect_after_retransmit", RatioText(o.faults.disconnect_after_retransmit)},
-      {"fault_clog", RatioText(o.faults.clog)},
-      {"fault_clog_ticks_max", n(o.faults.clog_ticks_max)},
-      {"fault_drift_ppm_max", n(o.faults.drift_ppm_max)},
-  };
+std::vector<std::pair<std::string, std::string>> DescribeOptions(const RunOptions& options) {
+  std::vector<std::pair<std::string, std::string>> described;
+  ForEachOption(options, [&](const char* name, const auto& field) {
+    described.emplace_back(name, Text(field));
+  });
+  return described;
+}
+
+std::string SetOption(RunOptions& options, const std::string& name, const std::string& value) {
+  std::string error = fmt::format("unknown option '{}'", name);
+  ForEachOption(options, [&](const char* field_name, auto& field) {
+    if (name != field_name) return;
+    const std::string problem = Parse(value, field);
+    error = problem.empty() ? "" : fmt::format("option {} = '{}': {}", name, value, problem);
+  });
+  return error;
 }
 
 }  // namespace vsrsim::sim

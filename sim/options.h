@@ -68,5 +68,7 @@ struct RunOptions {
 
 // Every option as (name, value) in a fixed order: printed first by a run and echoed in its JSON.
 std::vector<std::pair<std::string, std::string>> DescribeOptions(const RunOptions& options);
+// Sets the option DescribeOptions calls `name` from its text form. Returns "" or what is wrong.
+std::string SetOption(RunOptions& options, const std::string& name, const std::string& value);
 
 }  // namespace vsrsim::sim

@@ -30,6 +30,8 @@ struct RunArguments {
   Overrides overrides;
   bool json = false;
   std::string trace_path;
+  std::string scenario_path;       // Play this scenario instead of the seed's swarm run.
+  std::string dump_scenario_path;  // Write the swarm run as an explicit scenario.
 };
 
 // The seed's options with the mutants and overrides applied.

@@ -116,8 +116,15 @@ int main(int argc, char** argv) {
   std::vector<std::string> run_mutants;
   std::string run_profile = "full";
   CLI::App* run_command = app.add_subcommand("run", "Play one seed and check it");
-  run_command->add_option("--seed", run_seed, "Seed: decimal, 16 hex digits, or a 40-hex commit")
-      ->required();
+  auto* seed_option = run_command->add_option("--seed", run_seed,
+                                              "Seed: decimal, 16 hex digits, or a 40-hex commit");
+  auto* scenario_option = run_command->add_option("--scenario", run.scenario_path,
+                                                  "Play an explicit scenario file instead");
+  seed_option->excludes(scenario_option);
+  run_command
+      ->add_option("--dump-scenario", run.dump_scenario_path,
+                   "Write the run as an explicit scenario to FILE")
+      ->excludes(scenario_option);
   run_command->add_option("--mutant", run_mutants, "Put a reviewed defect back (repeatable)");
   run_command->add_flag("--json", run.json, "Print the result as one JSON object");
   run_command->add_option("--trace", run.trace_path, "Write a readable text trace to FILE");
@@ -161,7 +168,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
     if (run_command->parsed()) {
-      run.seed = SeedOrThrow(run_seed, "--seed");
+      if (run_seed.empty() && run.scenario_path.empty()) {
+        throw CLI::ValidationError("run", "give --seed S or --scenario FILE");
+      }
+      if (!run_seed.empty()) run.seed = SeedOrThrow(run_seed, "--seed");
       run.mutants = ParseMutants(run_mutants);
       if (run_profile == "network") run.overrides.profile = vsrsim::faults::Profile::kNetwork;
     }

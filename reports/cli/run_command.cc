@@ -1,8 +1,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 
+#include "faults/scenario.h"
 #include "faults/swarm_nemesis.h"
 #include "reports/atomic_file.h"
 #include "reports/cli/commands.h"
@@ -40,8 +44,38 @@ std::string ReproduceCommand(std::uint64_t seed, core::MutantSet mutants,
   return command;
 }
 
+// Reads a whole file; returns an error line or "".
+std::string ReadFile(const std::string& path, std::string& text) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return fmt::format("cannot read {}: {}", path, std::strerror(errno));
+  char buffer[65536];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof(buffer), file)) > 0;)
+    text.append(buffer, n);
+  std::fclose(file);
+  return "";
+}
+
 int RunCommand(const RunArguments& arguments) {
   sim::RunOptions options = ResolveOptions(arguments.seed, arguments.mutants, arguments.overrides);
+  std::optional<faults::Scenario> scenario;
+  if (!arguments.scenario_path.empty()) {
+    std::string text;
+    if (const std::string error = ReadFile(arguments.scenario_path, text); !error.empty()) {
+      fmt::print(stderr, "vsrsim: {}\n", error);
+      return kExitIo;
+    }
+    std::string error;
+    scenario = faults::ParseScenario(arguments.scenario_path, text, error);
+    if (!scenario) {
+      fmt::print(stderr, "vsrsim: {} (fix the line, or dump a fresh one with --dump-scenario)\n",
+                 error);
+      return kExitBadData;
+    }
+    for (const core::MutantInfo& info : core::kMutants) {
+      if (arguments.mutants.Has(info.mutant)) scenario->options.mutants.Add(info.mutant);
+    }
+    options = scenario->options;
+  }
   options.keep_trace = !arguments.trace_path.empty();
   if (!arguments.json) {
     fmt::print("seed = {}\n", options.seed);
@@ -53,7 +87,22 @@ int RunCommand(const RunArguments& arguments) {
   const IsolatedRun run = RunIsolated(
       options,
       [&]() {
-        sim::RunResult result = PlayRun(options);
+        sim::RunResult result;
+        if (scenario) {
+          scenario->options.keep_trace = options.keep_trace;
+          result = faults::PlayScenario(*scenario);
+        } else if (!arguments.dump_scenario_path.empty()) {
+          const faults::Scenario dumped = faults::DumpScenario(options, &result);
+          const std::string error =
+              WriteFileAtomically(arguments.dump_scenario_path, faults::FormatScenario(dumped));
+          if (!error.empty()) {
+            fmt::print(stderr, "vsrsim: {}\n", error);
+            std::fflush(stderr);
+            ::_exit(kExitIo);
+          }
+        } else {
+          result = PlayRun(options);
+        }
         if (!arguments.trace_path.empty()) {
           const std::string error = WriteFileAtomically(
               arguments.trace_path, RenderTextTrace(result.records, options.replica_count));
@@ -73,7 +122,8 @@ int RunCommand(const RunArguments& arguments) {
   const sim::RunResult& result = run.result;
   if (result.outcome == sim::Outcome::kCrash) fmt::print(stderr, "{}", run.child_stderr);
   const std::string reproduce =
-      ReproduceCommand(arguments.seed, arguments.mutants, arguments.overrides);
+      scenario ? fmt::format("vsrsim run --scenario {}", arguments.scenario_path)
+               : ReproduceCommand(arguments.seed, arguments.mutants, arguments.overrides);
   if (arguments.json) {
     fmt::print("{}\n", RunJson(result).dump());
   } else if (result.outcome == sim::Outcome::kPass) {

@@ -1,0 +1,582 @@
+// Example-based tests of Replica on a tiny in-test world: FakeStorage keeps writes pending until a
+// sync, FakeBus puts every replica-bound message into one FIFO queue, and the test delivers
+// messages and completes syncs by hand. No randomness and no timing: each test states its schedule.
+
+#include "core/replica.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <set>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/bus.h"
+#include "core/message.h"
+#include "core/mutants.h"
+#include "core/storage.h"
+#include "core/types.h"
+
+namespace vsrsim::core {
+namespace {
+
+// Writes wait in a pending list until sync() makes them all durable, as in the simulator.
+class FakeStorage final : public Storage {
+ public:
+  void write_superblock(const Superblock& superblock) override {
+    pending_.emplace_back(superblock);
+  }
+  void write_entry(const LogEntry& entry) override { pending_.emplace_back(entry); }
+  void truncate_after(Op op) override { pending_.emplace_back(Truncate{op}); }
+  Superblock read_superblock() const override { return superblock_; }
+  std::vector<LogEntry> read_journal() const override { return journal_; }
+
+  void sync() {
+    for (const Write& write : pending_) {
+      if (const auto* superblock = std::get_if<Superblock>(&write)) {
+        superblock_ = *superblock;
+      } else if (const auto* entry = std::get_if<LogEntry>(&write)) {
+        if (journal_.size() < entry->op) journal_.resize(entry->op);
+        journal_[entry->op - 1] = *entry;
+      } else if (journal_.size() > std::get<Truncate>(write).op) {
+        journal_.resize(std::get<Truncate>(write).op);
+      }
+    }
+    pending_.clear();
+  }
+  std::size_t unsynced_writes() const { return pending_.size(); }
+
+ private:
+  struct Truncate {
+    Op op;
+  };
+  using Write = std::variant<Superblock, LogEntry, Truncate>;
+  std::vector<Write> pending_;
+  Superblock superblock_;
+  std::vector<LogEntry> journal_;
+};
+
+struct Envelope {
+  ReplicaIndex from{};
+  ReplicaIndex to{};
+  Message message;
+};
+
+struct ClientDelivery {
+  ClientId to{};
+  Message message;
+};
+
+// What every bus shares: the replica queue, the client inboxes and the closed connections.
+struct Network {
+  std::deque<Envelope> to_replicas;
+  std::vector<ClientDelivery> to_clients;
+  std::set<std::uint64_t> closed_clients;
+  // Replica-bound sends made while the sender's storage held unsynced writes. Must stay 0.
+  std::uint64_t sends_while_unsynced = 0;
+};
+
+struct Executed {
+  Op op = 0;
+  bool applied = false;
+  Reply reply{};
+  std::optional<ClientEntry> evicted;
+};
+
+class FakeBus final : public Bus {
+ public:
+  FakeBus(ReplicaIndex self, Network& network, const FakeStorage& storage)
+      : self_(self), network_(network), storage_(storage) {}
+
+  void send_to_replica(ReplicaIndex to, const Message& message) override {
+    if (storage_.unsynced_writes() > 0) network_.sends_while_unsynced++;
+    network_.to_replicas.push_back({self_, to, message});
+  }
+  SendStatus send_to_client(ClientId to, const Message& message) override {
+    if (network_.closed_clients.contains(Raw(to))) {
+      closed_sends_++;
+      return SendStatus::kConnectionClosed;
+    }
+    network_.to_clients.push_back({to, message});
+    return SendStatus::kSent;
+  }
+  void request_sync() override { sync_requested_ = true; }
+  void on_execute(const Execution& execution) override {
+    executions_.push_back(
+        {execution.entry->op, execution.applied, execution.reply, execution.evicted});
+  }
+
+  // Returns whether a sync was requested since the last call, and forgets the request.
+  bool take_sync_request() { return std::exchange(sync_requested_, false); }
+  bool sync_requested() const { return sync_requested_; }
+  const std::vector<Executed>& executions() const { return executions_; }
+  std::uint64_t closed_sends() const { return closed_sends_; }
+
+ private:
+  ReplicaIndex self_;
+  Network& network_;
+  const FakeStorage& storage_;
+  bool sync_requested_ = false;
+  std::vector<Executed> executions_;
+  std::uint64_t closed_sends_ = 0;
+};
+
+constexpr std::uint32_t kViewChangeTimeoutTicks = 20;
+
+struct ClusterOptions {
+  std::uint8_t replica_count = 3;
+  std::size_t clients_max = 8;
+  MutantSet mutants{};
+};
+
+// Replicas on fake storage and buses. A stopped replica neither ticks nor receives messages.
+class Cluster {
+ public:
+  explicit Cluster(const ClusterOptions& options) : stopped_(options.replica_count, false) {
+    for (std::uint8_t i = 0; i < options.replica_count; i++) {
+      storages_.push_back(std::make_unique<FakeStorage>());
+      buses_.push_back(std::make_unique<FakeBus>(ReplicaIndex{i}, network_, *storages_.back()));
+      const ReplicaOptions replica_options{.index = ReplicaIndex{i},
+                                           .replica_count = options.replica_count,
+                                           .clients_max = options.clients_max,
+                                           .mutants = options.mutants,
+                                           .view_change_timeout_ticks = kViewChangeTimeoutTicks,
+                                           .heartbeat_ticks = 2,
+                                           .retry_ticks = 4};
+      replicas_.push_back(
+          std::make_unique<Replica>(replica_options, *storages_.back(), *buses_.back(), 0));
+    }
+  }
+
+  Replica& replica(std::size_t i) { return *replicas_.at(i); }
+  FakeBus& bus(std::size_t i) { return *buses_.at(i); }
+  FakeStorage& storage(std::size_t i) { return *storages_.at(i); }
+  Network& network() { return network_; }
+  void Stop(std::size_t i) { stopped_.at(i) = true; }
+
+  // Completes replica i's requested sync, if any: storage first, then the replica.
+  bool CompleteSync(std::size_t i) {
+    if (stopped_[i] || !buses_[i]->take_sync_request()) return false;
+    storages_[i]->sync();
+    replicas_[i]->on_sync_done();
+    return true;
+  }
+
+  // Completes syncs and delivers queued replica messages in FIFO order until nothing is left.
+  void Settle() {
+    for (int step = 0; step < 10'000; step++) {
+      bool synced = false;
+      for (std::size_t i = 0; i < replicas_.size(); i++) synced = CompleteSync(i) || synced;
+      if (synced) continue;
+      if (network_.to_replicas.empty()) return;
+      const Envelope envelope = network_.to_replicas.front();
+      network_.to_replicas.pop_front();
+      if (!stopped_[Raw(envelope.to)]) replicas_[Raw(envelope.to)]->on_message(envelope.message);
+    }
+    ADD_FAILURE() << "the cluster did not settle";
+  }
+
+  void Tick(std::initializer_list<std::size_t> replicas) {
+    for (const std::size_t i : replicas) replicas_.at(i)->on_tick();
+    Settle();
+  }
+
+  // Ticks every running replica until all of them executed everything the primary holds.
+  void Converge() {
+    for (int round = 0; round < 20; round++) {
+      for (std::size_t i = 0; i < replicas_.size(); i++) {
+        if (!stopped_[i]) replicas_[i]->on_tick();
+      }
+      Settle();
+      if (Converged()) return;
+    }
+    ADD_FAILURE() << "the cluster did not converge";
+  }
+
+  // A client's request arrives at replica `to`; the cluster settles.
+  void Send(std::size_t to, const Request& request) {
+    replicas_.at(to)->on_message(request);
+    Settle();
+  }
+
+  // Removes and returns the messages replicas sent to `client`.
+  std::vector<Message> TakeClientMessages(ClientId client) {
+    std::vector<Message> taken;
+    std::vector<ClientDelivery> kept;
+    for (ClientDelivery& delivery : network_.to_clients) {
+      if (delivery.to == client) {
+        taken.push_back(delivery.message);
+      } else {
+        kept.push_back(delivery);
+      }
+    }
+    network_.to_clients = kept;
+    return taken;
+  }
+
+ private:
+  bool Converged() const {
+    const Replica* primary = nullptr;
+    for (std::size_t i = 0; i < replicas_.size(); i++) {
+      if (!stopped_[i] && replicas_[i]->is_primary()) primary = replicas_[i].get();
+    }
+    if (primary == nullptr || primary->status() != Status::kNormal) return false;
+    if (primary->commit_max() != primary->op()) return false;
+    for (std::size_t i = 0; i < replicas_.size(); i++) {
+      if (stopped_[i]) continue;
+      const Replica& r = *replicas_[i];
+      if (r.status() != Status::kNormal || r.view() != primary->view() ||
+          r.commit_min() != primary->commit_max() || r.sync_pending()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  Network network_;
+  std::vector<bool> stopped_;
+  std::vector<std::unique_ptr<FakeStorage>> storages_;
+  std::vector<std::unique_ptr<FakeBus>> buses_;
+  std::vector<std::unique_ptr<Replica>> replicas_;
+};
+
+constexpr ClientId kAlice{1};
+constexpr ClientId kBob{2};
+
+Request RegisterRequest(ClientId client) {
+  return Request{.client = client, .operation = Operation::kRegister};
+}
+
+Request AppendRequest(ClientId client, Session session, RequestNumber request) {
+  return Request{.client = client,
+                 .session = session,
+                 .request = request,
+                 .operation = Operation::kAppend,
+                 .entry_count = 2,
+                 .entries = {100 * request, 100 * request + 1, 0, 0}};
+}
+
+MutantSet With(Mutant mutant) {
+  MutantSet mutants{};
+  mutants.Add(mutant);
+  return mutants;
+}
+
+// The single message a client received, as a T; fails the test otherwise.
+template <typename T>
+T Only(const std::vector<Message>& messages) {
+  EXPECT_EQ(messages.size(), 1U);
+  if (messages.size() != 1 || !std::holds_alternative<T>(messages[0])) {
+    ADD_FAILURE() << "expected exactly one message of variant index " << Message(T{}).index();
+    return T{};
+  }
+  return std::get<T>(messages[0]);
+}
+
+// Registers Alice (op 1, session 1) and commits her request 1 (op 2) on every replica. Returns
+// the reply Alice received for it.
+Reply RegisterAliceAndAppend(Cluster& cluster) {
+  cluster.Send(0, RegisterRequest(kAlice));
+  cluster.Converge();
+  EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)).session, 1U);
+  cluster.Send(0, AppendRequest(kAlice, 1, 1));
+  cluster.Converge();
+  return Only<Reply>(cluster.TakeClientMessages(kAlice));
+}
+
+TEST(ReplicaTest, AppendCommitsOnAllReplicasInOpOrder) {
+  // A registered client's append commits on every replica, each executes ops 1 and 2 in order,
+  // and all of them end with the same clients table, partition log and cached reply.
+  Cluster cluster({});
+  const Reply reply = RegisterAliceAndAppend(cluster);
+  EXPECT_EQ(reply, (Reply{.view = 0,
+                          .client = kAlice,
+                          .session = 1,
+                          .request = 1,
+                          .op = 2,
+                          .first_offset = 0,
+                          .entry_count = 2}));
+  for (std::size_t i = 0; i < 3; i++) {
+    SCOPED_TRACE(i);
+    const Replica& replica = cluster.replica(i);
+    EXPECT_EQ(replica.commit_min(), 2U);
+    const std::vector<Executed>& executions = cluster.bus(i).executions();
+    ASSERT_EQ(executions.size(), 2U);
+    EXPECT_EQ(executions[0].op, 1U);
+    EXPECT_EQ(executions[1].op, 2U);
+    EXPECT_TRUE(executions[0].applied && executions[1].applied);
+    EXPECT_EQ(executions[1].reply, reply);
+    EXPECT_EQ(replica.state_machine().entries(), (std::vector<std::uint64_t>{100, 101}));
+    EXPECT_EQ(replica.clients_table(), cluster.replica(0).clients_table());
+    EXPECT_EQ(replica.clients_table().Digest(), cluster.replica(0).clients_table().Digest());
+    const ClientEntry* entry = replica.clients_table().find(kAlice);
+    ASSERT_NE(entry, nullptr);
+    EXPECT_EQ(entry->reply, reply);
+  }
+  EXPECT_EQ(cluster.network().sends_while_unsynced, 0U);
+}
+
+TEST(ReplicaTest, RetransmissionOfCommittedRequestGetsCachedReply) {
+  // A retransmitted committed request gets the byte-identical cached reply and no new op.
+  Cluster cluster({});
+  const Reply reply = RegisterAliceAndAppend(cluster);
+  cluster.Send(0, AppendRequest(kAlice, 1, 1));
+  EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)), reply);
+  EXPECT_EQ(cluster.replica(0).counters().cached_replies, 1U);
+  cluster.Converge();
+  for (std::size_t i = 0; i < 3; i++) {
+    EXPECT_EQ(cluster.replica(i).op(), 2U) << i;
+    EXPECT_EQ(cluster.replica(i).state_machine().entries().size(), 2U) << i;
+  }
+}
+
+TEST(ReplicaTest, OlderRequestIsDroppedAsStale) {
+  // A request older than the client's latest committed one is dropped and counted, unanswered.
+  Cluster cluster({});
+  RegisterAliceAndAppend(cluster);
+  cluster.Send(0, AppendRequest(kAlice, 1, 2));
+  cluster.Converge();
+  EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)).request, 2U);
+
+  cluster.Send(0, AppendRequest(kAlice, 1, 1));
+  EXPECT_TRUE(cluster.TakeClientMessages(kAlice).empty());
+  EXPECT_EQ(cluster.replica(0).counters().stale_dropped, 1U);
+  EXPECT_EQ(cluster.replica(0).counters().cached_replies, 0U);
+  EXPECT_EQ(cluster.replica(0).op(), 3U);
+}
+
+TEST(ReplicaTest, RequestOfEvictedSessionGetsEviction) {
+  // When a register evicts a session, every replica reports the eviction and the evicted client's
+  // next request is answered with an Eviction message and never proposed.
+  Cluster cluster({.clients_max = 1});
+  cluster.Send(0, RegisterRequest(kAlice));
+  cluster.Send(0, RegisterRequest(kBob));
+  cluster.Converge();
+  for (std::size_t i = 0; i < 3; i++) {
+    const std::vector<Executed>& executions = cluster.bus(i).executions();
+    ASSERT_EQ(executions.size(), 2U) << i;
+    ASSERT_TRUE(executions[1].evicted.has_value()) << i;
+    EXPECT_EQ(executions[1].evicted->client, kAlice) << i;
+    EXPECT_EQ(cluster.replica(i).clients_table().find(kAlice), nullptr) << i;
+  }
+  cluster.TakeClientMessages(kAlice);
+
+  cluster.Send(0, AppendRequest(kAlice, 1, 1));
+  EXPECT_EQ(Only<Eviction>(cluster.TakeClientMessages(kAlice)),
+            (Eviction{.view = 0, .client = kAlice, .session = 1}));
+  EXPECT_EQ(cluster.replica(0).counters().evictions_sent, 1U);
+  EXPECT_EQ(cluster.replica(0).op(), 2U);
+}
+
+TEST(ReplicaTest, AppendOrderedAfterEvictingRegisterNeverExecutes) {
+  // An append prepared before its session is evicted, but ordered after the evicting register,
+  // executes on no replica and gets no reply.
+  Cluster cluster({.clients_max = 1});
+  cluster.Send(0, RegisterRequest(kAlice));
+  cluster.Converge();
+  cluster.TakeClientMessages(kAlice);
+  // Both requests reach the primary before either commits: op 2 registers Bob, op 3 is Alice's.
+  cluster.replica(0).on_message(RegisterRequest(kBob));
+  cluster.replica(0).on_message(AppendRequest(kAlice, 1, 1));
+  cluster.Settle();
+  cluster.Converge();
+  for (std::size_t i = 0; i < 3; i++) {
+    const std::vector<Executed>& executions = cluster.bus(i).executions();
+    ASSERT_EQ(executions.size(), 3U) << i;
+    EXPECT_EQ(executions[2].op, 3U) << i;
+    EXPECT_FALSE(executions[2].applied) << i;
+    EXPECT_TRUE(cluster.replica(i).state_machine().entries().empty()) << i;
+  }
+  EXPECT_TRUE(cluster.TakeClientMessages(kAlice).empty());
+  cluster.Send(0, AppendRequest(kAlice, 1, 1));
+  EXPECT_EQ(Only<Eviction>(cluster.TakeClientMessages(kAlice)).session, 1U);
+}
+
+TEST(ReplicaTest, CachedReplyToClosedConnectionIsDroppedAndCounted) {
+  // A cached reply to a closed client connection is dropped and counted, and the replica goes on
+  // serving requests.
+  Cluster cluster({});
+  RegisterAliceAndAppend(cluster);
+  cluster.network().closed_clients.insert(Raw(kAlice));
+  cluster.Send(0, AppendRequest(kAlice, 1, 1));
+  EXPECT_EQ(cluster.replica(0).counters().cached_replies, 1U);
+  EXPECT_EQ(cluster.replica(0).counters().client_sends_dropped, 1U);
+  EXPECT_EQ(cluster.bus(0).closed_sends(), 1U);
+  EXPECT_TRUE(cluster.TakeClientMessages(kAlice).empty());
+
+  cluster.network().closed_clients.clear();
+  cluster.Send(0, AppendRequest(kAlice, 1, 2));
+  cluster.Converge();
+  EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)).op, 3U);
+}
+
+TEST(ReplicaDeathTest, CachedReplyToClosedConnectionAbortsUnderResendPanicsMutant) {
+  // Mutant (b): the cached reply is fine over an open connection but aborts the replica when the
+  // connection is closed.
+  Cluster cluster({.mutants = With(Mutant::kResendPanicsOnDisconnect)});
+  const Reply reply = RegisterAliceAndAppend(cluster);
+  cluster.Send(0, AppendRequest(kAlice, 1, 1));
+  EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)), reply);
+  cluster.network().closed_clients.insert(Raw(kAlice));
+  EXPECT_DEATH(cluster.replica(0).on_message(AppendRequest(kAlice, 1, 1)),
+               "kResendPanicsOnDisconnect");
+}
+
+TEST(ReplicaTest, NoReplicaMessageLeavesWhileWriteIsUnsynced) {
+  // A prepare (from the primary) and a PrepareOk (from a backup) leave only after the sender's
+  // write of the entry was synced.
+  Cluster cluster({});
+  Network& network = cluster.network();
+  cluster.replica(0).on_message(RegisterRequest(kAlice));
+  EXPECT_GT(cluster.storage(0).unsynced_writes(), 0U);
+  EXPECT_TRUE(cluster.replica(0).sync_pending());
+  EXPECT_TRUE(cluster.bus(0).sync_requested());
+  EXPECT_TRUE(network.to_replicas.empty());
+
+  ASSERT_TRUE(cluster.CompleteSync(0));
+  ASSERT_EQ(network.to_replicas.size(), 2U);
+  for (const Envelope& envelope : network.to_replicas) {
+    EXPECT_TRUE(std::holds_alternative<Prepare>(envelope.message));
+  }
+
+  const Envelope prepare = network.to_replicas.front();
+  network.to_replicas.pop_front();
+  ASSERT_EQ(Raw(prepare.to), 1U);
+  cluster.replica(1).on_message(prepare.message);
+  EXPECT_GT(cluster.storage(1).unsynced_writes(), 0U);
+  EXPECT_EQ(network.to_replicas.size(), 1U);  // Only the prepare to replica 2 is queued.
+  ASSERT_TRUE(cluster.CompleteSync(1));
+  ASSERT_EQ(network.to_replicas.size(), 2U);
+  EXPECT_EQ(Raw(network.to_replicas.back().from), 1U);
+  EXPECT_TRUE(std::holds_alternative<PrepareOk>(network.to_replicas.back().message));
+
+  cluster.Settle();
+  cluster.Converge();
+  EXPECT_EQ(cluster.replica(2).commit_min(), 1U);
+  EXPECT_EQ(network.sends_while_unsynced, 0U);
+}
+
+// Stops replica 0 after Alice's request 1 committed, ticks the backups until the view change,
+// and checks that it waited for the whole timeout.
+void StopPrimaryAndElectReplicaOne(Cluster& cluster) {
+  cluster.Stop(0);
+  // Converge's last round delivered the primary's Commit, so the backups' silence starts now.
+  for (std::uint32_t tick = 1; tick < kViewChangeTimeoutTicks; tick++) cluster.Tick({1, 2});
+  EXPECT_EQ(cluster.replica(1).counters().view_changes_started, 0U);
+  EXPECT_EQ(cluster.replica(1).view(), 0U);
+  cluster.Tick({1, 2});
+  EXPECT_EQ(cluster.replica(1).counters().view_changes_started, 1U);
+  for (const std::size_t i : {1U, 2U}) {
+    EXPECT_EQ(cluster.replica(i).view(), 1U) << i;
+    EXPECT_EQ(cluster.replica(i).status(), Status::kNormal) << i;
+    EXPECT_EQ(cluster.replica(i).log_view(), 1U) << i;
+  }
+  EXPECT_TRUE(cluster.replica(1).is_primary());
+}
+
+TEST(ReplicaTest, BackupsElectNewPrimaryKeepingCommittedOp) {
+  // When the primary falls silent for view_change_timeout_ticks, the backups move to view 1 with
+  // replica 1 as primary, keep the committed op, serve its cached reply and commit new requests.
+  Cluster cluster({});
+  const Reply reply = RegisterAliceAndAppend(cluster);
+  const std::vector<LogEntry> log_before = cluster.replica(0).log();
+  const ClientsTable table_before = cluster.replica(0).clients_table();
+  StopPrimaryAndElectReplicaOne(cluster);
+  for (const std::size_t i : {1U, 2U}) {
+    const Replica& replica = cluster.replica(i);
+    EXPECT_EQ(replica.log(), log_before) << i;
+    EXPECT_EQ(replica.commit_min(), 2U) << i;
+    EXPECT_EQ(replica.state_machine().entries(), (std::vector<std::uint64_t>{100, 101})) << i;
+    EXPECT_EQ(replica.clients_table(), table_before) << i;
+  }
+
+  cluster.Send(1, AppendRequest(kAlice, 1, 1));
+  EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)), reply);
+  EXPECT_EQ(cluster.replica(1).counters().cached_replies, 1U);
+
+  cluster.Send(1, AppendRequest(kAlice, 1, 2));
+  cluster.Converge();
+  const Reply second = Only<Reply>(cluster.TakeClientMessages(kAlice));
+  EXPECT_EQ(second.view, 1U);
+  EXPECT_EQ(second.op, 3U);
+  EXPECT_EQ(second.first_offset, 2U);
+  EXPECT_EQ(cluster.replica(2).commit_min(), 3U);
+  EXPECT_EQ(cluster.network().sends_while_unsynced, 0U);
+}
+
+TEST(ReplicaTest, PreparedOpCommitsInNewViewAndIsAnsweredOnce) {
+  // An op the backups prepared but nobody committed before the primary stopped is committed by
+  // the new primary from its rebuilt pipeline, executed once everywhere and answered.
+  Cluster cluster({});
+  RegisterAliceAndAppend(cluster);
+  cluster.replica(0).on_message(AppendRequest(kAlice, 1, 2));
+  ASSERT_TRUE(cluster.CompleteSync(0));  // The prepares of op 3 leave; then the primary stops.
+  cluster.Stop(0);
+  cluster.Settle();
+  EXPECT_EQ(cluster.replica(1).op(), 3U);
+  EXPECT_EQ(cluster.replica(1).commit_min(), 2U);
+  EXPECT_TRUE(cluster.TakeClientMessages(kAlice).empty());
+
+  StopPrimaryAndElectReplicaOne(cluster);
+  cluster.Converge();
+  EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)), (Reply{.view = 0,
+                                                                    .client = kAlice,
+                                                                    .session = 1,
+                                                                    .request = 2,
+                                                                    .op = 3,
+                                                                    .first_offset = 2,
+                                                                    .entry_count = 2}));
+  for (const std::size_t i : {1U, 2U}) {
+    EXPECT_EQ(cluster.replica(i).commit_min(), 3U) << i;
+    EXPECT_EQ(cluster.replica(i).state_machine().entries(),
+              (std::vector<std::uint64_t>{100, 101, 200, 201}))
+        << i;
+  }
+  // Its retransmission to the new primary now gets the cached reply, not a second execution.
+  cluster.Send(1, AppendRequest(kAlice, 1, 2));
+  EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)).op, 3U);
+  EXPECT_EQ(cluster.replica(1).op(), 3U);
+}
+
+TEST(ReplicaMutantTest, TablePrimaryOnlyLosesCachedReplyAfterViewChange) {
+  // Mutant (a): backups keep no clients table, so after a view change the new primary has no
+  // cached reply for a committed request and cannot answer its retransmission with it.
+  Cluster cluster({.mutants = With(Mutant::kTablePrimaryOnly)});
+  RegisterAliceAndAppend(cluster);
+  ASSERT_NE(cluster.replica(0).clients_table().find(kAlice), nullptr);
+  EXPECT_TRUE(cluster.replica(1).clients_table().entries().empty());
+  EXPECT_TRUE(cluster.replica(2).clients_table().entries().empty());
+  StopPrimaryAndElectReplicaOne(cluster);
+  cluster.Send(1, AppendRequest(kAlice, 1, 1));
+  cluster.Converge();
+  EXPECT_EQ(cluster.replica(1).counters().cached_replies, 0U);
+  for (const Message& message : cluster.TakeClientMessages(kAlice)) {
+    EXPECT_FALSE(std::holds_alternative<Reply>(message));
+  }
+}
+
+TEST(ReplicaMutantTest, StaleAsInProgressLeaksAWaiter) {
+  // Mutant (c): a stale request is taken for InProgress and leaves a waiter that no commit clears.
+  Cluster cluster({.mutants = With(Mutant::kStaleAsInProgress)});
+  RegisterAliceAndAppend(cluster);
+  cluster.Send(0, AppendRequest(kAlice, 1, 2));
+  cluster.Converge();
+  cluster.TakeClientMessages(kAlice);
+
+  cluster.Send(0, AppendRequest(kAlice, 1, 1));
+  EXPECT_EQ(cluster.replica(0).counters().stale_dropped, 0U);
+  EXPECT_EQ(cluster.replica(0).clients_table().pending_count(), 1U);
+  cluster.Send(0, AppendRequest(kAlice, 1, 3));
+  cluster.Converge();
+  EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)).request, 3U);
+  EXPECT_EQ(cluster.replica(0).clients_table().pending_count(), 1U);
+}
+
+}  // namespace
+}  // namespace vsrsim::core

@@ -1,0 +1,181 @@
+#include "faults/fault_event.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <sstream>
+
+namespace vsrsim::faults {
+
+namespace {
+
+constexpr std::array<const char*, 7> kNames = {"crash", "restart", "isolate",   "isolate-primary",
+                                               "block", "clog",    "disconnect"};
+
+bool ParseUnsigned(const std::string& text, std::uint64_t& value) {
+  if (text.empty() || text.size() > 18) return false;
+  value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string FormatFaultEvent(const FaultEvent& e) {
+  const char* name = kNames[static_cast<std::size_t>(e.kind)];
+  switch (e.kind) {
+    case FaultKind::kCrash:
+    case FaultKind::kRestart:
+      return fmt::format("at {} {} {}", e.tick, name, e.a);
+    case FaultKind::kIsolate:
+    case FaultKind::kDisconnect:
+      return fmt::format("at {} {} {} for {}", e.tick, name, e.a, e.ticks);
+    case FaultKind::kIsolatePrimary:
+      return fmt::format("at {} {} for {}", e.tick, name, e.ticks);
+    case FaultKind::kBlock:
+    case FaultKind::kClog:
+      return fmt::format("at {} {} {} {} for {}", e.tick, name, e.a, e.b, e.ticks);
+  }
+  return "";
+}
+
+std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& error) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(word);
+  const std::string usage =
+      "expected `at TICK crash|restart R`, `at TICK isolate R for T`, `at TICK isolate-primary for "
+      "T`, `at TICK block|clog A B for T` or `at TICK disconnect C for T`";
+  if (words.size() < 3 || words[0] != "at") {
+    error = usage;
+    return std::nullopt;
+  }
+  FaultEvent event;
+  std::size_t kind = kNames.size();
+  for (std::size_t i = 0; i < kNames.size(); i++) {
+    if (words[2] == kNames[i]) kind = i;
+  }
+  if (!ParseUnsigned(words[1], event.tick) || kind == kNames.size()) {
+    error = usage;
+    return std::nullopt;
+  }
+  event.kind = static_cast<FaultKind>(kind);
+  std::vector<std::uint64_t> numbers;
+  bool has_for = false;
+  for (std::size_t i = 3; i < words.size(); i++) {
+    if (words[i] == "for" && !has_for) {
+      has_for = true;
+      continue;
+    }
+    std::uint64_t value = 0;
+    if (!ParseUnsigned(words[i], value) || value > 1'000'000) {
+      error = fmt::format("'{}' is not a number; {}", words[i], usage);
+      return std::nullopt;
+    }
+    numbers.push_back(value);
+  }
+  const auto expect = [&](std::size_t operands, bool duration) -> bool {
+    if (numbers.size() != operands + (duration ? 1 : 0) || has_for != duration) {
+      error = usage;
+      return false;
+    }
+    if (operands > 0) event.a = static_cast<std::uint8_t>(numbers[0]);
+    if (operands > 1) event.b = static_cast<std::uint8_t>(numbers[1]);
+    if (duration) event.ticks = static_cast<std::uint32_t>(numbers.back());
+    return true;
+  };
+  bool ok = false;
+  switch (event.kind) {
+    case FaultKind::kCrash:
+    case FaultKind::kRestart:
+      ok = expect(1, false);
+      break;
+    case FaultKind::kIsolate:
+    case FaultKind::kDisconnect:
+      ok = expect(1, true);
+      break;
+    case FaultKind::kIsolatePrimary:
+      ok = expect(0, true);
+      break;
+    case FaultKind::kBlock:
+    case FaultKind::kClog:
+      ok = expect(2, true);
+      break;
+  }
+  if (!ok) return std::nullopt;
+  return event;
+}
+
+void FaultApplier::block(sim::Cluster& cluster, sim::Process from, sim::Process to,
+                         std::uint64_t until_tick) {
+  if (from == to) return;
+  cluster.set_blocked(from, to, true);
+  blocks_.push_back({from, to, until_tick});
+}
+
+void FaultApplier::apply(sim::Cluster& cluster, const FaultEvent& event) {
+  const std::size_t replicas = cluster.replica_count();
+  const std::size_t processes = replicas + cluster.client_count();
+  const std::uint64_t until = cluster.ticks() + event.ticks;
+  const auto isolate = [&](std::size_t replica) {
+    for (std::size_t p = 0; p < processes; p++) {
+      block(cluster, static_cast<sim::Process>(replica), static_cast<sim::Process>(p), until);
+      block(cluster, static_cast<sim::Process>(p), static_cast<sim::Process>(replica), until);
+    }
+    cluster.note_partition();
+  };
+  switch (event.kind) {
+    case FaultKind::kCrash:
+      if (event.a < replicas && cluster.replica(event.a) != nullptr) cluster.crash(event.a);
+      return;
+    case FaultKind::kRestart:
+      if (event.a < replicas && cluster.replica(event.a) == nullptr) cluster.restart(event.a);
+      return;
+    case FaultKind::kIsolate:
+      if (event.a < replicas) isolate(event.a);
+      return;
+    case FaultKind::kIsolatePrimary:
+      if (const auto primary = cluster.current_primary()) isolate(*primary);
+      return;
+    case FaultKind::kBlock:
+      if (event.a < processes && event.b < processes) {
+        block(cluster, event.a, event.b, until);
+        cluster.note_partition();
+      }
+      return;
+    case FaultKind::kClog:
+      if (event.a < replicas && event.b < replicas && event.a != event.b) {
+        cluster.clog(event.a, event.b,
+                     sim::Duration::Microseconds(cluster.options().tick_us * event.ticks));
+      }
+      return;
+    case FaultKind::kDisconnect:
+      if (event.a < cluster.client_count()) {
+        cluster.disconnect_client(
+            event.a, sim::Duration::Microseconds(cluster.options().tick_us * event.ticks));
+      }
+      return;
+  }
+}
+
+void FaultApplier::on_tick(sim::Cluster& cluster) {
+  bool expired = false;
+  for (const Block& b : blocks_) expired = expired || b.until_tick <= cluster.ticks();
+  if (!expired) return;
+  // Unblock what expired, then block again what is still active (blocks may overlap).
+  std::vector<Block> active;
+  for (const Block& b : blocks_) {
+    if (b.until_tick <= cluster.ticks()) {
+      cluster.set_blocked(b.from, b.to, false);
+    } else {
+      active.push_back(b);
+    }
+  }
+  for (const Block& b : active) cluster.set_blocked(b.from, b.to, true);
+  blocks_ = std::move(active);
+}
+
+}  // namespace vsrsim::faults

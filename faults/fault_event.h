@@ -1,0 +1,62 @@
+#pragma once
+// A fault as a value: what a nemesis does, at which tick. Swarm nemeses decide their faults from
+// the seed and emit them as FaultEvents; a scenario lists them explicitly. Both apply them through
+// FaultApplier, so a swarm run's recorded events replay to the same run.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/cluster.h"
+
+namespace vsrsim::faults {
+
+enum class FaultKind : std::uint8_t {
+  kCrash,           // a: replica.
+  kRestart,         // a: replica.
+  kIsolate,         // a: replica; cut from every process for `ticks`.
+  kIsolatePrimary,  // The current primary (resolved when applied), for `ticks`.
+  kBlock,           // a -> b (processes) blocked one way for `ticks`.
+  kClog,            // a -> b (replicas) delivers nothing for `ticks`, then everything.
+  kDisconnect,      // a: client; its connections closed for `ticks`.
+};
+
+struct FaultEvent {
+  std::uint64_t tick = 0;
+  FaultKind kind = FaultKind::kCrash;
+  std::uint8_t a = 0;
+  std::uint8_t b = 0;
+  std::uint32_t ticks = 0;
+  bool operator==(const FaultEvent&) const = default;
+};
+
+std::string FormatFaultEvent(const FaultEvent& event);
+// Parses the text FormatFaultEvent writes ("at 12 crash r1", "at 40 block 0 2 for 10", ...).
+std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& error);
+
+// Where a nemesis sends the faults it decides on (recorded, then applied).
+using Emit = std::function<void(const FaultEvent&)>;
+
+// Applies fault events to a cluster and keeps the partitions they started until they expire.
+// Requires of a crash: the replica is up; of a restart: it is down (an event that does not apply is
+// skipped, so a shrunk scenario stays playable).
+class FaultApplier {
+ public:
+  void apply(sim::Cluster& cluster, const FaultEvent& event);
+  // Expires partitions whose time is up; call once per tick.
+  void on_tick(sim::Cluster& cluster);
+  void clear() { blocks_.clear(); }
+
+ private:
+  struct Block {
+    sim::Process from;
+    sim::Process to;
+    std::uint64_t until_tick;
+  };
+  void block(sim::Cluster& cluster, sim::Process from, sim::Process to, std::uint64_t until_tick);
+  std::vector<Block> blocks_;
+};
+
+}  // namespace vsrsim::faults

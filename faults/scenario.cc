@@ -1,0 +1,129 @@
+#include "faults/scenario.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "faults/swarm_nemesis.h"
+
+namespace vsrsim::faults {
+
+namespace {
+
+sim::RunOptions ScriptedOptions(sim::RunOptions options) {
+  // The schedule replaces the swarm nemesis; these rates only drive it.
+  options.faults.partition = {0, 1};
+  options.faults.crash = {0, 1};
+  options.faults.disconnect = {0, 1};
+  options.faults.clog = {0, 1};
+  return options;
+}
+
+std::string Trim(const std::string& text) {
+  const auto begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return "";
+  return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);
+}
+
+}  // namespace
+
+void ScriptedNemesis::on_tick(sim::Cluster& cluster) {
+  applier_.on_tick(cluster);
+  while (next_ < scenario_.events.size() && scenario_.events[next_].tick <= cluster.ticks()) {
+    applier_.apply(cluster, scenario_.events[next_]);
+    next_++;
+  }
+}
+
+std::vector<std::size_t> ScriptedNemesis::heal(sim::Cluster& cluster) {
+  std::vector<std::size_t> core;
+  for (const std::size_t r : scenario_.core) {
+    if (r < cluster.replica_count()) core.push_back(r);
+  }
+  if (core.empty()) {
+    for (std::size_t r = 0; r < cluster.replica_count(); r++) core.push_back(r);
+  }
+  HealCore(cluster, applier_, core);
+  return core;
+}
+
+sim::RunResult PlayScenario(const Scenario& scenario) {
+  Scenario played = scenario;
+  played.options = ScriptedOptions(scenario.options);
+  ScriptedNemesis nemesis(played);
+  return sim::Run(played.options, &nemesis);
+}
+
+Scenario DumpScenario(const sim::RunOptions& options, sim::RunResult* result) {
+  SwarmNemesis nemesis;
+  sim::RunResult run = sim::Run(options, &nemesis);
+  Scenario scenario{
+      .options = ScriptedOptions(options), .events = nemesis.events(), .core = nemesis.core()};
+  if (result != nullptr) *result = std::move(run);
+  return scenario;
+}
+
+std::string FormatScenario(const Scenario& scenario) {
+  std::string text = "# vsrsim scenario: play with `vsrsim run --scenario FILE`\n";
+  for (const auto& [name, value] : sim::DescribeOptions(scenario.options)) {
+    text += fmt::format("{} = {}\n", name, value);
+  }
+  std::string core;
+  for (const std::size_t r : scenario.core) core += fmt::format("{}{}", core.empty() ? "" : ",", r);
+  text += fmt::format("core = {}\n", core);
+  text += fmt::format("# {} fault events\n", scenario.events.size());
+  for (const FaultEvent& event : scenario.events) text += FormatFaultEvent(event) + "\n";
+  return text;
+}
+
+std::optional<Scenario> ParseScenario(const std::string& path, const std::string& text,
+                                      std::string& error) {
+  Scenario scenario;
+  std::istringstream lines(text);
+  std::string line;
+  for (int number = 1; std::getline(lines, line); number++) {
+    const std::string content = Trim(line.substr(0, line.find('#')));
+    if (content.empty()) continue;
+    std::string problem;
+    if (content.rfind("at ", 0) == 0) {
+      if (auto event = ParseFaultEvent(content, problem)) {
+        if (!scenario.events.empty() && event->tick < scenario.events.back().tick) {
+          problem = "fault events must be in tick order";
+        } else {
+          scenario.events.push_back(*event);
+        }
+      }
+    } else if (const auto equals = content.find('='); equals == std::string::npos) {
+      problem = "expected `name = value` or `at TICK ...`";
+    } else {
+      const std::string name = Trim(content.substr(0, equals));
+      const std::string value = Trim(content.substr(equals + 1));
+      if (name == "core") {
+        std::istringstream replicas(value);
+        for (std::string r; std::getline(replicas, r, ',');) {
+          const std::string trimmed = Trim(r);
+          if (trimmed.empty() || trimmed.size() > 1 || trimmed[0] < '0' || trimmed[0] > '5') {
+            problem = fmt::format("core: '{}' is not a replica index (0-5)", trimmed);
+            break;
+          }
+          scenario.core.push_back(static_cast<std::size_t>(trimmed[0] - '0'));
+        }
+      } else {
+        problem = sim::SetOption(scenario.options, name, value);
+      }
+    }
+    if (!problem.empty()) {
+      error = fmt::format("{}:{}: {}", path, number, problem);
+      return std::nullopt;
+    }
+  }
+  if (scenario.options.replica_count < 1 || scenario.options.replica_count > 6 ||
+      scenario.options.client_count < 1) {
+    error = fmt::format("{}: replica_count must be 1-6 and client_count at least 1", path);
+    return std::nullopt;
+  }
+  return scenario;
+}
+
+}  // namespace vsrsim::faults

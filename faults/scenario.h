@@ -1,0 +1,56 @@
+#pragma once
+// A scenario is a run as a value: the cluster's options (size, workload, network, timings, and a
+// seed for the delays and drops that remain random), an explicit schedule of fault events, and the
+// core healed before the liveness phase. The runner plays it exactly: a swarm run dumped as a
+// scenario replays to the same fingerprint.
+//
+// Text form (human-readable, one fault per line):
+//   # comment
+//   option_name = value        (every name DescribeOptions prints)
+//   core = 0,1,2               (empty: every replica)
+//   at 12 crash 1              (see FormatFaultEvent)
+// Malformed lines are errors that name the line.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "faults/fault_event.h"
+#include "sim/nemesis.h"
+#include "sim/options.h"
+#include "sim/runner.h"
+
+namespace vsrsim::faults {
+
+struct Scenario {
+  sim::RunOptions options;
+  std::vector<FaultEvent> events;  // In tick order.
+  std::vector<std::size_t> core;   // Empty: every replica.
+};
+
+// Plays a scenario's fault events at their ticks and heals its core.
+class ScriptedNemesis final : public sim::Nemesis {
+ public:
+  explicit ScriptedNemesis(const Scenario& scenario) : scenario_(scenario) {}
+  void on_tick(sim::Cluster& cluster) override;
+  std::vector<std::size_t> heal(sim::Cluster& cluster) override;
+
+ private:
+  const Scenario& scenario_;
+  std::size_t next_ = 0;
+  FaultApplier applier_;
+};
+
+// The swarm faults are replaced by the scenario's events: their rates are zeroed in the options so
+// nothing but the schedule injects faults (disconnects right after a retransmission stay: they are
+// part of the options, drawn from their own stream).
+sim::RunResult PlayScenario(const Scenario& scenario);
+// Plays the seed's swarm run and returns it as a scenario (and its result).
+Scenario DumpScenario(const sim::RunOptions& options, sim::RunResult* result);
+
+std::string FormatScenario(const Scenario& scenario);
+std::optional<Scenario> ParseScenario(const std::string& path, const std::string& text,
+                                      std::string& error);
+
+}  // namespace vsrsim::faults

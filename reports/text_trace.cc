@@ -51,9 +51,10 @@ std::string DescribeRecord(const sim::TraceRecord& r, std::size_t replica_count)
                          r.c);
     case sim::TraceKind::kDrop:
       return fmt::format("{} -> {} {} DROPPED ({})", from, to, MessageKindName(r.a & 0xff),
-                         DropName(r.a >> 8 ? r.a >> 8 : r.b));
+                         DropName(r.a >> 8));
     case sim::TraceKind::kDuplicate:
-      return fmt::format("{} -> {} duplicated", from, to);
+      return fmt::format("{} -> {} {} duplicated by the network", from, to,
+                         MessageKindName(r.a & 0xff));
     case sim::TraceKind::kExecute:
       return fmt::format("{} executes op {} (client {:x} request {}){}", from, r.a, r.c, r.d,
                          r.b != 0 ? "" : " NOT APPLIED (session evicted)");

@@ -117,15 +117,16 @@ void Cluster::report(const Violation& violation) {
 
 void Cluster::send(Process from, Process to, const core::Message& message) {
   const SendResult result = network_.send(now_, from, to, message);
-  if (result.drop != DropReason::kNone) {
+  if (result.drop != DropReason::kNone || result.count > 1) {
     const core::MessageSummary summary = core::Summarize(message);
     trace_.record({.time_us = now_.microseconds(),
-                   .kind = TraceKind::kDrop,
+                   .kind = result.count > 1 ? TraceKind::kDuplicate : TraceKind::kDrop,
                    .from = from,
                    .to = to,
-                   .a = summary.kind,
-                   .b = static_cast<std::uint64_t>(result.drop)});
-    return;
+                   .a = summary.kind | (static_cast<std::uint64_t>(result.drop) << 8),
+                   .b = summary.view,
+                   .c = summary.op,
+                   .d = now_.microseconds()});
   }
   for (std::uint8_t i = 0; i < result.count; i++) {
     queue_.push(result.deliveries[i].instant, {EventKind::kDeliver, to, result.deliveries[i].slot});
@@ -181,7 +182,7 @@ void Cluster::deliver(std::uint32_t slot) {
                  .a = summary.kind | (static_cast<std::uint64_t>(drop) << 8),
                  .b = summary.view,
                  .c = summary.op,
-                 .d = summary.client ^ (summary.request << 32) ^ (summary.commit << 48)});
+                 .d = in_flight.sent.microseconds()});
   if (drop == DropReason::kNone) {
     const Process to = in_flight.to;
     if (to < options_.replica_count) {

@@ -78,6 +78,8 @@ class Cluster {
   Finding check_hygiene() const;
   Coverage coverage() const;
   const Trace& trace() const { return trace_; }
+  // The canonical committed history (every op's first execution).
+  const AtMostOnceChecker& history() const { return at_most_once_; }
   Prng& fault_prng() { return fault_prng_; }
 
  private:

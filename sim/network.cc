@@ -31,17 +31,19 @@ Instant Network::delivery_instant(Instant now, std::size_t link) {
   return at;
 }
 
-std::uint32_t Network::allocate(Process from, Process to, const core::Message& message) {
+std::uint32_t Network::allocate(Instant now, Process from, Process to,
+                                const core::Message& message) {
   link_in_flight_[index(from, to)]++;
   if (!free_.empty()) {
     const std::uint32_t slot = free_.back();
     free_.pop_back();
     pool_[slot].from = from;
     pool_[slot].to = to;
+    pool_[slot].sent = now;
     pool_[slot].message = message;
     return slot;
   }
-  pool_.push_back(InFlight{from, to, message});
+  pool_.push_back(InFlight{from, to, now, message});
   return static_cast<std::uint32_t>(pool_.size() - 1);
 }
 
@@ -66,11 +68,11 @@ SendResult Network::send(Instant now, Process from, Process to, const core::Mess
     if (result.drop == DropReason::kClosed) counters_.dropped_closed++;
     return result;
   }
-  result.deliveries[0] = {delivery_instant(now, link), allocate(from, to, message)};
+  result.deliveries[0] = {delivery_instant(now, link), allocate(now, from, to, message)};
   result.count = 1;
   if (link_in_flight_[link] < options_.link_capacity && prng_.Chance(options_.duplicate)) {
     counters_.duplicated++;
-    result.deliveries[1] = {delivery_instant(now, link), allocate(from, to, message)};
+    result.deliveries[1] = {delivery_instant(now, link), allocate(now, from, to, message)};
     result.count = 2;
   }
   return result;

@@ -46,6 +46,7 @@ struct SendResult {
 struct InFlight {
   Process from = 0;
   Process to = 0;
+  Instant sent;
   core::Message message;
 };
 
@@ -87,7 +88,7 @@ class Network {
  private:
   std::size_t index(Process from, Process to) const { return from * process_count_ + to; }
   Instant delivery_instant(Instant now, std::size_t link);
-  std::uint32_t allocate(Process from, Process to, const core::Message& message);
+  std::uint32_t allocate(Instant now, Process from, Process to, const core::Message& message);
 
   NetworkOptions options_;
   std::size_t replica_count_;

@@ -48,7 +48,8 @@ std::string DescribeStall(const Cluster& cluster, const std::vector<std::size_t>
 
 }  // namespace
 
-RunResult Run(const RunOptions& options, Nemesis* nemesis) {
+RunResult Run(const RunOptions& options, Nemesis* nemesis,
+              const std::function<void(const Cluster&)>& inspect) {
   Cluster cluster(options);
   RunPhase(cluster, nemesis, options.ticks_max, [&] { return cluster.clients_done(); });
 
@@ -76,6 +77,7 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis) {
     }
   }
 
+  if (inspect) inspect(cluster);
   RunResult result;
   result.options = options;
   if (cluster.finding().has_value()) {

@@ -8,6 +8,7 @@
 // cause.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@
 #include "sim/trace.h"
 
 namespace vsrsim::sim {
+
+class Cluster;
 
 struct RunResult {
   RunOptions options;
@@ -33,7 +36,9 @@ struct RunResult {
   std::vector<TraceRecord> records;  // Only when options.keep_trace.
 };
 
-// `nemesis` may be null: a run with network faults only.
-RunResult Run(const RunOptions& options, Nemesis* nemesis);
+// `nemesis` may be null: a run with network faults only. `inspect`, if given, sees the cluster at
+// the end of the run (tests use it to assert on the history and the replicas).
+RunResult Run(const RunOptions& options, Nemesis* nemesis,
+              const std::function<void(const Cluster&)>& inspect = {});
 
 }  // namespace vsrsim::sim

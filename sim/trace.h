@@ -17,9 +17,10 @@
 namespace vsrsim::sim {
 
 enum class TraceKind : std::uint8_t {
-  kDeliver,    // a: message kind, b: view, c: op, d: client/extra
-  kDrop,       // A message was lost, refused by a full link, a partition or a closed connection.
-  kDuplicate,  // The network delivered a second copy.
+  // Messages. a: message kind | drop reason << 8, b: view, c: op, d: instant it was sent (us).
+  kDeliver,
+  kDrop,  // Lost, refused by a full link, a partition or a closed connection (at send or later).
+  kDuplicate,  // The network will deliver a second copy.
   kExecute,    // a: op, b: applied, c: client, d: request
   kReplica,    // State transition. a: status, b: view, c: commit_min, d: op
   kAccept,     // A client accepted a reply. a: session, b: request, c: op

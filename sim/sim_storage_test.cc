@@ -1,0 +1,251 @@
+#include "sim/sim_storage.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <set>
+#include <vector>
+
+#include "core/message.h"
+#include "core/storage.h"
+#include "sim/prng.h"
+
+namespace vsrsim::sim {
+namespace {
+
+core::Request Append(std::uint64_t number, std::uint64_t payload) {
+  return core::Request{.client = core::ClientId{7},
+                       .session = 1,
+                       .request = number,
+                       .operation = core::Operation::kAppend,
+                       .entry_count = 1,
+                       .entries = {payload, 0, 0, 0}};
+}
+
+// A hash chain of `count` entries above `from` (log()[0] of the result is `from`).
+std::vector<core::LogEntry> Chain(const core::LogEntry& from, std::size_t count,
+                                  std::uint64_t payload_base) {
+  std::vector<core::LogEntry> chain = {from};
+  for (std::size_t i = 0; i < count; i++) {
+    chain.push_back(core::MakeEntry(chain.back(), 1, Append(chain.size(), payload_base + i)));
+  }
+  return chain;
+}
+
+// chain[1..count] (dropping the starting entry).
+std::vector<core::LogEntry> Ops(const std::vector<core::LogEntry>& chain, std::size_t count) {
+  return std::vector<core::LogEntry>(chain.begin() + 1,
+                                     chain.begin() + 1 + static_cast<std::ptrdiff_t>(count));
+}
+
+// One write, so a sequence of writes can be issued again onto a second storage.
+struct Write {
+  enum class Kind : std::uint8_t { kSuperblock, kEntry, kTruncate } kind;
+  core::Superblock superblock{};
+  core::LogEntry entry{};
+  core::Op truncate_op = 0;
+};
+
+void Issue(SimStorage& storage, const std::vector<Write>& writes, std::size_t count) {
+  for (std::size_t i = 0; i < count; i++) {
+    switch (writes[i].kind) {
+      case Write::Kind::kSuperblock:
+        storage.write_superblock(writes[i].superblock);
+        break;
+      case Write::Kind::kEntry:
+        storage.write_entry(writes[i].entry);
+        break;
+      case Write::Kind::kTruncate:
+        storage.truncate_after(writes[i].truncate_op);
+        break;
+    }
+  }
+}
+
+Write EntryWrite(const core::LogEntry& entry) {
+  return {.kind = Write::Kind::kEntry, .entry = entry};
+}
+Write SuperblockWrite(core::View view, core::Op commit) {
+  return {.kind = Write::Kind::kSuperblock,
+          .superblock = {.view = view, .log_view = view, .commit = commit}};
+}
+Write TruncateWrite(core::Op op) { return {.kind = Write::Kind::kTruncate, .truncate_op = op}; }
+
+const core::Superblock kSyncedSuperblock{.view = 1, .log_view = 1, .commit = 2};
+
+// Durable base for the crash tests: ops 1..3 of `chain` and kSyncedSuperblock, synced.
+void WriteSyncedBase(SimStorage& storage, const std::vector<core::LogEntry>& chain) {
+  storage.write_superblock(kSyncedSuperblock);
+  for (std::size_t op = 1; op <= 3; op++) storage.write_entry(chain[op]);
+  storage.sync();
+}
+
+TEST(SimStorageTest, WritesAreInvisibleUntilSync) {
+  // Superblock, entry and truncate writes change nothing read_* returns until sync().
+  const auto chain = Chain(core::LogEntry{}, 4, 100);
+  SimStorage storage;
+  storage.write_superblock({.view = 2, .log_view = 2, .commit = 1});
+  for (std::size_t op = 1; op <= 4; op++) storage.write_entry(chain[op]);
+  EXPECT_EQ(storage.pending_count(), 5U);
+  EXPECT_EQ(storage.read_superblock(), core::Superblock{});
+  EXPECT_TRUE(storage.read_journal().empty());
+
+  storage.sync();
+  EXPECT_EQ(storage.pending_count(), 0U);
+  EXPECT_EQ(storage.read_superblock(), (core::Superblock{.view = 2, .log_view = 2, .commit = 1}));
+  EXPECT_EQ(storage.read_journal(), Ops(chain, 4));
+
+  storage.truncate_after(2);
+  storage.write_superblock({.view = 3, .log_view = 3, .commit = 2});
+  EXPECT_EQ(storage.read_journal(), Ops(chain, 4));
+  EXPECT_EQ(storage.read_superblock().view, 2U);
+  storage.sync();
+  EXPECT_EQ(storage.read_journal(), Ops(chain, 2));
+  EXPECT_EQ(storage.read_superblock().view, 3U);
+}
+
+TEST(SimStorageTest, CrashKeepsAPrefixOfPendingWrites) {
+  // After a crash the storage equals the synced state plus exactly the first `kept` pending writes,
+  // and over many seeds every prefix length occurs, from none to all.
+  const auto chain = Chain(core::LogEntry{}, 7, 100);
+  const auto fork = Chain(chain[5], 2, 900);  // A different op 6 and 7, as after a view change.
+  const std::vector<Write> pending = {
+      EntryWrite(chain[4]), SuperblockWrite(1, 4), EntryWrite(chain[5]),
+      EntryWrite(chain[6]), EntryWrite(chain[7]),  TruncateWrite(5),
+      EntryWrite(fork[1]),  SuperblockWrite(2, 5), EntryWrite(fork[2]),
+  };
+  std::set<std::size_t> kept_seen;
+  for (std::uint64_t seed = 0; seed < 300; seed++) {
+    SimStorage storage;
+    WriteSyncedBase(storage, chain);
+    Issue(storage, pending, pending.size());
+    Prng prng(seed);
+    const std::size_t lost = storage.crash(prng, Ratio{0, 1});
+    ASSERT_LE(lost, pending.size());
+    EXPECT_EQ(storage.pending_count(), 0U);
+    const std::size_t kept = pending.size() - lost;
+    kept_seen.insert(kept);
+
+    SimStorage expected;
+    WriteSyncedBase(expected, chain);
+    Issue(expected, pending, kept);
+    expected.sync();
+    ASSERT_EQ(storage.read_superblock(), expected.read_superblock()) << "seed " << seed;
+    ASSERT_EQ(storage.read_journal(), expected.read_journal()) << "seed " << seed;
+  }
+  EXPECT_EQ(kept_seen.size(), pending.size() + 1);
+}
+
+TEST(SimStorageTest, CrashNeverLosesSyncedData) {
+  // Whatever a crash drops or tears among pending writes above the synced ops, the synced
+  // superblock (or a later one) and the synced ops survive.
+  const auto chain = Chain(core::LogEntry{}, 8, 100);
+  const std::vector<Write> pending = {
+      EntryWrite(chain[4]), EntryWrite(chain[5]), SuperblockWrite(2, 4),
+      EntryWrite(chain[6]), EntryWrite(chain[7]), EntryWrite(chain[8]),
+  };
+  for (std::uint64_t seed = 0; seed < 300; seed++) {
+    SimStorage storage;
+    WriteSyncedBase(storage, chain);
+    Issue(storage, pending, pending.size());
+    Prng prng(seed);
+    storage.crash(prng, Ratio{1, 2});
+    const auto journal = storage.read_journal();
+    ASSERT_GE(journal.size(), 3U) << "seed " << seed;
+    EXPECT_EQ(std::vector<core::LogEntry>(journal.begin(), journal.begin() + 3), Ops(chain, 3));
+    const core::Superblock superblock = storage.read_superblock();
+    EXPECT_TRUE(superblock == kSyncedSuperblock || superblock == pending[2].superblock);
+  }
+}
+
+TEST(SimStorageTest, CrashWithNothingPendingChangesNothing) {
+  // A crash right after a sync loses nothing and leaves the durable state as it was.
+  const auto chain = Chain(core::LogEntry{}, 3, 100);
+  SimStorage storage;
+  WriteSyncedBase(storage, chain);
+  Prng prng(1);
+  EXPECT_EQ(storage.crash(prng, Ratio{1, 1}), 0U);
+  EXPECT_EQ(storage.read_journal(), Ops(chain, 3));
+  EXPECT_EQ(storage.read_superblock(), kSyncedSuperblock);
+}
+
+TEST(SimStorageTest, TornEntryCutsTheJournalAtItsOp) {
+  // With a certain torn write, the last kept entry is torn and read_journal ends just before it.
+  const auto chain = Chain(core::LogEntry{}, 10, 100);
+  std::vector<Write> pending;
+  for (std::size_t op = 4; op <= 10; op++) pending.push_back(EntryWrite(chain[op]));
+  std::set<std::size_t> kept_seen;
+  for (std::uint64_t seed = 0; seed < 200; seed++) {
+    SimStorage storage;
+    WriteSyncedBase(storage, chain);
+    Issue(storage, pending, pending.size());
+    Prng prng(seed);
+    const std::size_t kept = pending.size() - storage.crash(prng, Ratio{1, 1});
+    kept_seen.insert(kept);
+    // Kept writes are ops 4..3+kept; the last of them is torn, so the journal ends at op 2+kept.
+    const std::size_t journal_ops = kept == 0 ? 3 : 2 + kept;
+    ASSERT_EQ(storage.read_journal(), Ops(chain, journal_ops)) << "seed " << seed;
+  }
+  EXPECT_GT(kept_seen.size(), 4U);
+}
+
+TEST(SimStorageTest, TornWriteOnlyTearsEntries) {
+  // When the last kept write is a superblock, a torn write leaves every kept entry intact.
+  const auto chain = Chain(core::LogEntry{}, 4, 100);
+  const std::vector<Write> pending = {EntryWrite(chain[4]), SuperblockWrite(2, 4)};
+  bool all_kept = false;
+  for (std::uint64_t seed = 0; seed < 100 && !all_kept; seed++) {
+    SimStorage storage;
+    WriteSyncedBase(storage, chain);
+    Issue(storage, pending, pending.size());
+    Prng prng(seed);
+    if (storage.crash(prng, Ratio{1, 1}) != 0) continue;
+    all_kept = true;
+    EXPECT_EQ(storage.read_journal(), Ops(chain, 4));
+    EXPECT_EQ(storage.read_superblock(), pending[1].superblock);
+  }
+  EXPECT_TRUE(all_kept);
+}
+
+TEST(SimStorageTest, ReadJournalStopsAtParentChainBreak) {
+  // An entry whose parent is not the previous entry's checksum ends the journal, even though
+  // the entries after it chain onto it correctly.
+  const auto chain = Chain(core::LogEntry{}, 4, 100);
+  const auto other = Chain(core::LogEntry{}, 4, 500);  // Same ops, different payloads.
+  const auto other_tail = Chain(other[3], 1, 600);     // Op 4 chained onto other's op 3.
+  SimStorage storage;
+  storage.write_entry(chain[1]);
+  storage.write_entry(chain[2]);
+  storage.write_entry(other[3]);
+  storage.write_entry(other_tail[1]);
+  storage.sync();
+  EXPECT_EQ(storage.read_journal(), Ops(chain, 2));
+
+  // The control: the same slots written from one chain read back whole.
+  storage.write_entry(chain[3]);
+  storage.write_entry(chain[4]);
+  storage.sync();
+  EXPECT_EQ(storage.read_journal(), Ops(chain, 4));
+}
+
+TEST(SimStorageTest, ReadJournalStopsAtGapAndBadChecksum) {
+  // A missing op and an entry whose checksum does not verify each end the journal.
+  const auto chain = Chain(core::LogEntry{}, 3, 100);
+  SimStorage gap;
+  gap.write_entry(chain[1]);
+  gap.write_entry(chain[3]);
+  gap.sync();
+  EXPECT_EQ(gap.read_journal(), Ops(chain, 1));
+
+  SimStorage corrupt;
+  core::LogEntry bad = chain[2];
+  bad.checksum ^= 1;
+  corrupt.write_entry(chain[1]);
+  corrupt.write_entry(bad);
+  corrupt.write_entry(chain[3]);
+  corrupt.sync();
+  EXPECT_EQ(corrupt.read_journal(), Ops(chain, 1));
+}
+
+}  // namespace
+}  // namespace vsrsim::sim

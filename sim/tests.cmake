@@ -1,0 +1,50 @@
+# Tests of the sim library. Included from sim/CMakeLists.txt; paths are relative to sim/.
+vsrsim_add_test(NAME sim_prng_test
+  SOURCES prng_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
+vsrsim_add_test(NAME sim_event_queue_test
+  SOURCES event_queue_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
+vsrsim_add_test(NAME sim_network_test
+  SOURCES network_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
+vsrsim_add_test(NAME sim_storage_test
+  SOURCES sim_storage_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
+vsrsim_add_test(NAME sim_trace_test
+  SOURCES trace_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
+vsrsim_add_test(NAME sim_at_most_once_test
+  SOURCES at_most_once_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
+vsrsim_add_test(NAME sim_reply_caching_test
+  SOURCES reply_caching_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
+vsrsim_add_test(NAME sim_linearizability_test
+  SOURCES linearizability_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
+vsrsim_add_test(NAME sim_agreement_test
+  SOURCES agreement_test.cc
+  LIBS vsrsim_sim vsrsim_faults
+  LABELS unit)
+
+vsrsim_add_test(NAME sim_runner_test
+  SOURCES runner_test.cc
+  LIBS vsrsim_sim vsrsim_faults
+  LABELS sim)

@@ -16,6 +16,10 @@ Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
   const core::LogEntry& entry = *execution.entry;
   const auto replica = core::Raw(execution.replica);
   VSRSIM_ASSERT_GT(entry.op, 0U);
+  // Any replica's eviction counts (under mutant (a) only some replicas keep a table).
+  if (execution.evicted.has_value()) {
+    evicted_.insert({core::Raw(execution.evicted->client), execution.evicted->session});
+  }
   if (entry.op <= history_.size()) {
     const HistoryEntry& canonical = history_[entry.op - 1];
     if (canonical.checksum != entry.checksum) {
@@ -40,9 +44,6 @@ Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
   VSRSIM_ASSERT_EQ(entry.op, history_.size() + 1);
   history_.push_back(
       HistoryEntry{entry.checksum, entry.request, execution.applied, execution.reply, replica});
-  if (execution.evicted.has_value()) {
-    evicted_.insert({core::Raw(execution.evicted->client), execution.evicted->session});
-  }
   const core::Request& request = entry.request;
   if (!execution.applied || request.operation != core::Operation::kAppend) return std::nullopt;
   const auto [it, inserted] = applied_.try_emplace(

@@ -60,6 +60,30 @@ TEST(RunnerTest, NetworkProfileSeeds1To500Pass) {
   EXPECT_EQ(failures, 0);
 }
 
+TEST(RunnerTest, CanonicalHistoryMatchesEveryReplicaLog) {
+  // At the end of a passing run, every live replica's executed ops are the canonical history's,
+  // checksum for checksum, and the history holds every op any replica executed.
+  for (std::uint64_t seed = 1; seed <= 20; seed++) {
+    bool inspected = false;
+    const RunResult result = sim::Run(NetworkProfile(seed), nullptr, [&](const Cluster& cluster) {
+      inspected = true;
+      const auto& history = cluster.history().history();
+      for (std::size_t r = 0; r < cluster.replica_count(); r++) {
+        const core::Replica* replica = cluster.replica(r);
+        if (replica == nullptr) continue;
+        ASSERT_LE(replica->commit_min(), history.size()) << "seed " << seed << " replica " << r;
+        for (core::Op op = 1; op <= replica->commit_min(); op++) {
+          ASSERT_EQ(replica->log()[op].checksum, history[op - 1].checksum)
+              << "seed " << seed << " replica " << r << " op " << op;
+        }
+      }
+      EXPECT_GT(history.size(), 0U) << "seed " << seed;
+    });
+    EXPECT_TRUE(inspected) << "seed " << seed;
+    EXPECT_EQ(result.outcome, Outcome::kPass) << "seed " << seed << ": " << result.message;
+  }
+}
+
 // Steps a cluster of `options` alone for `steps` events; returns its fingerprint.
 std::uint64_t SoloFingerprint(const RunOptions& options, int steps) {
   Cluster cluster(options);

@@ -8,6 +8,7 @@
 
 #include "core/mutants.h"
 #include "faults/swarm.h"
+#include "reports/summary.h"
 #include "sim/runner.h"
 
 namespace vsrsim::reports {
@@ -58,7 +59,16 @@ struct SweepArguments {
   bool quiet = false;  // No progress output.
 };
 
+// Reads a whole file into `text`; returns an error line or "".
+std::string ReadFile(const std::string& path, std::string& text);
+// Creates `dir` if needed and checks it is a writable folder; returns an error line naming `flag`.
+std::string EnsureDirectory(const std::string& dir, const char* flag);
+// Writes a sweep's report files into `dir`; returns an error line or "".
+std::string WriteReports(const std::string& dir, const SweepSummary& summary);
+
 int RunCommand(const RunArguments& arguments);
+int ReplayCommand(const std::vector<std::string>& paths);
+int MergeCommand(const std::string& out_dir, const std::vector<std::string>& dirs);
 int SweepCommand(const SweepArguments& arguments);
 int MutantsCommand();
 

@@ -162,6 +162,18 @@ int main(int argc, char** argv) {
   sweep_command->add_flag("--quiet", sweep.quiet, "No progress output");
   AddOverrides(*sweep_command, sweep.overrides, sweep_profile);
 
+  std::vector<std::string> replay_files;
+  CLI::App* replay_command =
+      app.add_subcommand("replay", "Re-run seed files and check their outcome and fingerprint");
+  replay_command->add_option("files", replay_files, "Seed files")->required();
+
+  std::string merge_out;
+  std::vector<std::string> merge_dirs;
+  CLI::App* merge_command = app.add_subcommand(
+      "merge", "Merge shard report folders into the report of the unsharded sweep");
+  merge_command->add_option("--report", merge_out, "Write the merged report to DIR")->required();
+  merge_command->add_option("dirs", merge_dirs, "Shard report folders")->required();
+
   app.add_subcommand("mutants",
                      "List the mutants, their findings and the checker that catches them");
 
@@ -208,5 +220,7 @@ int main(int argc, char** argv) {
   }
   if (run_command->parsed()) return vsrsim::reports::RunCommand(run);
   if (sweep_command->parsed()) return vsrsim::reports::SweepCommand(sweep);
+  if (replay_command->parsed()) return vsrsim::reports::ReplayCommand(replay_files);
+  if (merge_command->parsed()) return vsrsim::reports::MergeCommand(merge_out, merge_dirs);
   return vsrsim::reports::MutantsCommand();
 }

@@ -44,17 +44,6 @@ std::string ReproduceCommand(std::uint64_t seed, core::MutantSet mutants,
   return command;
 }
 
-// Reads a whole file; returns an error line or "".
-std::string ReadFile(const std::string& path, std::string& text) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return fmt::format("cannot read {}: {}", path, std::strerror(errno));
-  char buffer[65536];
-  for (std::size_t n; (n = std::fread(buffer, 1, sizeof(buffer), file)) > 0;)
-    text.append(buffer, n);
-  std::fclose(file);
-  return "";
-}
-
 int RunCommand(const RunArguments& arguments) {
   sim::RunOptions options = ResolveOptions(arguments.seed, arguments.mutants, arguments.overrides);
   std::optional<faults::Scenario> scenario;

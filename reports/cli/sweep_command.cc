@@ -34,21 +34,6 @@ double MonotonicSeconds() {
   return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
 }
 
-// Creates `dir` if needed; returns an error line or "".
-std::string EnsureDirectory(const std::string& dir, const char* flag) {
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    return fmt::format("{} {}: cannot create the folder: {}", flag, dir, std::strerror(errno));
-  }
-  struct stat info {};
-  if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
-    return fmt::format("{} {}: not a folder", flag, dir);
-  }
-  if (::access(dir.c_str(), W_OK) != 0) {
-    return fmt::format("{} {}: the folder is not writable", flag, dir);
-  }
-  return "";
-}
-
 // Whether `seed` is among the share re-run by --check-determinism (a hash, not a PRNG: the choice
 // depends on the seed alone, so shards agree).
 bool RecheckSeed(std::uint64_t seed, std::uint32_t per_mille) {
@@ -187,9 +172,7 @@ int SweepCommand(const SweepArguments& arguments) {
 
   int io_status = 0;
   if (!arguments.report_dir.empty()) {
-    const std::string error = WriteFileAtomically(arguments.report_dir + "/summary.json",
-                                                  SummaryJson(summary).dump(2) + "\n");
-    if (!error.empty()) {
+    if (const std::string error = WriteReports(arguments.report_dir, summary); !error.empty()) {
       fmt::print(stderr, "vsrsim: {}\n", error);
       io_status = kExitIo;
     }

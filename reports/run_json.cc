@@ -36,6 +36,13 @@ nlohmann::ordered_json RunJson(const sim::RunResult& result) {
   nlohmann::ordered_json coverage;
   for (const auto& [name, value] : result.coverage.Fields()) coverage[name] = value;
   json["coverage"] = coverage;
+  // The running trace digest every Trace::kCheckpointEvents records: two runs of one seed that
+  // differ can be compared window by window.
+  nlohmann::ordered_json checkpoints = nlohmann::json::array();
+  for (const std::uint64_t checkpoint : result.checkpoints) {
+    checkpoints.push_back(fmt::format("{:016x}", checkpoint));
+  }
+  json["checkpoints"] = checkpoints;
   return json;
 }
 
@@ -74,6 +81,9 @@ sim::RunResult ParseRunJson(const nlohmann::json& json, const sim::RunOptions& o
   result.events = json.at("events").get<std::uint64_t>();
   result.requests_committed = json.at("requests_committed").get<std::uint64_t>();
   result.coverage = ParseCoverage(json.at("coverage"));
+  for (const auto& checkpoint : json.at("checkpoints")) {
+    result.checkpoints.push_back(std::stoull(checkpoint.get<std::string>(), nullptr, 16));
+  }
   return result;
 }
 

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 
@@ -39,6 +40,20 @@ double MonotonicSeconds() {
 bool RecheckSeed(std::uint64_t seed, std::uint32_t per_mille) {
   if (per_mille == 0) return false;
   return XXH3_64bits_withSeed(&seed, sizeof(seed), 0xde7e) % 1000 < per_mille;
+}
+
+// Names the first window of trace records in which two runs of one seed differ.
+std::string FirstDivergence(const std::vector<std::uint64_t>& a,
+                            const std::vector<std::uint64_t>& b) {
+  const std::size_t common = std::min(a.size(), b.size());
+  std::size_t window = 0;
+  while (window < common && a[window] == b[window]) window++;
+  const std::uint64_t first = window * sim::Trace::kCheckpointEvents;
+  if (window == common && a.size() == b.size()) {
+    return fmt::format("they first differ after trace record {}", first);
+  }
+  return fmt::format("they first differ in trace records {}..{}", first,
+                     first + sim::Trace::kCheckpointEvents - 1);
 }
 
 class Progress {
@@ -110,8 +125,9 @@ int SweepCommand(const SweepArguments& arguments) {
   ::sigaction(SIGTERM, &action, nullptr);
 
   std::vector<SweepEntry> entries(seeds.size());
+  std::vector<std::vector<std::uint64_t>> checkpoints(seeds.size());
   std::vector<bool> finished(seeds.size(), false);
-  std::map<std::size_t, std::uint64_t> rerun_fingerprints;
+  std::map<std::size_t, sim::RunResult> reruns;
   std::size_t done = 0;
   std::size_t failed = 0;
   Progress progress(items.size(), arguments.quiet);
@@ -120,12 +136,21 @@ int SweepCommand(const SweepArguments& arguments) {
   };
   RunPool(
       items.size(), {.jobs = jobs, .timeout_ms = arguments.timeout_ms}, options_of,
-      [&](std::size_t item) { return PlayRun(options_of(item)); },
+      [&](std::size_t item) {
+        sim::RunOptions options = options_of(item);
+        // A planted violation for the determinism check's own test (see reports/cli_test.sh): the
+        // child mixes its process id into one option, so two runs of a seed differ. Only the CLI
+        // reads the environment; the simulation never does.
+        if (std::getenv("VSRSIM_PLANT_NONDETERMINISM") != nullptr) {
+          options.network.delay_min_us += static_cast<std::uint64_t>(::getpid() % 7);
+        }
+        return PlayRun(options);
+      },
       [&](std::size_t item, IsolatedRun&& run) {
         const std::size_t index = items[item];
         done++;
         if (item >= seeds.size()) {
-          rerun_fingerprints[index] = run.result.fingerprint;
+          reruns[index] = std::move(run.result);
         } else {
           SweepEntry& entry = entries[index];
           entry.seed = seeds[index];
@@ -134,6 +159,7 @@ int SweepCommand(const SweepArguments& arguments) {
           entry.message = run.result.message;
           entry.fingerprint = run.result.fingerprint;
           entry.coverage = run.result.coverage;
+          checkpoints[index] = run.result.checkpoints;
           entry.reproduce = ReproduceCommand(seeds[index], arguments.mutants, arguments.overrides);
           finished[index] = true;
           if (entry.outcome != sim::Outcome::kPass) {
@@ -157,11 +183,14 @@ int SweepCommand(const SweepArguments& arguments) {
   for (std::size_t i = 0; i < seeds.size(); i++) {
     if (!finished[i]) continue;
     SweepEntry& entry = entries[i];
-    const auto rerun = rerun_fingerprints.find(i);
-    if (rerun != rerun_fingerprints.end() && rerun->second != entry.fingerprint &&
-        entry.outcome != sim::Outcome::kTimeout) {
-      entry.message = fmt::format("seed {} ran twice with fingerprints {:016x} and {:016x} ({})",
-                                  entry.seed, entry.fingerprint, rerun->second, entry.message);
+    const auto rerun = reruns.find(i);
+    if (rerun != reruns.end() && rerun->second.fingerprint != entry.fingerprint &&
+        entry.outcome != sim::Outcome::kTimeout &&
+        rerun->second.outcome != sim::Outcome::kTimeout) {
+      entry.message =
+          fmt::format("seed {} ran twice with fingerprints {:016x} and {:016x}; {} ({})",
+                      entry.seed, entry.fingerprint, rerun->second.fingerprint,
+                      FirstDivergence(checkpoints[i], rerun->second.checkpoints), entry.message);
       entry.outcome = sim::Outcome::kNondeterministic;
       entry.checker = "determinism";
       fmt::print("FAIL seed={} kind=determinism checker=determinism: {}\n", entry.seed,

@@ -9,8 +9,6 @@
 
 namespace vsrsim::faults {
 
-namespace {
-
 sim::RunOptions ScriptedOptions(sim::RunOptions options) {
   // The schedule replaces the swarm nemesis; these rates only drive it.
   options.faults.partition = {0, 1};
@@ -19,6 +17,14 @@ sim::RunOptions ScriptedOptions(sim::RunOptions options) {
   options.faults.clog = {0, 1};
   return options;
 }
+
+std::string FormatCore(const std::vector<std::size_t>& core) {
+  std::string text;
+  for (const std::size_t r : core) text += fmt::format("{}{}", text.empty() ? "" : ",", r);
+  return "core = " + text;
+}
+
+namespace {
 
 std::string Trim(const std::string& text) {
   const auto begin = text.find_first_not_of(" \t\r");
@@ -55,8 +61,10 @@ sim::RunResult PlayScenario(const Scenario& scenario) {
   return sim::Run(played.options, &nemesis);
 }
 
-Scenario DumpScenario(const sim::RunOptions& options, sim::RunResult* result) {
+Scenario DumpScenario(const sim::RunOptions& options, sim::RunResult* result,
+                      const std::function<void(const std::string&)>& observer) {
   SwarmNemesis nemesis;
+  nemesis.set_observer(observer);
   sim::RunResult run = sim::Run(options, &nemesis);
   Scenario scenario{
       .options = ScriptedOptions(options), .events = nemesis.events(), .core = nemesis.core()};
@@ -69,9 +77,7 @@ std::string FormatScenario(const Scenario& scenario) {
   for (const auto& [name, value] : sim::DescribeOptions(scenario.options)) {
     text += fmt::format("{} = {}\n", name, value);
   }
-  std::string core;
-  for (const std::size_t r : scenario.core) core += fmt::format("{}{}", core.empty() ? "" : ",", r);
-  text += fmt::format("core = {}\n", core);
+  text += FormatCore(scenario.core) + "\n";
   text += fmt::format("# {} fault events\n", scenario.events.size());
   for (const FaultEvent& event : scenario.events) text += FormatFaultEvent(event) + "\n";
   return text;

@@ -12,6 +12,7 @@
 // Malformed lines are errors that name the line.
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,8 +47,13 @@ class ScriptedNemesis final : public sim::Nemesis {
 // nothing but the schedule injects faults (disconnects right after a retransmission stay: they are
 // part of the options, drawn from their own stream).
 sim::RunResult PlayScenario(const Scenario& scenario);
-// Plays the seed's swarm run and returns it as a scenario (and its result).
-Scenario DumpScenario(const sim::RunOptions& options, sim::RunResult* result);
+// Plays the seed's swarm run and returns it as a scenario (and its result). `observer`, if given,
+// receives the scenario's fault and core lines as the run decides them.
+Scenario DumpScenario(const sim::RunOptions& options, sim::RunResult* result,
+                      const std::function<void(const std::string&)>& observer = {});
+// The options a scenario plays with: the swarm's fault rates zeroed (the schedule replaces them).
+sim::RunOptions ScriptedOptions(sim::RunOptions options);
+std::string FormatCore(const std::vector<std::size_t>& core);
 
 std::string FormatScenario(const Scenario& scenario);
 std::optional<Scenario> ParseScenario(const std::string& path, const std::string& text,

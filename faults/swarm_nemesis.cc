@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "faults/scenario.h"
+
 namespace vsrsim::faults {
 
 void HealCore(sim::Cluster& cluster, FaultApplier& applier, const std::vector<std::size_t>& core) {
@@ -26,6 +28,7 @@ void SwarmNemesis::on_tick(sim::Cluster& cluster) {
   applier_.on_tick(cluster);
   const Emit emit = [&](const FaultEvent& event) {
     events_.push_back(event);
+    if (observer_) observer_(FormatFaultEvent(event));
     applier_.apply(cluster, event);
   };
   partitions_.on_tick(cluster, emit);
@@ -42,6 +45,7 @@ std::vector<std::size_t> SwarmNemesis::heal(sim::Cluster& cluster) {
   for (std::size_t r = 0; r < replicas && core_.size() < size; r++) {
     if (prng.Below(replicas - r) < size - core_.size()) core_.push_back(r);
   }
+  if (observer_) observer_(FormatCore(core_));
   HealCore(cluster, applier_, core_);
   return core_;
 }

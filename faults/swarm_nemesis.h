@@ -7,6 +7,8 @@
 // quorum), restart its crashed replicas, stop every fault, and cut the replicas outside the core
 // off completely, so the core must converge on its own.
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "faults/client_nemesis.h"
@@ -25,6 +27,11 @@ class SwarmNemesis final : public sim::Nemesis {
   void on_tick(sim::Cluster& cluster) override;
   std::vector<std::size_t> heal(sim::Cluster& cluster) override;
 
+  // Called with every fault as it is decided, and with the healed core (so a run that aborts a
+  // replica still leaves its schedule behind).
+  void set_observer(std::function<void(const std::string& line)> observer) {
+    observer_ = std::move(observer);
+  }
   const std::vector<FaultEvent>& events() const { return events_; }
   const std::vector<std::size_t>& core() const { return core_; }
 
@@ -35,6 +42,7 @@ class SwarmNemesis final : public sim::Nemesis {
   ClientNemesis clients_;
   std::vector<FaultEvent> events_;
   std::vector<std::size_t> core_;
+  std::function<void(const std::string&)> observer_;
 };
 
 }  // namespace vsrsim::faults

@@ -66,7 +66,18 @@ std::string EnsureDirectory(const std::string& dir, const char* flag);
 // Writes a sweep's report files into `dir`; returns an error line or "".
 std::string WriteReports(const std::string& dir, const SweepSummary& summary);
 
+struct ShrinkArguments {
+  std::optional<std::uint64_t> seed;
+  std::string scenario_path;
+  core::MutantSet mutants;
+  Overrides overrides;
+  std::string out_path;
+  std::uint64_t candidates_max = 3000;
+  std::uint64_t time_limit_ms = 55'000;
+};
+
 int RunCommand(const RunArguments& arguments);
+int ShrinkCommand(const ShrinkArguments& arguments);
 int ReplayCommand(const std::vector<std::string>& paths);
 int MergeCommand(const std::string& out_dir, const std::vector<std::string>& dirs);
 int SweepCommand(const SweepArguments& arguments);

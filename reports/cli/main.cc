@@ -174,6 +174,23 @@ int main(int argc, char** argv) {
   merge_command->add_option("--report", merge_out, "Write the merged report to DIR")->required();
   merge_command->add_option("dirs", merge_dirs, "Shard report folders")->required();
 
+  vsrsim::reports::ShrinkArguments shrink;
+  std::string shrink_seed;
+  std::vector<std::string> shrink_mutants;
+  std::string shrink_profile = "full";
+  CLI::App* shrink_command =
+      app.add_subcommand("shrink", "Minimise a failing seed or scenario to a small scenario");
+  auto* shrink_seed_option = shrink_command->add_option("--seed", shrink_seed, "A failing seed");
+  shrink_command->add_option("--scenario", shrink.scenario_path, "A failing scenario file")
+      ->excludes(shrink_seed_option);
+  shrink_command->add_option("--mutant", shrink_mutants, "Put a reviewed defect back (repeatable)");
+  shrink_command->add_option("--out", shrink.out_path, "Write the minimal scenario to FILE");
+  shrink_command->add_option("--candidates", shrink.candidates_max,
+                             "At most this many candidate runs (default 3000)");
+  shrink_command->add_option("--time-limit-ms", shrink.time_limit_ms,
+                             "Stop shrinking after this long (default 55000)");
+  AddOverrides(*shrink_command, shrink.overrides, shrink_profile);
+
   app.add_subcommand("mutants",
                      "List the mutants, their findings and the checker that catches them");
 
@@ -186,6 +203,14 @@ int main(int argc, char** argv) {
       if (!run_seed.empty()) run.seed = SeedOrThrow(run_seed, "--seed");
       run.mutants = ParseMutants(run_mutants);
       if (run_profile == "network") run.overrides.profile = vsrsim::faults::Profile::kNetwork;
+    }
+    if (shrink_command->parsed()) {
+      if (shrink_seed.empty() == shrink.scenario_path.empty()) {
+        throw CLI::ValidationError("shrink", "give --seed S or --scenario FILE");
+      }
+      if (!shrink_seed.empty()) shrink.seed = SeedOrThrow(shrink_seed, "--seed");
+      shrink.mutants = ParseMutants(shrink_mutants);
+      if (shrink_profile == "network") shrink.overrides.profile = vsrsim::faults::Profile::kNetwork;
     }
     if (sweep_command->parsed()) {
       if (sweep_seeds.empty() && !sweep_count) {
@@ -221,6 +246,7 @@ int main(int argc, char** argv) {
   if (run_command->parsed()) return vsrsim::reports::RunCommand(run);
   if (sweep_command->parsed()) return vsrsim::reports::SweepCommand(sweep);
   if (replay_command->parsed()) return vsrsim::reports::ReplayCommand(replay_files);
+  if (shrink_command->parsed()) return vsrsim::reports::ShrinkCommand(shrink);
   if (merge_command->parsed()) return vsrsim::reports::MergeCommand(merge_out, merge_dirs);
   return vsrsim::reports::MutantsCommand();
 }

@@ -44,5 +44,10 @@ if [[ -z "$bin" ]]; then
 fi
 mkdir -p "$out"
 echo "nightly-sweep: seeds $base..$((base + count - 1)), shard $shard, report in $out" >&2
+if [[ -z "${VSRSIM:-}" && -n "${NIGHTLY_PROPERTIES:-1}" && "$shard" =~ ^(0/|auto) ]]; then
+  # Property tests with many more cases than CI, with a fresh RapidCheck seed each night.
+  RC_PARAMS="seed=$base max_success=${NIGHTLY_PROPERTY_CASES:-2000}" \
+    ctest --preset release -L property --output-on-failure >&2 || echo "nightly-sweep: property tests FAILED" >&2
+fi
 "$bin" sweep --start "$base" --count "$count" --shard "$shard" \
   --check-determinism 0.05 --report "$out" --save-failures "$out/failures"

@@ -46,12 +46,25 @@ std::string DescribeStall(const Cluster& cluster, const std::vector<std::size_t>
   return fmt::format("replicas{}; waiting{}", replicas, clients.empty() ? " none" : clients);
 }
 
+// Names a legitimate cause for a stall after healing, or returns "" when the stall is a failure.
+// The one legitimate cause the model has: a healed core (a scenario may name any core) smaller than
+// a replication quorum cannot commit, whatever the protocol does.
+std::string LegitimateStall(const Cluster& cluster, const std::vector<std::size_t>& core) {
+  const std::size_t quorum = core::QuorumReplication(cluster.replica_count());
+  if (core.size() < quorum) {
+    return fmt::format("the healed core has {} replica(s), fewer than the replication quorum of {}",
+                       core.size(), quorum);
+  }
+  return "";
+}
+
 }  // namespace
 
 RunResult Run(const RunOptions& options, Nemesis* nemesis,
               const std::function<void(const Cluster&)>& inspect) {
   Cluster cluster(options);
   RunPhase(cluster, nemesis, options.ticks_max, [&] { return cluster.clients_done(); });
+  std::string stall_note;
 
   if (!cluster.finding().has_value()) {
     std::vector<std::size_t> core;
@@ -65,7 +78,10 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
     RunPhase(cluster, nullptr, deadline,
              [&] { return cluster.clients_done() && cluster.converged(core); });
     if (!cluster.finding().has_value()) {
-      if (!cluster.clients_done() || !cluster.converged(core)) {
+      const std::string legitimate = LegitimateStall(cluster, core);
+      if ((!cluster.clients_done() || !cluster.converged(core)) && !legitimate.empty()) {
+        stall_note = "stalled for a legitimate cause: " + legitimate;
+      } else if (!cluster.clients_done() || !cluster.converged(core)) {
         cluster.report({Outcome::kLiveness, "liveness",
                         fmt::format("no convergence within {} ticks after healing: {}",
                                     options.liveness_ticks_max, DescribeStall(cluster, core))});
@@ -80,6 +96,7 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
   if (inspect) inspect(cluster);
   RunResult result;
   result.options = options;
+  result.message = stall_note;
   if (cluster.finding().has_value()) {
     result.outcome = cluster.finding()->outcome;
     result.checker = cluster.finding()->checker;

@@ -5,7 +5,7 @@
 // Liveness: the nemesis heals a core of at least a view-change quorum; the core must converge (one
 // view, one commit, identical clients tables) and every outstanding request must complete within
 // `liveness_ticks_max`. A stall is a liveness failure unless the classifier names a legitimate
-// cause.
+// cause; then the run passes and its message says which.
 
 #include <cstdint>
 #include <functional>

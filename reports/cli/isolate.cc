@@ -16,15 +16,14 @@
 
 namespace vsrsim::reports {
 
-namespace {
-
-// Wall-clock milliseconds, for the per-seed timeout only (the CLI's edge, never the simulation).
 std::uint64_t MonotonicMs() {
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC, &now);
   return static_cast<std::uint64_t>(now.tv_sec) * 1000 +
          static_cast<std::uint64_t>(now.tv_nsec) / 1'000'000;
 }
+
+namespace {
 
 void WriteAll(int fd, const std::string& text) {
   std::size_t written = 0;

@@ -35,6 +35,10 @@ void RunPool(std::size_t count, const PoolOptions& pool,
              const std::function<void(std::size_t, IsolatedRun&&)>& done,
              const std::function<bool()>& stop);
 
+// Wall-clock milliseconds on a monotonic clock: for timeouts and progress at the CLI's edge only,
+// never inside a simulation.
+std::uint64_t MonotonicMs();
+
 // One run in one child.
 IsolatedRun RunIsolated(const sim::RunOptions& options, const std::function<sim::RunResult()>& body,
                         std::uint64_t timeout_ms);

@@ -2,7 +2,6 @@
 // keeping the same outcome and checker. Every candidate plays in a forked child.
 
 #include <fmt/format.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,13 +14,6 @@
 namespace vsrsim::reports {
 
 namespace {
-
-std::uint64_t NowMs() {
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<std::uint64_t>(now.tv_sec) * 1000 +
-         static_cast<std::uint64_t>(now.tv_nsec) / 1'000'000;
-}
 
 // Dumps the seed's swarm run as a scenario. The child writes each fault line to a file as it is
 // decided, so even a run that aborts a replica leaves its schedule behind.
@@ -80,9 +72,9 @@ int ShrinkCommand(const ShrinkArguments& arguments) {
       return kExitIo;
     }
   }
-  const std::uint64_t deadline = NowMs() + arguments.time_limit_ms;
+  const std::uint64_t deadline = MonotonicMs() + arguments.time_limit_ms;
   const auto evaluate = [&](const faults::Scenario& candidate) -> faults::Verdict {
-    if (NowMs() > deadline) return {};  // Out of time: no candidate is kept any more.
+    if (MonotonicMs() > deadline) return {};  // Out of time: no candidate is kept any more.
     const IsolatedRun run = RunIsolated(
         candidate.options, [&] { return faults::PlayScenario(candidate); }, 20'000);
     return {run.result.outcome, run.result.checker};
@@ -95,7 +87,7 @@ int ShrinkCommand(const ShrinkArguments& arguments) {
   fmt::print("shrinking a {} failure ({}): {}\n", sim::OutcomeName(verdict.outcome),
              verdict.checker, faults::DescribeSize(*scenario));
   std::fflush(stdout);
-  const std::uint64_t started = NowMs();
+  const std::uint64_t started = MonotonicMs();
   faults::ShrinkStats stats;
   const faults::Scenario shrunk =
       faults::Shrink(*scenario, evaluate, arguments.candidates_max, stats);
@@ -103,7 +95,8 @@ int ShrinkCommand(const ShrinkArguments& arguments) {
   fmt::print("before: {}\nafter:  {}\n", faults::DescribeSize(*scenario),
              faults::DescribeSize(shrunk));
   fmt::print("{} candidates played, {} steps kept, {:.1f} s; the result fails with {} ({})\n",
-             stats.candidates, stats.accepted, static_cast<double>(NowMs() - started) / 1000.0,
+             stats.candidates, stats.accepted,
+             static_cast<double>(MonotonicMs() - started) / 1000.0,
              sim::OutcomeName(final_verdict.outcome), final_verdict.checker);
   if (!arguments.out_path.empty()) {
     if (error = WriteFileAtomically(arguments.out_path, faults::FormatScenario(shrunk));

@@ -1,0 +1,5 @@
+# Tests of the faults library. Included from faults/CMakeLists.txt; paths are relative to faults/.
+vsrsim_add_test(NAME faults_scenario_test
+  SOURCES scenario_test.cc
+  LIBS vsrsim_faults
+  LABELS sim)

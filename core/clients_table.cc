@@ -115,11 +115,12 @@ std::optional<ClientEntry> ClientsTable::commit_register(const Reply& reply) {
 void ClientsTable::commit_reply(const Reply& reply) {
   auto it = lower_bound(reply.client);
   const bool known = it != entries_.end() && it->client == reply.client;
-  if (unknown_client_is_new_ && known && it->session != reply.session) {
+  if (unknown_client_is_new_ && known) {
+    // Mutant (e): the reviewed commit_reply updated the client's slot in place, whatever it held.
     *it = ClientEntry{reply.client, reply.session, reply.request, reply.op, reply};
     return;
   }
-  if (unknown_client_is_new_ && !known) {
+  if (unknown_client_is_new_) {
     // Mutant (e): the reviewed commit_reply allocated a slot for an unknown client, silently
     // evicting the oldest one when full.
     if (entries_.size() == capacity_) {
@@ -136,7 +137,10 @@ void ClientsTable::commit_reply(const Reply& reply) {
   it->request = reply.request;
   it->commit = reply.op;
   it->reply = reply;
-  pending_.erase({Raw(reply.client), reply.request});
+}
+
+void ClientsTable::resolve_pending(ClientId client, RequestNumber request) {
+  pending_.erase({Raw(client), request});
 }
 
 ClientEntry ClientsTable::evict_oldest() {

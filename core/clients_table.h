@@ -84,8 +84,12 @@ class ClientsTable {
   bool operator==(const ClientsTable& other) const { return entries_ == other.entries_; }
 
   // The reviewed code's pending-waiter map, used only by mutants (c) and (d). A waiter is keyed by
-  // (client, request) and is resolved by commit_reply of that request.
+  // (client, request) and is resolved by resolve_pending.
   void register_pending(ClientId client, RequestNumber request);
+  // The reviewed primary's commit path woke the waiter of a request it committed. Only the primary
+  // did (backups never ran that path, finding (a)), so a waiter registered by a primary that loses
+  // its view is never resolved.
+  void resolve_pending(ClientId client, RequestNumber request);
   void clear_pending() { pending_.clear(); }
   std::size_t pending_count() const { return pending_.size(); }
   const std::set<std::pair<std::uint64_t, RequestNumber>>& pending() const { return pending_; }

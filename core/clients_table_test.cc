@@ -353,8 +353,9 @@ TEST(ClientsTableMutantTest, TablePrimaryOnlyLeavesTheTableUnchanged) {
   EXPECT_EQ(table.check_request(AppendRequest(kAlice, 1, 1), false).status, RequestStatus::kNew);
 }
 
-TEST(ClientsTableMutantTest, PendingSurvivesUntilCommitOfThatRequest) {
-  // Mutant (d): a pending (client, request) answers InProgress until that request's commit_reply.
+TEST(ClientsTableMutantTest, PendingSurvivesUntilResolvedAfterCommit) {
+  // Mutant (d): a pending (client, request) answers InProgress until the primary resolves it after
+  // that request's commit; committing alone (as a backup does) leaves it in place.
   ClientsTable table = AliceAtRequestTwo(With(Mutant::kPendingSurvivesViewChange));
   table.register_pending(kAlice, 3);
   EXPECT_EQ(table.pending_count(), 1U);
@@ -364,6 +365,10 @@ TEST(ClientsTableMutantTest, PendingSurvivesUntilCommitOfThatRequest) {
   EXPECT_EQ(table.check_request(AppendRequest(kAlice, 1, 2), false).status,
             RequestStatus::kDuplicate);
   table.commit_reply(AppendReply(kAlice, 1, 3, 4));
+  EXPECT_EQ(table.pending_count(), 1U);
+  EXPECT_EQ(table.check_request(AppendRequest(kAlice, 1, 3), false).status,
+            RequestStatus::kInProgress);
+  table.resolve_pending(kAlice, 3);
   EXPECT_EQ(table.pending_count(), 0U);
   EXPECT_EQ(table.check_request(AppendRequest(kAlice, 1, 3), false).status,
             RequestStatus::kDuplicate);

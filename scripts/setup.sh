@@ -30,9 +30,8 @@ BUILD_PACKAGES=(
   python3
 )
 
-# Extra runtime/test tools. Chromium (for the HTML report tests) goes here,
-# e.g. EXTRA_PACKAGES=(chromium).
-EXTRA_PACKAGES=()
+# Extra runtime/test tools: Chromium renders the HTML report in reports/html_browser_test.sh.
+EXTRA_PACKAGES=(chromium)
 
 PACKAGES=("${BUILD_PACKAGES[@]}" "${EXTRA_PACKAGES[@]+"${EXTRA_PACKAGES[@]}"}")
 

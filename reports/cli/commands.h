@@ -31,6 +31,7 @@ struct RunArguments {
   Overrides overrides;
   bool json = false;
   std::string trace_path;
+  std::string html_path;           // The space-time page (html_report.h).
   std::string scenario_path;       // Play this scenario instead of the seed's swarm run.
   std::string dump_scenario_path;  // Write the swarm run as an explicit scenario.
 };

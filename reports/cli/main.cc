@@ -128,6 +128,8 @@ int main(int argc, char** argv) {
   run_command->add_option("--mutant", run_mutants, "Put a reviewed defect back (repeatable)");
   run_command->add_flag("--json", run.json, "Print the result as one JSON object");
   run_command->add_option("--trace", run.trace_path, "Write a readable text trace to FILE");
+  run_command->add_option("--html", run.html_path,
+                          "Write the run as a space-time diagram (one HTML page) to FILE");
   AddOverrides(*run_command, run.overrides, run_profile);
 
   vsrsim::reports::SweepArguments sweep;

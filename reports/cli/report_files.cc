@@ -9,6 +9,8 @@
 
 #include "reports/atomic_file.h"
 #include "reports/cli/commands.h"
+#include "reports/junit_report.h"
+#include "reports/markdown_report.h"
 #include "reports/summary.h"
 
 namespace vsrsim::reports {
@@ -29,7 +31,16 @@ std::string EnsureDirectory(const std::string& dir, const char* flag) {
 
 std::string WriteReports(const std::string& dir, const SweepSummary& summary) {
   if (std::string error = EnsureDirectory(dir, "--report"); !error.empty()) return error;
-  return WriteFileAtomically(dir + "/summary.json", SummaryJson(summary).dump(2) + "\n");
+  for (const auto& [name, content] :
+       {std::pair{"summary.json", SummaryJson(summary).dump(2) + "\n"},
+        std::pair{"junit.xml", JunitXml(summary)},
+        std::pair{"summary.md", SummaryMarkdown(summary)}}) {
+    if (std::string error = WriteFileAtomically(fmt::format("{}/{}", dir, name), content);
+        !error.empty()) {
+      return error;
+    }
+  }
+  return "";
 }
 
 }  // namespace vsrsim::reports

@@ -11,6 +11,7 @@
 #include "reports/atomic_file.h"
 #include "reports/cli/commands.h"
 #include "reports/cli/isolate.h"
+#include "reports/html_report.h"
 #include "reports/run_json.h"
 #include "reports/text_trace.h"
 
@@ -65,7 +66,10 @@ int RunCommand(const RunArguments& arguments) {
     }
     options = scenario->options;
   }
-  options.keep_trace = !arguments.trace_path.empty();
+  options.keep_trace = !arguments.trace_path.empty() || !arguments.html_path.empty();
+  const std::string reproduce =
+      scenario ? fmt::format("vsrsim run --scenario {}", arguments.scenario_path)
+               : ReproduceCommand(arguments.seed, arguments.mutants, arguments.overrides);
   if (!arguments.json) {
     fmt::print("seed = {}\n", options.seed);
     for (const auto& [name, value] : sim::DescribeOptions(options)) {
@@ -101,6 +105,16 @@ int RunCommand(const RunArguments& arguments) {
             ::_exit(kExitIo);
           }
         }
+        // Written here, where the records are: only the result crosses back to the parent.
+        if (!arguments.html_path.empty()) {
+          const std::string error =
+              WriteFileAtomically(arguments.html_path, SpaceTimeHtml(result, reproduce));
+          if (!error.empty()) {
+            fmt::print(stderr, "vsrsim: {}\n", error);
+            std::fflush(stderr);
+            ::_exit(kExitIo);
+          }
+        }
         return result;
       },
       0);
@@ -110,15 +124,22 @@ int RunCommand(const RunArguments& arguments) {
   }
   const sim::RunResult& result = run.result;
   if (result.outcome == sim::Outcome::kCrash) fmt::print(stderr, "{}", run.child_stderr);
-  const std::string reproduce =
-      scenario ? fmt::format("vsrsim run --scenario {}", arguments.scenario_path)
-               : ReproduceCommand(arguments.seed, arguments.mutants, arguments.overrides);
+  if (!arguments.html_path.empty() && result.outcome == sim::Outcome::kCrash) {
+    // The child died before it could write the page: write it here, without the diagram.
+    if (const std::string error =
+            WriteFileAtomically(arguments.html_path, SpaceTimeHtml(result, reproduce));
+        !error.empty()) {
+      fmt::print(stderr, "vsrsim: {}\n", error);
+      return kExitIo;
+    }
+    fmt::print(stderr, "vsrsim: the run crashed, so {} has no diagram\n", arguments.html_path);
+  }
   if (arguments.json) {
     fmt::print("{}\n", RunJson(result).dump());
   } else if (result.outcome == sim::Outcome::kPass) {
-    fmt::print("PASS seed={} fingerprint={:016x} ticks={} events={} requests_committed={}\n",
+    fmt::print("PASS seed={} fingerprint={:016x} ticks={} events={} requests_committed={}{}{}\n",
                result.options.seed, result.fingerprint, result.ticks, result.events,
-               result.requests_committed);
+               result.requests_committed, result.message.empty() ? "" : " note: ", result.message);
     fmt::print("reproduce: {}\n", reproduce);
   } else {
     fmt::print("FAIL seed={} kind={} checker={}: {}\n", result.options.seed,

@@ -17,6 +17,7 @@
 #include "reports/atomic_file.h"
 #include "reports/cli/commands.h"
 #include "reports/cli/isolate.h"
+#include "reports/html_report.h"
 #include "reports/run_json.h"
 #include "reports/seed_file.h"
 #include "reports/summary.h"
@@ -92,6 +93,83 @@ class Progress {
   double start_;
   double last_ = 0;
 };
+
+// At most this many failing seeds get a space-time page: each is a re-run and up to half a MB.
+constexpr std::size_t kFailurePagesMax = 100;
+
+// Writes DIR/seed-N.html for the failing seeds: each is re-run with its trace kept, in a forked
+// child that writes the page itself (the records never cross the pipe), so a seed that crashes
+// again cannot take the sweep down; its page is then written here, without the diagram. A seed
+// that timed out is not re-run (it would only time out again). Returns kExitIo if a page could
+// not be written, else 0.
+int WriteFailurePages(const SweepArguments& arguments, const std::vector<SweepEntry>& entries,
+                      std::size_t jobs) {
+  int status = 0;
+  const auto path_of = [&](const SweepEntry& entry) {
+    return fmt::format("{}/seed-{}.html", arguments.report_dir, entry.seed);
+  };
+  const auto write = [&](const SweepEntry& entry, const sim::RunResult& result) {
+    if (const std::string error =
+            WriteFileAtomically(path_of(entry), SpaceTimeHtml(result, entry.reproduce));
+        !error.empty()) {
+      fmt::print(stderr, "vsrsim: {}\n", error);
+      status = kExitIo;
+    }
+  };
+  std::vector<const SweepEntry*> reruns;
+  std::size_t failed = 0;
+  for (const SweepEntry& entry : entries) {
+    if (entry.outcome == sim::Outcome::kPass || failed++ >= kFailurePagesMax) continue;
+    if (entry.outcome != sim::Outcome::kTimeout) {
+      reruns.push_back(&entry);
+      continue;
+    }
+    sim::RunResult result;
+    result.options = ResolveOptions(entry.seed, arguments.mutants, arguments.overrides);
+    result.outcome = entry.outcome;
+    result.checker = entry.checker;
+    result.message = entry.message;
+    write(entry, result);
+  }
+  if (failed > kFailurePagesMax) {
+    fmt::print(stderr, "vsrsim: wrote space-time pages for the first {} of {} failing seeds\n",
+               kFailurePagesMax, failed);
+  }
+  const auto options_of = [&](std::size_t i) {
+    sim::RunOptions options =
+        ResolveOptions(reruns[i]->seed, arguments.mutants, arguments.overrides);
+    options.keep_trace = true;
+    return options;
+  };
+  RunPool(
+      reruns.size(), {.jobs = jobs, .timeout_ms = arguments.timeout_ms}, options_of,
+      [&](std::size_t i) {
+        const sim::RunResult result = PlayRun(options_of(i));
+        const std::string error =
+            WriteFileAtomically(path_of(*reruns[i]), SpaceTimeHtml(result, reruns[i]->reproduce));
+        if (!error.empty()) {
+          fmt::print(stderr, "vsrsim: {}\n", error);
+          std::fflush(stderr);
+          ::_exit(kExitIo);
+        }
+        return result;
+      },
+      [&](std::size_t i, IsolatedRun&& run) {
+        if (run.child_exit == kExitIo) {
+          fmt::print(stderr, "{}", run.child_stderr);
+          status = kExitIo;
+        } else if (run.result.outcome == sim::Outcome::kCrash ||
+                   run.result.outcome == sim::Outcome::kTimeout) {
+          fmt::print(stderr, "vsrsim: seed {} {} on its re-run, so {} has no diagram\n",
+                     reruns[i]->seed,
+                     run.result.outcome == sim::Outcome::kCrash ? "crashed" : "timed out",
+                     path_of(*reruns[i]));
+          write(*reruns[i], run.result);
+        }
+      },
+      [] { return g_interrupted != 0; });
+  return status;
+}
 
 }  // namespace
 
@@ -205,6 +283,7 @@ int SweepCommand(const SweepArguments& arguments) {
       fmt::print(stderr, "vsrsim: {}\n", error);
       io_status = kExitIo;
     }
+    if (WriteFailurePages(arguments, summary.entries, jobs) != 0) io_status = kExitIo;
   }
   if (!arguments.save_failures_dir.empty()) {
     for (const SweepEntry& entry : summary.entries) {

@@ -1,0 +1,21 @@
+# Tests of the report writers. Included from reports/CMakeLists.txt; paths are relative to reports/.
+vsrsim_add_test(NAME reports_html_report_test
+  SOURCES html_report_test.cc
+  LIBS vsrsim_reports vsrsim_faults
+  LABELS unit)
+
+vsrsim_add_test(NAME reports_junit_report_test
+  SOURCES junit_report_test.cc
+  LIBS vsrsim_reports
+  LABELS unit)
+
+vsrsim_add_test(NAME reports_markdown_report_test
+  SOURCES markdown_report_test.cc
+  LIBS vsrsim_reports
+  LABELS unit)
+
+# The space-time page as a browser renders it: written by `vsrsim run --html`, loaded in headless
+# Chromium (installed by scripts/setup.sh; the test fails, not skips, without it).
+add_test(NAME reports_html_browser_test
+  COMMAND bash "${CMAKE_CURRENT_SOURCE_DIR}/html_browser_test.sh" $<TARGET_FILE:vsrsim>)
+set_tests_properties(reports_html_browser_test PROPERTIES LABELS "unit" TIMEOUT 180)

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# Builds the release preset, runs the simulator's benchmarks (sim/sim_bench.cc, Google Benchmark,
+# JSON output) and two measurements of the CLI, and prints ONE table against the performance
+# targets (DESIGN.md "Performance" and the project's issues):
+#
+#   bare event loop (PRNG + event queue + trace hash)     >= 20 M events/s
+#   full simulation, fault-free                           >= 3 M events/s, >= 15% of the bare loop
+#   heap allocations per delivered message (steady)       == 0
+#   default seed, median                                  < 20 ms
+#   peak memory per seed                                  < 64 MiB
+#   trace hashing share of run time                       < 5%
+#
+# Usage: scripts/bench.sh [extra Google Benchmark flags, e.g. --benchmark_repetitions=5]
+#   With repetitions, the median of each benchmark is used.
+# Environment:
+#   BENCH_SKIP_BUILD=1        use the existing build/release (no configure/build)
+#   BENCH_BUILD_DIR=DIR       use the binaries of an existing build in DIR instead (implies
+#                             BENCH_SKIP_BUILD=1; configure it with -DCMAKE_BUILD_TYPE=Release)
+#   BENCH_SWEEP_COUNT=N       seeds of the timed sweep (default 2000)
+#   BENCH_MEMORY_SEEDS="..."  seeds whose peak memory is measured (default "1 2 3 4 5 12 26")
+#   BENCH_JSON_OUT=FILE       also keep the raw benchmark JSON there
+# Rates and times of the benchmarks are per CPU second of the benchmark thread (robust on a shared
+# machine); the sweep's seeds/s is wall time on all cores.
+# Exit status: 0 when everything ran (missed targets are shown in the table, not in the status).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+BUILD_DIR="${BENCH_BUILD_DIR:-build/release}"
+if [[ -n "${BENCH_BUILD_DIR:-}" ]]; then BENCH_SKIP_BUILD=1; fi
+BENCH_BIN="$BUILD_DIR/sim/vsrsim_bench"
+CLI_BIN="$BUILD_DIR/reports/vsrsim"
+SWEEP_COUNT="${BENCH_SWEEP_COUNT:-2000}"
+MEMORY_SEEDS="${BENCH_MEMORY_SEEDS:-1 2 3 4 5 12 26}"
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+log() { echo "bench: $*" >&2; }
+
+# --- Build ------------------------------------------------------------------------------------
+# Only the two binaries the table needs (the preset's full build also compiles every test). The
+# benchmark binary is required; without the CLI the table leaves out its two rows.
+CLI_OK=1
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  log "building the release preset (log: $WORK/build.log)"
+  if ! { cmake --preset release && cmake --build --preset release --target vsrsim_bench; } \
+    >"$WORK/build.log" 2>&1; then
+    tail -n 40 "$WORK/build.log" >&2
+    log "ERROR: the release build of vsrsim_bench failed"
+    exit 1
+  fi
+  if ! cmake --build --preset release --target vsrsim >>"$WORK/build.log" 2>&1; then
+    grep -m 5 -E "error|FAILED" "$WORK/build.log" >&2 || true
+    log "WARNING: the CLI (vsrsim) did not build: no peak-memory and sweep rows"
+    CLI_OK=0
+  fi
+fi
+if [[ ! -x "$BENCH_BIN" ]]; then
+  log "ERROR: $BENCH_BIN is missing (is VSRSIM_BUILD_TESTS on?)"
+  exit 1
+fi
+if [[ ! -x "$CLI_BIN" ]]; then CLI_OK=0; fi
+
+# --- Benchmarks -------------------------------------------------------------------------------
+log "running $BENCH_BIN (about a minute)"
+"$BENCH_BIN" --benchmark_format=json "$@" >"$WORK/bench.json"
+if [[ -n "${BENCH_JSON_OUT:-}" ]]; then cp "$WORK/bench.json" "$BENCH_JSON_OUT"; fi
+
+# --- Peak memory per seed: max RSS of `vsrsim run --seed S` (the run happens in a forked child;
+# the kernel folds a reaped child's max RSS into its parent's, so the parent's figure covers it).
+: >"$WORK/memory.txt"
+: >"$WORK/sweep_time.txt"
+if ((CLI_OK)); then
+  log "measuring peak memory of seeds: $MEMORY_SEEDS"
+  for seed in $MEMORY_SEEDS; do
+    if [[ -x /usr/bin/time ]]; then
+      /usr/bin/time -v -o "$WORK/time.txt" "$CLI_BIN" run --seed "$seed" >/dev/null 2>&1 || true
+      kib="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")"
+    else
+      # No GNU time (Debian package `time`): read ru_maxrss of the waited-for child instead.
+      kib="$(python3 -c '
+import os, sys
+pid = os.fork()
+if pid == 0:
+    fd = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(fd, 1); os.dup2(fd, 2)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, _, usage = os.wait4(pid, 0)
+print(usage.ru_maxrss)' "$CLI_BIN" run --seed "$seed")"
+    fi
+    echo "$seed $kib" >>"$WORK/memory.txt"
+  done
+
+  # --- Seeds per second of the default sweep on all cores -------------------------------------
+  log "timing \`vsrsim sweep --count $SWEEP_COUNT --quiet\` on $(nproc) cores"
+  sweep_start="$(date +%s.%N)"
+  sweep_status=0
+  "$CLI_BIN" sweep --count "$SWEEP_COUNT" --quiet >"$WORK/sweep.txt" 2>&1 || sweep_status=$?
+  sweep_end="$(date +%s.%N)"
+  echo "$sweep_start $sweep_end $sweep_status $(nproc)" >"$WORK/sweep_time.txt"
+fi
+
+# --- One table --------------------------------------------------------------------------------
+python3 - "$WORK" "$SWEEP_COUNT" <<'PY'
+import json
+import statistics
+import sys
+
+work, sweep_count = sys.argv[1], int(sys.argv[2])
+data = json.load(open(f"{work}/bench.json"))
+
+# One entry per benchmark: the median aggregate when repeated, else the (last) iteration run.
+entries = {}
+for b in data["benchmarks"]:
+    name = b.get("run_name", b["name"])
+    if b.get("run_type") == "aggregate":
+        if b.get("aggregate_name") == "median":
+            entries[name] = b
+    elif name not in entries or entries[name].get("run_type") != "aggregate":
+        entries[name] = b
+
+errors = [f"{n}: {b.get('error_message', '')}" for n, b in entries.items() if b.get("error_occurred")]
+
+def find(prefix):
+    for name, b in entries.items():
+        if name.split("/")[0] == prefix and not b.get("error_occurred"):
+            return b
+    return None
+
+TO_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
+
+def ms(b):  # The benchmarks time CPU seconds of their thread (manual time where they set it).
+    key = "real_time" if b["name"].endswith("/manual_time") else "cpu_time"
+    return b[key] * TO_MS[b.get("time_unit", "ns")]
+
+def rate(v):
+    if v is None:
+        return "-"
+    return f"{v / 1e6:.2f} M" if v >= 1e6 else f"{v / 1e3:.1f} k"
+
+rows = []  # (metric, events/s, value, target, status)
+
+def status(ok):
+    return "-" if ok is None else ("ok" if ok else "MISS")
+
+bare = find("BM_BareEventLoop")
+free = find("BM_SimulationFaultFree")
+heavy = find("BM_SimulationFaultHeavy")
+allocs = find("BM_AllocationsPerDelivery")
+share = find("BM_TraceHashingShare")
+seeds = [b for n, b in entries.items() if n.startswith("BM_DefaultSeed/") and not b.get("error_occurred")]
+
+bare_rate = bare["events/s"] if bare else None
+free_rate = free["events/s"] if free else None
+if bare:
+    rows.append(("bare event loop (PRNG + queue + trace hash)", rate(bare_rate),
+                 f"{1e9 / bare_rate:.1f} ns/event", ">= 20 M events/s", status(bare_rate >= 20e6)))
+if free:
+    rows.append(("fault-free simulation (3 replicas, 4 clients)", rate(free_rate),
+                 f"{ms(free):.1f} ms/run, {free['events/run'] / 1e3:.0f} k events/run",
+                 ">= 3 M events/s", status(free_rate >= 3e6)))
+if heavy:
+    rows.append((f"fault-heavy simulation (swarm seed {int(heavy['seed'])})", rate(heavy["events/s"]),
+                 f"{ms(heavy):.2f} ms/run, {heavy['events/run'] / 1e3:.1f} k events/run", "-", "-"))
+if bare and free:
+    ratio = free_rate / bare_rate
+    rows.append(("ratio fault-free / bare loop", "-", f"{100 * ratio:.1f}%", ">= 15%",
+                 status(ratio >= 0.15)))
+if free:
+    rows.append(("sim-time per second of run (fault-free)", "-",
+                 f"{free['sim_s/s']:.0f} sim s/s", "-", "-"))
+if seeds:
+    times = [ms(b) for b in seeds]
+    median = statistics.median(times)
+    failed = sum(1 for b in seeds if b.get("pass", 1) == 0)
+    rows.append((f"default seed median (seeds 1..{len(seeds)})",
+                 rate(statistics.median(b["events/s"] for b in seeds)),
+                 f"{median:.3f} ms (max {max(times):.2f} ms{', ' + str(failed) + ' failing' if failed else ''})",
+                 "< 20 ms", status(median < 20)))
+if allocs:
+    per = allocs["allocs/delivery"]
+    rows.append(("heap allocations per delivered message", rate(allocs["events/s"]),
+                 f"{per:.3f} ({allocs['bytes/delivery']:.0f} B/delivery, "
+                 f"{allocs['deliveries'] / 1e3:.0f} k deliveries)", "= 0", status(per == 0)))
+if share:
+    s = share["hash_share"]
+    rows.append(("trace hashing share of run time", rate(share["events/s"]),
+                 f"{100 * s:.1f}% ({share['ns/record']:.1f} ns/record, "
+                 f"{share['records/event']:.2f} records/event)", "< 5%", status(s < 0.05)))
+
+memory = [line.split() for line in open(f"{work}/memory.txt") if line.strip()]
+memory = [(seed, int(kib)) for seed, kib in memory if kib.isdigit()]
+if memory:
+    worst_seed, worst = max(memory, key=lambda m: m[1])
+    rows.append((f"peak memory per seed ({len(memory)} seeds, max RSS)", "-",
+                 f"{worst / 1024:.1f} MiB (seed {worst_seed})", "< 64 MiB",
+                 status(worst < 64 * 1024)))
+
+else:
+    rows.append(("peak memory per seed", "-", "n/a (no vsrsim binary)", "< 64 MiB", "-"))
+
+sweep = open(f"{work}/sweep_time.txt").read().split()
+if sweep:
+    start, end, sweep_status, cores = sweep
+    elapsed = float(end) - float(start)
+    sweep_note = "" if sweep_status == "0" else f", exit {sweep_status}"
+    rows.append((f"default sweep on all cores ({cores})", "-",
+                 f"{sweep_count / elapsed:.0f} seeds/s ({sweep_count} seeds in {elapsed:.2f} s{sweep_note})",
+                 "-", "-"))
+else:
+    rows.append(("default sweep on all cores", "-", "n/a (no vsrsim binary)", "-", "-"))
+
+header = ("metric", "events/s", "value", "target", "status")
+widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+def line(r):
+    return "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"
+print(line(header))
+print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+for r in rows:
+    print(line(r))
+ctx = data.get("context", {})
+print(f"\n{ctx.get('date', '')}, {ctx.get('num_cpus', '?')} CPUs at {ctx.get('mhz_per_cpu', '?')} MHz, "
+      f"load average {', '.join(f'{x:.2f}' for x in ctx.get('load_avg', []))}")
+for e in errors:
+    print(f"benchmark error: {e}")
+PY

@@ -128,7 +128,8 @@ struct RequestStartView {
   bool operator==(const RequestStartView&) const = default;
 };
 
-// Sent by a backup that missed prepares: the primary resends the prepare of `op`.
+// Sent by a backup that missed prepares: the primary resends the prepares from `op` on (a window of
+// up to kPipelineMax).
 struct RequestPrepare {
   View view = 0;
   Op op = 0;

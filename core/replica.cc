@@ -304,7 +304,12 @@ void Replica::request_repair() {
 void Replica::on_request_prepare(const RequestPrepare& message) {
   if (status_ != Status::kNormal || message.view != view_ || !is_primary()) return;
   if (message.op == 0 || message.op > op()) return;
-  send(message.replica, Prepare{.view = view_, .commit = commit_max_, .entry = log_[message.op]});
+  // Send a window of prepares, not one: a backup that fell behind (say, its link reorders) catches
+  // up a window per round trip instead of one op.
+  const Op last = std::min(op(), message.op + kPipelineMax - 1);
+  for (Op op = message.op; op <= last; op++) {
+    send(message.replica, Prepare{.view = view_, .commit = commit_max_, .entry = log_[op]});
+  }
 }
 
 // --- Execution -----------------------------------------------------------------------------------

@@ -298,7 +298,7 @@ Scenario PrimaryAgainAfterTwoViewChanges() {
 // are lost for 20 ticks, so client 0 retries a request that committed while the churn goes on.
 Scenario EvictionChurn() {
   Scenario scenario;
-  scenario.options = SmallOptions(6, 3, 5);
+  scenario.options = SmallOptions(2, 3, 5);
   scenario.options.clients_max = 2;
   scenario.events = {
       {.tick = 5, .kind = FaultKind::kBlock, .a = 0, .b = ClientProcess(0), .ticks = 20},

@@ -37,7 +37,7 @@ inline constexpr std::array<MutantInfo, 5> kMutants = {{
      "an older request is classified InProgress and waits for a commit that never comes",
      "hygiene"},
     {Mutant::kPendingSurvivesViewChange, "pending-survives-view-change", "d",
-     "pending entries survive a view change and drop valid retries", "liveness"},
+     "pending entries survive a view change and drop valid retries", "hygiene"},
     {Mutant::kSilentEviction, "silent-eviction", "e",
      "a full table evicts silently; the evicted client's request is treated as New",
      "at-most-once"},

@@ -31,10 +31,19 @@ class Shrinker {
     return true;
   }
 
-  // ddmin over the fault events: remove chunks of halving size, then single events.
+  // ddmin over the fault events: at chunk sizes halving down to one event, first try keeping one
+  // chunk alone (a failure often needs one fault, not the whole schedule), then removing one chunk.
   void shrink_events() {
     for (std::size_t chunk = std::max<std::size_t>(1, best_.events.size() / 2); chunk >= 1;
          chunk /= 2) {
+      for (std::size_t start = 0; start < best_.events.size() && chunk < best_.events.size();
+           start += chunk) {
+        Scenario candidate = best_;
+        const std::size_t end = std::min(start + chunk, candidate.events.size());
+        candidate.events.assign(best_.events.begin() + static_cast<std::ptrdiff_t>(start),
+                                best_.events.begin() + static_cast<std::ptrdiff_t>(end));
+        if (attempt(candidate)) break;
+      }
       for (std::size_t start = 0; start < best_.events.size();) {
         Scenario candidate = best_;
         const std::size_t end = std::min(start + chunk, candidate.events.size());
@@ -63,6 +72,17 @@ class Shrinker {
         }
       }
       if (!kept) return;
+    }
+  }
+
+  // Shorter faults: halve each event's duration while the failure stays.
+  void shrink_durations() {
+    for (std::size_t i = 0; i < best_.events.size(); i++) {
+      while (best_.events[i].ticks > 1) {
+        Scenario candidate = best_;
+        candidate.events[i].ticks /= 2;
+        if (!attempt(candidate)) break;
+      }
     }
   }
 
@@ -106,6 +126,7 @@ class Shrinker {
           [](Scenario& s) -> std::uint8_t& { return s.options.replica_count; }, 1);
       shrink_number<std::uint64_t>(
           [](Scenario& s) -> std::uint64_t& { return s.options.ticks_max; }, 1);
+      shrink_durations();
       simplify_network();
     }
     return best_;

@@ -97,5 +97,21 @@ grep -q "first differ" "$work/out" && echo "ok: divergence window named" ||
 cmp -s "$work/f1" "$work/f2" && [[ -s "$work/f1" ]] && echo "ok: scenario replay" ||
   { echo "FAIL: scenario replay fingerprint"; failures=$((failures + 1)); }
 
+# Shrink: a failing seed becomes a small scenario that replays to the same failure.
+"$V" shrink --seed 1 --mutant silent-eviction --out "$work/min.scenario" >"$work/out"
+check "shrink" 1 $?
+python3 - "$work/min.scenario" <<'PY' || failures=$((failures + 1))
+import sys
+text = open(sys.argv[1]).read().splitlines()
+events = [l for l in text if l.startswith("at ")]
+clients = int(next(l.split("=")[1] for l in text if l.startswith("client_count")))
+assert len(events) <= 6 and clients <= 3, (len(events), clients)
+print("ok: shrunk to", len(events), "events and", clients, "clients")
+PY
+"$V" run --scenario "$work/min.scenario" | grep -q "^FAIL .*kind=safety checker=at-most-once" &&
+  echo "ok: the shrunk scenario replays to the same failure" ||
+  { echo "FAIL: shrunk scenario does not replay"; failures=$((failures + 1)); }
+"$V" shrink --seed 3 --out "$work/none.scenario" 2>"$work/err" >/dev/null; check "shrink a passing seed" 65 $?
+
 echo "$failures failure(s)"
 exit $((failures > 0))

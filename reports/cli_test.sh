@@ -108,7 +108,8 @@ clients = int(next(l.split("=")[1] for l in text if l.startswith("client_count")
 assert len(events) <= 6 and clients <= 3, (len(events), clients)
 print("ok: shrunk to", len(events), "events and", clients, "clients")
 PY
-"$V" run --scenario "$work/min.scenario" | grep -q "^FAIL .*kind=safety checker=at-most-once" &&
+"$V" run --scenario "$work/min.scenario" >"$work/out"
+grep -q "^FAIL .*kind=safety checker=at-most-once" "$work/out" &&
   echo "ok: the shrunk scenario replays to the same failure" ||
   { echo "FAIL: shrunk scenario does not replay"; failures=$((failures + 1)); }
 "$V" shrink --seed 3 --out "$work/none.scenario" 2>"$work/err" >/dev/null; check "shrink a passing seed" 65 $?

@@ -5,6 +5,7 @@
 // 0. It keeps a running digest rather than relying on comparisons of the whole vector, so replicas
 // can be compared cheaply.
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -15,6 +16,8 @@ class PartitionLog {
  public:
   // Returns the offset of the first appended entry.
   std::uint64_t append(std::span<const std::uint64_t> entries);
+  // Makes room for `entries` entries in all (capacity only: nothing observable changes).
+  void reserve(std::size_t entries) { entries_.reserve(entries); }
   std::uint64_t next_offset() const { return entries_.size(); }
   const std::vector<std::uint64_t>& entries() const { return entries_; }
   std::uint64_t Digest() const { return digest_; }

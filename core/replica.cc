@@ -43,6 +43,9 @@ Replica::Replica(const ReplicaOptions& options, Storage& storage, Bus& bus,
   VSRSIM_ASSERT_LT(options.heartbeat_ticks, options.view_change_timeout_ticks);
   VSRSIM_ASSERT_LT(options.retry_ticks, options.view_change_timeout_ticks);
   outbox_.reserve(64);
+  log_.reserve(options.ops_reserved + 1);
+  acks_.reserve(options.ops_reserved + 1);
+  state_machine_.reserve(options.ops_reserved * kBatchEntriesMax);
   do_view_change_from_.resize(options.replica_count);
   log_.push_back(kRoot);
   acks_.push_back(0);

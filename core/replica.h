@@ -48,6 +48,10 @@ struct ReplicaOptions {
   std::uint32_t view_change_timeout_ticks = 20;
   std::uint32_t heartbeat_ticks = 2;
   std::uint32_t retry_ticks = 4;  // Prepare, SVC, DVC, RequestStartView and repair retransmission.
+  // A capacity hint, never a limit: ops whose log slots (and state machine entries) are reserved
+  // when the replica opens, so an environment that knows its workload never sees the log regrow
+  // (an allocation and a copy of the whole log) while it runs. Zero reserves nothing.
+  std::size_t ops_reserved = 0;
 };
 
 // Counts of what the replica did, for the run's coverage report.

@@ -6,10 +6,16 @@
 
 namespace vsrsim::sim {
 
+void AtMostOnceChecker::reserve(std::size_t appends, std::size_t clients) {
+  history_.reserve(appends + clients);
+  applied_.reserve(appends);
+  payloads_.reserve(appends * core::kBatchEntriesMax);
+}
+
 core::Op AtMostOnceChecker::op_of(core::ClientId client, core::Session session,
                                   core::RequestNumber request) const {
-  const auto it = applied_.find({core::Raw(client), {session, request}});
-  return it == applied_.end() ? 0 : it->second;
+  const core::Op* op = applied_.find({core::Raw(client), session, request});
+  return op == nullptr ? 0 : *op;
 }
 
 Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
@@ -18,7 +24,8 @@ Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
   VSRSIM_ASSERT_GT(entry.op, 0U);
   // Any replica's eviction counts (under mutant (a) only some replicas keep a table).
   if (execution.evicted.has_value()) {
-    evicted_.insert({core::Raw(execution.evicted->client), execution.evicted->session});
+    evicted_.try_emplace({core::Raw(execution.evicted->client), execution.evicted->session, 0},
+                         entry.op);
   }
   if (entry.op <= history_.size()) {
     const HistoryEntry& canonical = history_[entry.op - 1];
@@ -46,23 +53,23 @@ Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
       HistoryEntry{entry.checksum, entry.request, execution.applied, execution.reply, replica});
   const core::Request& request = entry.request;
   if (!execution.applied || request.operation != core::Operation::kAppend) return std::nullopt;
-  const auto [it, inserted] = applied_.try_emplace(
-      {core::Raw(request.client), {request.session, request.request}}, entry.op);
+  const auto [applied_op, inserted] =
+      applied_.try_emplace({core::Raw(request.client), request.session, request.request}, entry.op);
   if (!inserted) {
     return Violation{Outcome::kSafety, "at-most-once",
                      fmt::format("client {} request {} (session {}) executed twice: at op {} and "
                                  "again at op {} (first seen on replica {})",
                                  core::Raw(request.client), request.request, request.session,
-                                 it->second, entry.op, replica)};
+                                 *applied_op, entry.op, replica)};
   }
   for (std::uint8_t i = 0; i < request.entry_count; i++) {
-    const auto [payload, fresh] = payloads_.try_emplace(request.entries[i], entry.op);
+    const auto [payload_op, fresh] = payloads_.try_emplace(request.entries[i], entry.op);
     if (!fresh) {
       return Violation{
           Outcome::kSafety, "at-most-once",
           fmt::format("payload {:x} of client {} appended twice: at op {} and again at "
                       "op {} (request {}, session {}): a duplicate execution",
-                      request.entries[i], core::Raw(request.client), payload->second, entry.op,
+                      request.entries[i], core::Raw(request.client), *payload_op, entry.op,
                       request.request, request.session)};
     }
   }

@@ -8,6 +8,17 @@
 
 namespace vsrsim::sim {
 
+namespace {
+
+// Per-op storage (logs, journals, the history and the checkers' indexes) is reserved up front for
+// the workload, so a run does not allocate as it goes; a workload larger than this reserves this
+// much and grows past it as usual (an option may ask for any workload, however large).
+constexpr std::size_t kOpsReservedMax = std::size_t{1} << 18;
+// Trace records per op, generously: a fault-free op takes about 16.
+constexpr std::size_t kRecordsPerOpExpected = 32;
+
+}  // namespace
+
 class Cluster::ReplicaBus final : public core::Bus {
  public:
   ReplicaBus(Cluster& cluster, std::size_t index) : cluster_(cluster), index_(index) {}
@@ -52,8 +63,17 @@ Cluster::Cluster(const RunOptions& options)
   VSRSIM_ASSERT_GE(options.replica_count, 1U);
   VSRSIM_ASSERT_LE(options.replica_count, core::kReplicasMax);
   VSRSIM_ASSERT_GE(options.client_count, 1U);
+  VSRSIM_ASSERT_GT(options.tick_us, 0U);
   VSRSIM_ASSERT_LE(options.tick_us, 1'000'000U);
+  tick_next_us_ = options.tick_us;
   queue_.reserve(4096);
+  // The workload's ops: every request of every client and a register each.
+  const std::size_t appends = std::min<std::size_t>(
+      std::size_t{options.client_count} * options.requests_per_client, kOpsReservedMax);
+  const std::size_t ops = appends + options.client_count;
+  at_most_once_.reserve(appends, options.client_count);
+  linearizability_.reserve(ops);
+  trace_.reserve(ops * kRecordsPerOpExpected);
   Prng timing = Prng(options.seed).Fork("replica-timing");
   for (std::size_t r = 0; r < options.replica_count; r++) {
     const auto drift_max = static_cast<std::int64_t>(options.faults.drift_ppm_max);
@@ -67,9 +87,11 @@ Cluster::Cluster(const RunOptions& options)
         .mutants = options.mutants,
         .view_change_timeout_ticks = static_cast<std::uint32_t>(timing.Between(
             options.view_change_timeout_ticks_min, options.view_change_timeout_ticks_max)),
+        .ops_reserved = ops,
     };
     replica_options_.push_back(replica_options);
     storages_.push_back(std::make_unique<SimStorage>());
+    storages_.back()->reserve(ops);
     buses_.push_back(std::make_unique<ReplicaBus>(*this, r));
     replicas_.push_back(nullptr);
     incarnations_.push_back(0);
@@ -92,6 +114,8 @@ Cluster::Cluster(const RunOptions& options)
                           client_prng.Fork(fmt::format("client-{}", c)));
     queue_.push(now_ + Duration::Microseconds(client_prng.Below(options.tick_us * 4)),
                 {EventKind::kClientTick, static_cast<std::uint8_t>(client_process(c)), 0});
+    client_done_.push_back(0);
+    update_client_done(c);
   }
 }
 
@@ -135,32 +159,42 @@ void Cluster::send(Process from, Process to, const core::Message& message) {
 
 bool Cluster::step() {
   if (queue_.empty()) return false;
-  const auto event = queue_.pop();
+  const EventQueue<EventPayload>::Event event = queue_.top();
   VSRSIM_ASSERT(event.instant >= now_);
   now_ = event.instant;
+  if (now_.microseconds() >= tick_next_us_) {
+    // One division per tick instead of one per question.
+    ticks_ = now_.microseconds() / options_.tick_us;
+    tick_next_us_ = (ticks_ + 1) * options_.tick_us;
+  }
   events_++;
   const std::size_t process = event.payload.process;
   switch (event.payload.kind) {
     case EventKind::kDeliver:
+      queue_.pop();
       deliver(event.payload.value);
       break;
     case EventKind::kReplicaTick:
-      queue_.push(now_ + tick_period(process), event.payload);
+      // A tick re-arms itself before anything else happens, so replacing the top is the same as
+      // popping it and pushing the next tick (the same sequence number, the same order after).
+      queue_.replace_top(now_ + tick_period(process), event.payload);
       if (replicas_[process] != nullptr) {
         replicas_[process]->on_tick();
         on_replica_event(process);
       }
       break;
     case EventKind::kClientTick: {
-      queue_.push(now_ + Duration::Microseconds(options_.tick_us), event.payload);
+      queue_.replace_top(now_ + Duration::Microseconds(options_.tick_us), event.payload);
       const std::size_t client = process - options_.replica_count;
       on_client_step(client, clients_[client].on_tick());
       break;
     }
     case EventKind::kReconnect:
+      queue_.pop();
       set_client_connected(process - options_.replica_count, true);
       break;
     case EventKind::kSyncDone:
+      queue_.pop();
       if (replicas_[process] != nullptr && incarnations_[process] == event.payload.value) {
         storages_[process]->sync();
         replicas_[process]->on_sync_done();
@@ -198,7 +232,19 @@ void Cluster::deliver(std::uint32_t slot) {
   network_.release(slot);
 }
 
+void Cluster::update_client_done(std::size_t client) {
+  const std::uint8_t done = clients_[client].done() ? 1 : 0;
+  if (done == client_done_[client]) return;
+  client_done_[client] = done;
+  if (done != 0) {
+    clients_done_count_++;
+  } else {
+    clients_done_count_--;
+  }
+}
+
 void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
+  update_client_done(client);
   const Process process = client_process(client);
   if (step.accepted.has_value()) {
     const core::Reply& reply = step.accepted->reply;
@@ -361,11 +407,6 @@ std::optional<std::size_t> Cluster::current_primary() const {
     if (!primary || replica->view() > replicas_[*primary]->view()) primary = r;
   }
   return primary;
-}
-
-bool Cluster::clients_done() const {
-  return std::all_of(clients_.begin(), clients_.end(),
-                     [](const SimClient& client) { return client.done(); });
 }
 
 std::uint64_t Cluster::requests_committed() const {

@@ -37,7 +37,8 @@ class Cluster {
   // Handles the next event. Returns false when the queue is empty.
   bool step();
   Instant now() const { return now_; }
-  std::uint64_t ticks() const { return now_.microseconds() / options_.tick_us; }
+  // Whole ticks elapsed: now() / tick_us, kept up to date by step() (the runner asks every step).
+  std::uint64_t ticks() const { return ticks_; }
   std::uint64_t events() const { return events_; }
   const Finding& finding() const { return finding_; }
   void report(const Violation& violation);
@@ -67,7 +68,7 @@ class Cluster {
   const core::Replica* replica(std::size_t index) const { return replicas_[index].get(); }
   core::Replica* replica_for_test(std::size_t index) { return replicas_[index].get(); }
   const SimClient& client(std::size_t index) const { return clients_[index]; }
-  bool clients_done() const;
+  bool clients_done() const { return clients_done_count_ == clients_.size(); }
   // The replica that is primary in the highest view a live replica is normal in, if any.
   std::optional<std::size_t> current_primary() const;
   std::uint64_t requests_committed() const;
@@ -105,6 +106,8 @@ class Cluster {
   void deliver(std::uint32_t slot);
   void on_replica_event(std::size_t index);  // Trace state transitions and run the checkers.
   void on_client_step(std::size_t client, const ClientStep& step);
+  // Recounts whether `client` is done; call it after anything the client handled.
+  void update_client_done(std::size_t client);
   void on_execute(const core::Execution& execution);
   void request_sync(std::size_t replica);
   void open_replica(std::size_t index, std::uint64_t restart_nonce);
@@ -116,6 +119,8 @@ class Cluster {
   Prng storage_prng_;
   Prng retransmit_prng_;  // Disconnects timed right after a retransmission.
   Instant now_;
+  std::uint64_t ticks_ = 0;
+  std::uint64_t tick_next_us_ = 0;  // Where ticks_ next goes up: (ticks_ + 1) * tick_us.
   std::uint64_t events_ = 0;
   EventQueue<EventPayload> queue_;
   Network network_;
@@ -127,6 +132,10 @@ class Cluster {
   std::vector<std::uint32_t> incarnations_;
   std::vector<std::int64_t> drift_ppm_;
   std::vector<SimClient> clients_;
+  // Which clients are done, and how many: kept as they change, so the runner's check after every
+  // step does not have to ask every client.
+  std::vector<std::uint8_t> client_done_;
+  std::size_t clients_done_count_ = 0;
   AtMostOnceChecker at_most_once_;
   ReplyCachingChecker reply_caching_;
   LinearizabilityChecker linearizability_;

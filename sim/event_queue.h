@@ -6,6 +6,7 @@
 // grown to the run's peak.
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "core/assert.h"
@@ -30,10 +31,20 @@ class EventQueue {
   // Requires: !empty().
   Event pop() {
     VSRSIM_ASSERT(!heap_.empty());
-    Event top = heap_.front();
-    heap_.front() = heap_.back();
+    Event top = std::move(heap_.front());
+    Event last = std::move(heap_.back());
     heap_.pop_back();
-    if (!heap_.empty()) sift_down(0);
+    if (!heap_.empty()) sift_down(0, std::move(last));
+    return top;
+  }
+
+  // pop() followed by push(instant, payload), in one pass down the heap instead of one down and
+  // one up. The new event takes the next sequence number, exactly as that push would, so the order
+  // in which events pop is the same. The popped event is returned. Requires: !empty().
+  Event replace_top(Instant instant, const Payload& payload) {
+    VSRSIM_ASSERT(!heap_.empty());
+    Event top = std::move(heap_.front());
+    sift_down(0, Event{instant, sequence_next_++, payload});
     return top;
   }
 
@@ -51,26 +62,33 @@ class EventQueue {
     return a.sequence < b.sequence;
   }
 
+  // Both sifts move a hole instead of swapping: each level moves one event, and the sifted event is
+  // written once, where it ends.
   void sift_up(std::size_t i) {
+    Event event = std::move(heap_[i]);
     while (i > 0) {
       const std::size_t parent = (i - 1) / 2;
-      if (!Before(heap_[i], heap_[parent])) break;
-      std::swap(heap_[i], heap_[parent]);
+      if (!Before(event, heap_[parent])) break;
+      heap_[i] = std::move(heap_[parent]);
       i = parent;
     }
+    heap_[i] = std::move(event);
   }
 
-  void sift_down(std::size_t i) {
+  // Places `event` in the subtree whose root slot `i` is a hole (its old content already moved
+  // out).
+  void sift_down(std::size_t i, Event event) {
     const std::size_t n = heap_.size();
     while (true) {
       const std::size_t left = 2 * i + 1;
       if (left >= n) break;
       std::size_t smallest = left;
       if (left + 1 < n && Before(heap_[left + 1], heap_[left])) smallest = left + 1;
-      if (!Before(heap_[smallest], heap_[i])) break;
-      std::swap(heap_[i], heap_[smallest]);
+      if (!Before(heap_[smallest], event)) break;
+      heap_[i] = std::move(heap_[smallest]);
       i = smallest;
     }
+    heap_[i] = std::move(event);
   }
 
   std::vector<Event> heap_;

@@ -98,5 +98,57 @@ TEST(EventQueueTest, SequenceNumbersFollowPushOrder) {
   EXPECT_EQ(queue.size(), 1U);
 }
 
+TEST(EventQueueTest, ReplaceTopIsPopThenPush) {
+  // replace_top returns what pop would and leaves a queue that pops exactly like pop() then push()
+  // would have left it: same instants, payloads and sequence numbers, ties included.
+  EventQueue<std::uint32_t> replaced;
+  EventQueue<std::uint32_t> pushed;
+  Prng prng(3);
+  for (std::uint32_t i = 0; i < 64; i++) {
+    const std::uint64_t us = prng.Below(100);
+    replaced.push(At(us), i);
+    pushed.push(At(us), i);
+  }
+  for (std::uint32_t i = 0; i < 20000; i++) {
+    const std::uint64_t delay_us = prng.Below(50);  // Small delays: many equal instants.
+    const Instant next = pushed.top().instant + Duration::Microseconds(delay_us);
+    if (prng.Below(2) == 0) {
+      const auto a = replaced.replace_top(next, i);
+      const auto b = pushed.pop();
+      pushed.push(next, i);
+      ASSERT_EQ(a.instant, b.instant);
+      ASSERT_EQ(a.sequence, b.sequence);
+      ASSERT_EQ(a.payload, b.payload);
+    } else {
+      const auto a = replaced.pop();
+      const auto b = pushed.pop();
+      ASSERT_EQ(a.sequence, b.sequence);
+      replaced.push(next, i);
+      pushed.push(next, i);
+    }
+  }
+  ASSERT_EQ(replaced.size(), pushed.size());
+  while (!pushed.empty()) {
+    const auto a = replaced.pop();
+    const auto b = pushed.pop();
+    ASSERT_EQ(a.instant, b.instant);
+    ASSERT_EQ(a.sequence, b.sequence);
+    ASSERT_EQ(a.payload, b.payload);
+  }
+}
+
+TEST(EventQueueTest, ReplaceTopOfTheOnlyEvent) {
+  // With one event queued, replace_top swaps it for the new one.
+  EventQueue<int> queue;
+  queue.push(At(4), 1);
+  const auto old = queue.replace_top(At(9), 2);
+  EXPECT_EQ(old.payload, 1);
+  EXPECT_EQ(old.sequence, 0U);
+  ASSERT_EQ(queue.size(), 1U);
+  EXPECT_EQ(queue.top().instant, At(9));
+  EXPECT_EQ(queue.top().sequence, 1U);
+  EXPECT_EQ(queue.top().payload, 2);
+}
+
 }  // namespace
 }  // namespace vsrsim::sim

@@ -21,6 +21,8 @@ class LinearizabilityChecker {
  public:
   explicit LinearizabilityChecker(const AtMostOnceChecker& history) : history_(history) {}
 
+  // Makes room for a history of `ops` ops, so extending the model never regrows it.
+  void reserve(std::size_t ops) { model_offsets_.reserve(ops); }
   // A client sent a request for the first time (not a retransmission).
   void on_invoke(core::ClientId client);
   // A client accepted the reply of its append.

@@ -34,17 +34,20 @@ Instant Network::delivery_instant(Instant now, std::size_t link) {
 std::uint32_t Network::allocate(Instant now, Process from, Process to,
                                 const core::Message& message) {
   link_in_flight_[index(from, to)]++;
+  std::uint32_t slot = 0;
   if (!free_.empty()) {
-    const std::uint32_t slot = free_.back();
+    slot = free_.back();
     free_.pop_back();
-    pool_[slot].from = from;
-    pool_[slot].to = to;
-    pool_[slot].sent = now;
-    pool_[slot].message = message;
-    return slot;
+  } else {
+    if (pool_size_ == pool_.size() * kChunkSlots) pool_.push_back(std::make_unique<Chunk>());
+    slot = pool_size_++;
   }
-  pool_.push_back(InFlight{from, to, now, message});
-  return static_cast<std::uint32_t>(pool_.size() - 1);
+  InFlight& in_flight = pool_slot(slot);
+  in_flight.from = from;
+  in_flight.to = to;
+  in_flight.sent = now;
+  in_flight.message = message;
+  return slot;
 }
 
 SendResult Network::send(Instant now, Process from, Process to, const core::Message& message) {
@@ -79,7 +82,7 @@ SendResult Network::send(Instant now, Process from, Process to, const core::Mess
 }
 
 DropReason Network::arrive(std::uint32_t slot) {
-  const InFlight& message = pool_[slot];
+  const InFlight& message = pool_slot(slot);
   DropReason drop = DropReason::kNone;
   // A request already sent reached the replica's socket buffer: only replies and evictions
   // travelling to a client are lost when its connection closes meanwhile.
@@ -98,7 +101,7 @@ DropReason Network::arrive(std::uint32_t slot) {
 }
 
 void Network::release(std::uint32_t slot) {
-  const InFlight& message = pool_[slot];
+  const InFlight& message = pool_slot(slot);
   const std::size_t link = index(message.from, message.to);
   VSRSIM_ASSERT_GT(link_in_flight_[link], 0U);
   link_in_flight_[link]--;

@@ -13,12 +13,13 @@
 // corrupted and never delivered to a process it was not sent to.
 //
 // Messages in flight live in a pool of slots reused through a free list, so the steady state does
-// not allocate per message. The pool is a deque so a slot stays put while its message is being
-// handled (the handler's own sends may grow the pool).
+// not allocate per message. The pool grows by whole chunks of slots that never move, so a slot
+// stays put while its message is being handled (the handler's own sends may grow the pool), and
+// finding a slot is a shift and a mask.
 
 #include <array>
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <vector>
 
 #include "core/message.h"
@@ -67,7 +68,7 @@ class Network {
   // At a delivery's instant: the message if it may be delivered now, else the reason it is dropped.
   // Either way the caller calls release(slot) when done with it.
   DropReason arrive(std::uint32_t slot);
-  const InFlight& in_flight(std::uint32_t slot) const { return pool_[slot]; }
+  const InFlight& in_flight(std::uint32_t slot) const { return pool_slot(slot); }
   void release(std::uint32_t slot);
 
   // Partitions: block or unblock the directed link from -> to.
@@ -83,18 +84,29 @@ class Network {
   bool connected(Process a, Process b) const;
 
   const NetworkCounters& counters() const { return counters_; }
-  std::size_t in_flight_count() const { return pool_.size() - free_.size(); }
+  std::size_t in_flight_count() const { return pool_size_ - free_.size(); }
 
  private:
   std::size_t index(Process from, Process to) const { return from * process_count_ + to; }
   Instant delivery_instant(Instant now, std::size_t link);
   std::uint32_t allocate(Instant now, Process from, Process to, const core::Message& message);
 
+  static constexpr std::uint32_t kChunkSlotsLog2 = 6;
+  static constexpr std::uint32_t kChunkSlots = std::uint32_t{1} << kChunkSlotsLog2;
+  using Chunk = std::array<InFlight, kChunkSlots>;
+  InFlight& pool_slot(std::uint32_t slot) {
+    return (*pool_[slot >> kChunkSlotsLog2])[slot & (kChunkSlots - 1)];
+  }
+  const InFlight& pool_slot(std::uint32_t slot) const {
+    return (*pool_[slot >> kChunkSlotsLog2])[slot & (kChunkSlots - 1)];
+  }
+
   NetworkOptions options_;
   std::size_t replica_count_;
   std::size_t process_count_;
   Prng prng_;
-  std::deque<InFlight> pool_;
+  std::vector<std::unique_ptr<Chunk>> pool_;
+  std::uint32_t pool_size_ = 0;  // Slots handed out so far, in use or free: [0, pool_size_).
   std::vector<std::uint32_t> free_;
   std::vector<std::uint32_t> link_in_flight_;
   std::vector<Instant> link_last_delivery_;

@@ -234,6 +234,30 @@ TEST(NetworkTest, ReleasedSlotsAreReused) {
   EXPECT_EQ(result.deliveries[0].slot, 0U);
 }
 
+TEST(NetworkTest, SlotsStayPutWhileThePoolGrows) {
+  // A message being handled keeps its address and content while the handler's sends grow the pool
+  // by many slots, as the cluster relies on.
+  NetworkOptions options = Quiet();
+  options.link_capacity = 1000;
+  Network network = MakeNetwork(options);
+  const SendResult first = network.send(At(0), 0, 1, CommitMessage(7));
+  const InFlight* held = &network.in_flight(first.deliveries[0].slot);
+  std::vector<std::uint32_t> slots = {first.deliveries[0].slot};
+  for (core::Op op = 1; op <= 500; op++) {
+    const SendResult result = network.send(At(0), 1 + op % 2, 0, CommitMessage(op));
+    ASSERT_EQ(result.count, 1U);
+    slots.push_back(result.deliveries[0].slot);
+  }
+  EXPECT_EQ(&network.in_flight(first.deliveries[0].slot), held);
+  EXPECT_EQ(held->message, CommitMessage(7));
+  EXPECT_EQ(network.in_flight_count(), 501U);
+  std::sort(slots.begin(), slots.end());
+  EXPECT_EQ(std::adjacent_find(slots.begin(), slots.end()), slots.end());  // All distinct.
+  for (core::Op op = 1; op <= 500; op++) {
+    EXPECT_EQ(network.in_flight(static_cast<std::uint32_t>(op)).message, CommitMessage(op));
+  }
+}
+
 TEST(NetworkTest, BlockedLinkDropsAtSend) {
   // A blocked link drops sends as a partition; blocking is one-way, and unblocking restores it.
   Network network = MakeNetwork(Quiet());

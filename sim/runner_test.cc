@@ -84,6 +84,30 @@ TEST(RunnerTest, CanonicalHistoryMatchesEveryReplicaLog) {
   }
 }
 
+TEST(RunnerTest, ClusterKeepsTicksAndClientsDoneCurrent) {
+  // The cluster keeps ticks() and clients_done() as running values rather than computing them when
+  // asked; after every step they equal the definitions (now / tick, every client done), through
+  // evictions and re-registrations of the full profile's swarm options.
+  std::uint64_t done_transitions = 0;
+  for (std::uint64_t seed = 1; seed <= 30; seed++) {
+    const RunOptions options = faults::DrawOptions(seed, faults::Profile::kFull);
+    Cluster cluster(options);
+    bool was_done = cluster.clients_done();
+    for (int i = 0; i < 200000 && cluster.step(); i++) {
+      ASSERT_EQ(cluster.ticks(), cluster.now().microseconds() / options.tick_us) << seed;
+      bool all_done = true;
+      for (std::size_t c = 0; c < cluster.client_count(); c++) {
+        all_done = all_done && cluster.client(c).done();
+      }
+      ASSERT_EQ(cluster.clients_done(), all_done) << "seed " << seed << " step " << i;
+      if (all_done != was_done) done_transitions++;
+      was_done = all_done;
+      if (all_done || cluster.finding().has_value()) break;
+    }
+  }
+  EXPECT_GT(done_transitions, 10U);  // Workloads did complete, so the count was exercised.
+}
+
 // Steps a cluster of `options` alone for `steps` events; returns its fingerprint.
 std::uint64_t SoloFingerprint(const RunOptions& options, int steps) {
   Cluster cluster(options);

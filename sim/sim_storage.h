@@ -24,6 +24,8 @@ class SimStorage final : public core::Storage {
   core::Superblock read_superblock() const override { return superblock_; }
   std::vector<core::LogEntry> read_journal() const override;
 
+  // Makes room for a journal of `ops` ops, so writing them never regrows it.
+  void reserve(std::size_t ops) { journal_.reserve(ops); }
   // Makes every pending write durable.
   void sync();
   // Loses the unsynced writes as described above. Returns the number of pending writes lost.

@@ -48,3 +48,8 @@ vsrsim_add_test(NAME sim_runner_test
   SOURCES runner_test.cc
   LIBS vsrsim_sim vsrsim_faults
   LABELS sim)
+
+vsrsim_add_test(NAME sim_flat_hash_map_test
+  SOURCES flat_hash_map_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)

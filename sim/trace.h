@@ -5,9 +5,16 @@
 // indeterminate). Keeping the records themselves (for the text trace and the HTML diagram) is off
 // unless asked for. Checkpoints: the running digest is also kept every `kCheckpointEvents` records,
 // so two runs that diverge can be compared window by window to name the first one that differs.
+//
+// Records are hashed in batches: their words wait in a fixed buffer and reach XXH3 in one update
+// per `kBatchRecords` records, because one update per record cost more than the hashing itself.
+// XXH3's streaming digest does not depend on how its input is split into updates, so the
+// fingerprint and the checkpoints are bit-identical to hashing each record on its own.
 
 #include <xxhash.h>
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -47,20 +54,55 @@ struct TraceRecord {
 class Trace {
  public:
   static constexpr std::uint64_t kCheckpointEvents = 4096;
+  static constexpr std::size_t kBatchRecords = 64;
+  static constexpr std::size_t kWordsPerRecord = 6;
 
   explicit Trace(bool keep_records);
   ~Trace();
   Trace(const Trace&) = delete;
   Trace& operator=(const Trace&) = delete;
 
-  void record(const TraceRecord& record);
-  std::uint64_t fingerprint() const { return XXH3_64bits_digest(state_); }
+  void record(const TraceRecord& record) {
+    std::uint64_t* words = &batch_[batch_words_];
+    words[0] = record.time_us;
+    words[1] = static_cast<std::uint64_t>(record.kind) | (std::uint64_t{record.from} << 8) |
+               (std::uint64_t{record.to} << 16);
+    words[2] = record.a;
+    words[3] = record.b;
+    words[4] = record.c;
+    words[5] = record.d;
+    batch_words_ += kWordsPerRecord;
+    records_++;
+    // fingerprint() may drain a batch early, so a checkpoint does not always fall on a full one.
+    if (batch_words_ == batch_.size() || records_ % kCheckpointEvents == 0) on_batch_end();
+    if (keep_records_) kept_.push_back(record);
+  }
+  // Makes room for the checkpoints of a run of about `records` records.
+  void reserve(std::uint64_t records) {
+    checkpoints_.reserve(static_cast<std::size_t>(records / kCheckpointEvents) + 1);
+  }
+  // The digest of every record so far. It hashes the records still waiting in the batch first;
+  // that changes no observable value (the digest is the same however the input is split), which is
+  // why it may do so in a const method. (So even const calls must not race on one Trace; a run's
+  // trace belongs to its one thread.)
+  std::uint64_t fingerprint() const {
+    flush();
+    return XXH3_64bits_digest(state_);
+  }
   std::uint64_t records() const { return records_; }
   const std::vector<TraceRecord>& kept() const { return kept_; }
   const std::vector<std::uint64_t>& checkpoints() const { return checkpoints_; }
 
  private:
+  void flush() const;
+  // Hashes the batch and keeps a checkpoint when one is due.
+  void on_batch_end();
+
   XXH3_state_t* state_;
+  // Words of the records not yet hashed: batch_[0, batch_words_). Mutable because fingerprint()
+  // drains them (see there).
+  mutable std::array<std::uint64_t, kBatchRecords * kWordsPerRecord> batch_{};
+  mutable std::size_t batch_words_ = 0;
   bool keep_records_;
   std::uint64_t records_ = 0;
   std::vector<TraceRecord> kept_;

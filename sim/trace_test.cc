@@ -157,6 +157,62 @@ TEST(TraceTest, CheckpointsLocateTheFirstDivergentWindow) {
   EXPECT_NE(a.checkpoints()[3], b.checkpoints()[3]);
 }
 
+// The six words a record hashes to, as Trace defines them.
+std::array<std::uint64_t, Trace::kWordsPerRecord> WordsOf(const TraceRecord& record) {
+  return {record.time_us,
+          static_cast<std::uint64_t>(record.kind) | (std::uint64_t{record.from} << 8) |
+              (std::uint64_t{record.to} << 16),
+          record.a,
+          record.b,
+          record.c,
+          record.d};
+}
+
+TEST(TraceTest, BatchingGivesTheDigestOfOneUpdatePerRecord) {
+  // Batched hashing is bit-identical to hashing each record's words in an update of its own, at
+  // every count around the batch size and however often the fingerprint is read in between; so are
+  // the checkpoints.
+  constexpr std::uint64_t kEvery = Trace::kCheckpointEvents;
+  for (const std::uint64_t count : {0UL, 1UL, 63UL, 64UL, 65UL, 128UL, 1000UL, 2 * kEvery + 5}) {
+    for (const std::uint64_t read_every : {0UL, 37UL, 64UL}) {
+      Trace trace(false);
+      XXH3_state_t* reference = XXH3_createState();
+      ASSERT_NE(reference, nullptr);
+      XXH3_64bits_reset(reference);
+      std::vector<std::uint64_t> reference_checkpoints;
+      for (std::uint64_t i = 1; i <= count; i++) {
+        const TraceRecord record = Numbered(i);
+        trace.record(record);
+        const auto words = WordsOf(record);
+        XXH3_64bits_update(reference, words.data(), sizeof(words));
+        if (i % kEvery == 0) reference_checkpoints.push_back(XXH3_64bits_digest(reference));
+        if (read_every != 0 && i % read_every == 0) {
+          EXPECT_EQ(trace.fingerprint(), XXH3_64bits_digest(reference)) << count << " at " << i;
+        }
+      }
+      EXPECT_EQ(trace.fingerprint(), XXH3_64bits_digest(reference)) << count;
+      EXPECT_EQ(trace.checkpoints(), reference_checkpoints)
+          << count << " read every " << read_every;
+      XXH3_freeState(reference);
+    }
+  }
+}
+
+TEST(TraceTest, KnownFingerprints) {
+  // Pins the fingerprint's definition: these digests were computed before hashing was batched, so
+  // a change to how records are hashed that would change every fingerprint fails here first.
+  Trace trace(false);
+  for (std::uint64_t i = 1; i <= 5000; i++) {
+    trace.record(Numbered(i));
+    if (i == 1000) {
+      EXPECT_EQ(trace.fingerprint(), 0x7d2d972e13d4030eU);
+    }
+  }
+  EXPECT_EQ(trace.fingerprint(), 0xbf98110964eac163U);
+  ASSERT_EQ(trace.checkpoints().size(), 1U);
+  EXPECT_EQ(trace.checkpoints()[0], 0x1ae3a4739aed3a81U);
+}
+
 TEST(TraceTest, EveryKindHasItsOwnName) {
   // TraceKindName names every kind, each differently.
   std::set<std::string> names;

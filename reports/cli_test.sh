@@ -97,6 +97,13 @@ grep -q "first differ" "$work/out" && echo "ok: divergence window named" ||
 cmp -s "$work/f1" "$work/f2" && [[ -s "$work/f1" ]] && echo "ok: scenario replay" ||
   { echo "FAIL: scenario replay fingerprint"; failures=$((failures + 1)); }
 
+# Liveness: a bound too short to converge in is a liveness failure (exit 2) naming the stall.
+"$V" run --seed 5 --dump-scenario "$work/s5" >/dev/null
+sed -i 's/^liveness_ticks_max = .*/liveness_ticks_max = 1/; s/^ticks_max = .*/ticks_max = 5/; s/^requests_per_client = .*/requests_per_client = 50/' "$work/s5"
+"$V" run --scenario "$work/s5" >"$work/out"; check "liveness failure" 2 $?
+grep -q "kind=liveness checker=liveness: no convergence" "$work/out" && echo "ok: liveness message" ||
+  { echo "FAIL: liveness message"; cat "$work/out"; failures=$((failures + 1)); }
+
 # Shrink: a failing seed becomes a small scenario that replays to the same failure.
 "$V" shrink --seed 1 --mutant silent-eviction --out "$work/min.scenario" >"$work/out"
 check "shrink" 1 $?

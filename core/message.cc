@@ -78,6 +78,17 @@ MessageSummary Summarize(const Message& message) {
 
 const char* MessageName(const Message& message) { return kNames[message.index()]; }
 
+const char* MessageKindName(std::size_t kind) {
+  return kind < kNames.size() ? kNames[kind] : "unknown";
+}
+
+std::size_t MessageKindByName(std::string_view name) {
+  for (std::size_t kind = 0; kind < kNames.size(); kind++) {
+    if (name == kNames[kind]) return kind;
+  }
+  return kNames.size();
+}
+
 std::string Describe(const Message& message) {
   const MessageSummary s = Summarize(message);
   return fmt::format("{} view={} op={} commit={} client={} request={}", MessageName(message),

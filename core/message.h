@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -153,6 +154,10 @@ struct MessageSummary {
 
 MessageSummary Summarize(const Message& message);
 const char* MessageName(const Message& message);
+// The name of the message kind with variant index `kind` ("start_view", ...), or "unknown".
+const char* MessageKindName(std::size_t kind);
+// The variant index of the message kind named `name`, or variant_size when there is none.
+std::size_t MessageKindByName(std::string_view name);
 std::string Describe(const Message& message);
 
 }  // namespace vsrsim::core

@@ -1,5 +1,6 @@
 #pragma once
-// Mutants: the five defects of the PR #3023 review, put back into the core on request.
+// Mutants: the five defects of the PR #3023 review, and the defects found since (issue 11's lost
+// commit), put back into the core on request.
 //
 // Each mutant restores one reviewed behaviour so the harness can prove it catches it. With an empty
 // MutantSet the core behaves exactly as the corrected design; every mutant check in the core is a
@@ -18,6 +19,7 @@ enum class Mutant : std::uint8_t {
   kStaleAsInProgress,          // (c)
   kPendingSurvivesViewChange,  // (d)
   kSilentEviction,             // (e)
+  kRecoveringRejoinsOwnView,   // (f) issue 11: a lost-commit hole in the view change.
 };
 
 struct MutantInfo {
@@ -28,7 +30,7 @@ struct MutantInfo {
   std::string_view expected_checker;
 };
 
-inline constexpr std::array<MutantInfo, 5> kMutants = {{
+inline constexpr std::array<MutantInfo, 6> kMutants = {{
     {Mutant::kTablePrimaryOnly, "table-primary-only", "a",
      "only the primary records committed replies; backups keep no table", "at-most-once"},
     {Mutant::kResendPanicsOnDisconnect, "resend-panics-on-disconnect", "b",
@@ -41,6 +43,10 @@ inline constexpr std::array<MutantInfo, 5> kMutants = {{
     {Mutant::kSilentEviction, "silent-eviction", "e",
      "a full table evicts silently; the evicted client's request is treated as New",
      "at-most-once"},
+    {Mutant::kRecoveringRejoinsOwnView, "recovering-rejoins-own-view", "f",
+     "a replica that was normal in its view and restarts re-enters a view change for that same "
+     "view, so a stale StartView of the view can shrink its log",
+     "crash"},
 }};
 
 std::optional<Mutant> MutantByName(std::string_view name);

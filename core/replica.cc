@@ -366,6 +366,10 @@ void Replica::execute(const LogEntry& entry) {
 void Replica::start_view_change(View view) {
   VSRSIM_ASSERT(view > view_ || (view == view_ && status_ == Status::kRecovering));
   view_ = view;
+  // In a view change the replica was never normal in its view: it acknowledged nothing in it, so a
+  // StartView of the view may replace its log. (Issue 11: a replica that was normal in v and
+  // restarted once re-entered v's view change here, and a stale StartView of v shrank its log.)
+  if (!mutants_.Has(Mutant::kRecoveringRejoinsOwnView)) VSRSIM_ASSERT_LT(log_view_, view_);
   status_ = Status::kViewChange;
   counters_.view_changes_started++;
   ticks_heard_primary_ = ticks_;
@@ -392,9 +396,12 @@ DoViewChange Replica::make_do_view_change() const {
 
 void Replica::on_start_view_change(const StartViewChange& message) {
   if (message.view < view_) return;
-  if (message.view > view_ || (message.view == view_ && status_ == Status::kRecovering)) {
-    start_view_change(message.view);
-  }
+  // A restarted replica rejoins its own view's view change only if it crashed in the middle of it
+  // (log_view < view). One that was normal in its view acknowledged ops in it, and rejoins that
+  // view only through a nonce-checked answer to its own probe (or moves on to a later view).
+  const bool rejoins = message.view == view_ && status_ == Status::kRecovering &&
+                       (log_view_ < view_ || mutants_.Has(Mutant::kRecoveringRejoinsOwnView));
+  if (message.view > view_ || rejoins) start_view_change(message.view);
   if (status_ != Status::kViewChange || message.view != view_) return;
   start_view_change_from_ |= Bit(message.replica);
   maybe_send_do_view_change();
@@ -459,6 +466,12 @@ void Replica::maybe_start_view() {
 void Replica::enter_normal(View view, const std::vector<LogEntry>& log, Op commit) {
   VSRSIM_ASSERT_GE(view, view_);
   VSRSIM_ASSERT_GE(view, log_view_);
+  if (view == log_view_ && !mutants_.Has(Mutant::kRecoveringRejoinsOwnView)) {
+    // Within one log_view a replica's log never shrinks: the adopted log holds every local op, and
+    // (a hash chain) agrees with the local log at its last op, so on the whole prefix.
+    VSRSIM_ASSERT_GE(log.size(), op());
+    if (op() > 0) VSRSIM_ASSERT_EQ(log[op() - 1].checksum, log_.back().checksum);
+  }
   view_ = view;
   log_view_ = view;
   status_ = Status::kNormal;

@@ -12,6 +12,10 @@
 // - view and log_view only grow, and are persisted (synced) before any view-scoped message leaves:
 //   messages to replicas wait in `outbox_` while writes are unsynced.
 // - commit_min <= commit_max, commit_min <= op; executed ops are never replaced by a new log.
+// - Within one log_view the log never shrinks. A replica that was normal in its view and restarts
+//   re-enters that view only through a nonce-checked answer to its own probe (or moves to a later
+//   view); it rejoins its own view's view change only if it crashed in the middle of it
+//   (log_view < view). In a view change, log_view < view always.
 // - The new primary takes the canonical log (highest log_view, then highest op) and never truncates
 // a
 //   committed op. It rebuilds its pipeline (ops above commit_max) from the log and admits client

@@ -51,6 +51,8 @@ class FakeStorage final : public Storage {
     pending_.clear();
   }
   std::size_t unsynced_writes() const { return pending_.size(); }
+  // A crash: every unsynced write is lost.
+  void LoseUnsynced() { pending_.clear(); }
 
  private:
   struct Truncate {
@@ -149,8 +151,10 @@ class Cluster {
                                            .view_change_timeout_ticks = kViewChangeTimeoutTicks,
                                            .heartbeat_ticks = 2,
                                            .retry_ticks = 4};
+      replica_options_.push_back(replica_options);
       replicas_.push_back(
           std::make_unique<Replica>(replica_options, *storages_.back(), *buses_.back(), 0));
+      incarnations_.push_back(0);
     }
   }
 
@@ -159,6 +163,17 @@ class Cluster {
   FakeStorage& storage(std::size_t i) { return *storages_.at(i); }
   Network& network() { return network_; }
   void Stop(std::size_t i) { stopped_.at(i) = true; }
+  // Crashes replica i (its unsynced writes are lost) and restarts it from its durable storage, as
+  // the simulator does: nonces of incarnation k lie above k << 32. The restarted replica's probe
+  // (RequestStartView) waits in the network queue.
+  void Restart(std::size_t i) {
+    storages_.at(i)->LoseUnsynced();
+    buses_.at(i)->take_sync_request();
+    incarnations_.at(i)++;
+    replicas_.at(i) = std::make_unique<Replica>(replica_options_.at(i), *storages_.at(i),
+                                                *buses_.at(i), (incarnations_.at(i) << 32) | 1);
+    stopped_.at(i) = false;
+  }
 
   // Completes replica i's requested sync, if any: storage first, then the replica.
   bool CompleteSync(std::size_t i) {
@@ -244,6 +259,8 @@ class Cluster {
   std::vector<std::unique_ptr<FakeStorage>> storages_;
   std::vector<std::unique_ptr<FakeBus>> buses_;
   std::vector<std::unique_ptr<Replica>> replicas_;
+  std::vector<ReplicaOptions> replica_options_;
+  std::vector<std::uint64_t> incarnations_;
 };
 
 constexpr ClientId kAlice{1};
@@ -542,6 +559,87 @@ TEST(ReplicaTest, PreparedOpCommitsInNewViewAndIsAnsweredOnce) {
   cluster.Send(1, AppendRequest(kAlice, 1, 2));
   EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)).op, 3U);
   EXPECT_EQ(cluster.replica(1).op(), 3U);
+}
+
+// Issue 11, steps 1-4: in view 1 (primary P = replica 1) backup B = replica 2 acknowledges op 3,
+// which P commits and answers; C = replica 0 never hears of it. B crashes and restarts (recovering,
+// view = log_view = 1); a StartViewChange for view 1 from C reaches it (C stuck in view change 1
+// re-broadcasts it), then a stale copy of view 1's original StartView, whose log ends at op 2.
+// Returns the committed op 3 as P holds it.
+LogEntry RestartedBackupHearsStaleViewMessages(Cluster& cluster) {
+  RegisterAliceAndAppend(cluster);
+  StopPrimaryAndElectReplicaOne(cluster);
+  const std::vector<LogEntry> log_at_view_start = cluster.replica(1).log();
+  cluster.TakeClientMessages(kAlice);
+  cluster.Send(1, AppendRequest(kAlice, 1, 2));  // Op 3: B acknowledges, P commits and answers.
+  EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)).op, 3U);
+  EXPECT_EQ(cluster.replica(1).commit_max(), 3U);
+  EXPECT_EQ(cluster.replica(2).op(), 3U);
+  const LogEntry committed = cluster.replica(1).log()[3];
+
+  cluster.Restart(2);
+  EXPECT_EQ(cluster.replica(2).status(), Status::kRecovering);
+  EXPECT_EQ(cluster.replica(2).log_view(), 1U);
+  EXPECT_EQ(cluster.replica(2).op(), 3U);
+  cluster.replica(2).on_message(StartViewChange{.view = 1, .replica = ReplicaIndex{0}});
+  cluster.replica(2).on_message(StartView{
+      .view = 1,
+      .commit = 2,
+      .replica = ReplicaIndex{1},
+      .log = std::vector<LogEntry>(log_at_view_start.begin() + 1, log_at_view_start.end())});
+  return committed;
+}
+
+// Issue 11, step 5: P is lost; C (replica 0, back from its stop with view 0's log) and B elect B,
+// the primary of view 2. B's DoViewChange has the highest log_view (1), so its log is canonical.
+void LosePrimaryAndElectReplicaTwo(Cluster& cluster) {
+  cluster.Settle();
+  cluster.Stop(1);
+  cluster.Restart(0);
+  for (int tick = 0; tick < 4 * static_cast<int>(kViewChangeTimeoutTicks); tick++) {
+    cluster.Tick({0, 2});
+    if (cluster.replica(2).view() == 2 && cluster.replica(2).status() == Status::kNormal &&
+        cluster.replica(0).status() == Status::kNormal) {
+      break;
+    }
+  }
+  EXPECT_EQ(cluster.replica(2).view(), 2U);
+  EXPECT_EQ(cluster.replica(2).status(), Status::kNormal);
+  EXPECT_EQ(cluster.replica(0).status(), Status::kNormal);
+}
+
+TEST(ReplicaTest, RestartedBackupNeverShrinksItsLogWithinItsView) {
+  // Issue 11 regression: a replica that was normal in view 1 and restarts ignores a
+  // StartViewChange for view 1 and a stale StartView of view 1; it rejoins view 1 only through the
+  // answer to its own probe, so the op it acknowledged, committed by the primary, survives the loss
+  // of the primary.
+  Cluster cluster({});
+  const LogEntry committed = RestartedBackupHearsStaleViewMessages(cluster);
+  EXPECT_EQ(cluster.replica(2).status(), Status::kRecovering);
+  EXPECT_EQ(cluster.replica(2).op(), 3U);
+  cluster.Settle();  // B's probe is answered by P.
+  EXPECT_EQ(cluster.replica(2).status(), Status::kNormal);
+  EXPECT_EQ(cluster.replica(2).op(), 3U);
+
+  LosePrimaryAndElectReplicaTwo(cluster);
+  for (const std::size_t i : {0U, 2U}) {
+    ASSERT_GE(cluster.replica(i).op(), 3U) << i;
+    EXPECT_EQ(cluster.replica(i).log()[3], committed) << i;
+  }
+}
+
+TEST(ReplicaMutantTest, RecoveringRejoinsOwnViewLosesCommittedOp) {
+  // Mutant (f), issue 11's hole put back: the restarted backup re-enters view 1's view change, the
+  // stale StartView truncates the op it acknowledged, and after the primary is lost the new view's
+  // canonical log no longer holds the committed op 3.
+  Cluster cluster({.mutants = With(Mutant::kRecoveringRejoinsOwnView)});
+  const LogEntry committed = RestartedBackupHearsStaleViewMessages(cluster);
+  EXPECT_EQ(cluster.replica(2).status(), Status::kNormal);
+  EXPECT_EQ(cluster.replica(2).op(), 2U);
+  LosePrimaryAndElectReplicaTwo(cluster);
+  EXPECT_EQ(cluster.replica(2).op(), 2U);
+  EXPECT_EQ(cluster.replica(0).op(), 2U);
+  EXPECT_NE(cluster.replica(2).log().back(), committed);
 }
 
 TEST(ReplicaMutantTest, TablePrimaryOnlyLosesCachedReplyAfterViewChange) {

@@ -4,13 +4,14 @@
 
 #include <array>
 #include <sstream>
+#include <variant>
 
 namespace vsrsim::faults {
 
 namespace {
 
-constexpr std::array<const char*, 7> kNames = {"crash", "restart", "isolate",   "isolate-primary",
-                                               "block", "clog",    "disconnect"};
+constexpr std::array<const char*, 8> kNames = {"crash", "restart", "isolate",    "isolate-primary",
+                                               "block", "clog",    "disconnect", "replay"};
 
 bool ParseUnsigned(const std::string& text, std::uint64_t& value) {
   if (text.empty() || text.size() > 18) return false;
@@ -38,6 +39,9 @@ std::string FormatFaultEvent(const FaultEvent& e) {
     case FaultKind::kBlock:
     case FaultKind::kClog:
       return fmt::format("at {} {} {} {} for {}", e.tick, name, e.a, e.b, e.ticks);
+    case FaultKind::kReplay:
+      return fmt::format("at {} {} {} {} {} {}", e.tick, name, e.a, e.b,
+                         core::MessageKindName(e.message), e.age);
   }
   return "";
 }
@@ -48,7 +52,8 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
   for (std::string word; in >> word;) words.push_back(word);
   const std::string usage =
       "expected `at TICK crash|restart R`, `at TICK isolate R for T`, `at TICK isolate-primary for "
-      "T`, `at TICK block|clog A B for T` or `at TICK disconnect C for T`";
+      "T`, `at TICK block|clog A B for T`, `at TICK disconnect C for T` or `at TICK replay A B "
+      "KIND AGE`";
   if (words.size() < 3 || words[0] != "at") {
     error = usage;
     return std::nullopt;
@@ -63,6 +68,28 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
     return std::nullopt;
   }
   event.kind = static_cast<FaultKind>(kind);
+  if (event.kind == FaultKind::kReplay) {
+    // at TICK replay FROM TO KIND AGE: KIND is a message name (start_view, prepare_ok, ...).
+    std::uint64_t from = 0;
+    std::uint64_t to = 0;
+    std::uint64_t age = 0;
+    const std::size_t message =
+        words.size() == 7 ? core::MessageKindByName(words[5]) : std::variant_size_v<core::Message>;
+    if (words.size() != 7 || !ParseUnsigned(words[3], from) || !ParseUnsigned(words[4], to) ||
+        message == std::variant_size_v<core::Message> || !ParseUnsigned(words[6], age) ||
+        from > 255 || to > 255 || age >= sim::Network::kReplayAgeMax) {
+      error = fmt::format(
+          "expected `at TICK replay FROM TO KIND AGE` (replicas FROM and TO, KIND a message name "
+          "such as start_view, AGE 0..{}); {}",
+          sim::Network::kReplayAgeMax - 1, usage);
+      return std::nullopt;
+    }
+    event.a = static_cast<std::uint8_t>(from);
+    event.b = static_cast<std::uint8_t>(to);
+    event.message = static_cast<std::uint8_t>(message);
+    event.age = static_cast<std::uint8_t>(age);
+    return event;
+  }
   std::vector<std::uint64_t> numbers;
   bool has_for = false;
   for (std::size_t i = 3; i < words.size(); i++) {
@@ -103,6 +130,8 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
     case FaultKind::kBlock:
     case FaultKind::kClog:
       ok = expect(2, true);
+      break;
+    case FaultKind::kReplay:  // Parsed above.
       break;
   }
   if (!ok) return std::nullopt;
@@ -157,6 +186,9 @@ void FaultApplier::apply(sim::Cluster& cluster, const FaultEvent& event) {
         cluster.disconnect_client(
             event.a, sim::Duration::Microseconds(cluster.options().tick_us * event.ticks));
       }
+      return;
+    case FaultKind::kReplay:
+      cluster.replay(event.a, event.b, event.message, event.age);
       return;
   }
 }

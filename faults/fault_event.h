@@ -21,6 +21,7 @@ enum class FaultKind : std::uint8_t {
   kBlock,           // a -> b (processes) blocked one way for `ticks`.
   kClog,            // a -> b (replicas) delivers nothing for `ticks`, then everything.
   kDisconnect,      // a: client; its connections closed for `ticks`.
+  kReplay,          // a -> b (replicas): deliver again the remembered `message` kind, `age` back.
 };
 
 struct FaultEvent {
@@ -29,6 +30,8 @@ struct FaultEvent {
   std::uint8_t a = 0;
   std::uint8_t b = 0;
   std::uint32_t ticks = 0;
+  std::uint8_t message = 0;  // kReplay: the message kind (core::Message's variant index).
+  std::uint8_t age = 0;      // kReplay: 0 is the latest message of that kind on the link.
   bool operator==(const FaultEvent&) const = default;
 };
 

@@ -15,6 +15,8 @@ sim::RunOptions ScriptedOptions(sim::RunOptions options) {
   options.faults.crash = {0, 1};
   options.faults.disconnect = {0, 1};
   options.faults.clog = {0, 1};
+  options.faults.replay = {0, 1};
+  options.faults.replay_after_restart = {0, 1};
   return options;
 }
 
@@ -123,6 +125,10 @@ std::optional<Scenario> ParseScenario(const std::string& path, const std::string
       error = fmt::format("{}:{}: {}", path, number, problem);
       return std::nullopt;
     }
+  }
+  // A replay event needs the network to remember messages; a hand-written scenario may omit it.
+  for (const FaultEvent& event : scenario.events) {
+    if (event.kind == FaultKind::kReplay) scenario.options.network.replay_memory = true;
   }
   if (scenario.options.replica_count < 1 || scenario.options.replica_count > 6 ||
       scenario.options.client_count < 1) {

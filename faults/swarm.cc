@@ -70,7 +70,14 @@ sim::RunOptions DrawOptions(std::uint64_t seed, Profile profile) {
   DrawNetwork(prng, options.network);
   sim::FaultOptions faults;
   DrawFaults(prng, faults);  // Always drawn, so a profile never shifts the other draws.
-  if (profile == Profile::kFull) options.faults = faults;
+  // Drawn after everything else, so the draws above stay what they were before this fault existed.
+  faults.replay = MaybeRate(prng, 30, 1000);
+  faults.replay_after_restart = MaybeRate(prng, 4, 4);
+  if (profile == Profile::kFull) {
+    options.faults = faults;
+    options.network.replay_memory =
+        faults.replay.numerator > 0 || faults.replay_after_restart.numerator > 0;
+  }
   return options;
 }
 

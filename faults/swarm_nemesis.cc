@@ -26,14 +26,19 @@ void HealCore(sim::Cluster& cluster, FaultApplier& applier, const std::vector<st
 
 void SwarmNemesis::on_tick(sim::Cluster& cluster) {
   applier_.on_tick(cluster);
-  const Emit emit = [&](const FaultEvent& event) {
+  Emit emit;
+  emit = [&](const FaultEvent& event) {
     events_.push_back(event);
     if (observer_) observer_(FormatFaultEvent(event));
     applier_.apply(cluster, event);
+    if (event.kind == FaultKind::kRestart && cluster.replica(event.a) != nullptr) {
+      replays_.on_restart(cluster, event.a, emit);
+    }
   };
   partitions_.on_tick(cluster, emit);
   crashes_.on_tick(cluster, emit);
   clients_.on_tick(cluster, emit);
+  replays_.on_tick(cluster, emit);
 }
 
 std::vector<std::size_t> SwarmNemesis::heal(sim::Cluster& cluster) {

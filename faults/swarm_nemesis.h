@@ -15,6 +15,7 @@
 #include "faults/crash_nemesis.h"
 #include "faults/fault_event.h"
 #include "faults/partition_nemesis.h"
+#include "faults/replay_nemesis.h"
 #include "sim/nemesis.h"
 
 namespace vsrsim::faults {
@@ -40,6 +41,7 @@ class SwarmNemesis final : public sim::Nemesis {
   PartitionNemesis partitions_;
   CrashNemesis crashes_;
   ClientNemesis clients_;
+  ReplayNemesis replays_;
   std::vector<FaultEvent> events_;
   std::vector<std::size_t> core_;
   std::function<void(const std::string&)> observer_;

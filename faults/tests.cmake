@@ -3,3 +3,15 @@ vsrsim_add_test(NAME faults_scenario_test
   SOURCES scenario_test.cc
   LIBS vsrsim_faults
   LABELS sim)
+
+vsrsim_add_test(NAME faults_lost_commit_scenario_test
+  SOURCES lost_commit_scenario_test.cc
+  LIBS vsrsim_faults
+  LABELS sim)
+target_compile_definitions(faults_lost_commit_scenario_test
+  PRIVATE VSRSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+vsrsim_add_test(NAME faults_replay_nemesis_test
+  SOURCES replay_nemesis_test.cc
+  LIBS vsrsim_faults
+  LABELS unit)

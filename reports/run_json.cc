@@ -48,24 +48,7 @@ nlohmann::ordered_json RunJson(const sim::RunResult& result) {
 
 sim::Coverage ParseCoverage(const nlohmann::json& json) {
   sim::Coverage c;
-  for (auto [name, field] : std::initializer_list<std::pair<const char*, std::uint64_t*>>{
-           {"view_changes", &c.view_changes},
-           {"crashes", &c.crashes},
-           {"restarts", &c.restarts},
-           {"partitions", &c.partitions},
-           {"client_disconnects", &c.client_disconnects},
-           {"evictions", &c.evictions},
-           {"cached_replies", &c.cached_replies},
-           {"stale_dropped", &c.stale_dropped},
-           {"state_transfers", &c.state_transfers},
-           {"messages_dropped", &c.messages_dropped},
-           {"messages_duplicated", &c.messages_duplicated},
-           {"client_sends_dropped", &c.client_sends_dropped},
-           {"writes_lost", &c.writes_lost},
-           {"repairs", &c.repairs},
-           {"retransmissions", &c.retransmissions}}) {
-    *field = json.at(name).get<std::uint64_t>();
-  }
+  for (const auto& [name, value] : c.Fields()) *c.Field(name) = json.at(name).get<std::uint64_t>();
   return c;
 }
 

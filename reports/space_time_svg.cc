@@ -34,8 +34,7 @@ constexpr int kRightMargin = 170;  // Right of the last lane: labels of the righ
 constexpr int kLaneGapMin = 40;    // Lane spacing, for many processes ...
 constexpr int kLaneGapMax = 150;   // ... and for few.
 constexpr int kLanesWidth = 1100;  // The width lanes share when they can.
-constexpr std::size_t kExecuteRunDrawn = 3;    // Executions drawn of one replica at one instant.
-constexpr std::uint64_t kDisconnectFault = 2;  // sim::Cluster::disconnect_client's fault kind.
+constexpr std::size_t kExecuteRunDrawn = 3;  // Executions drawn of one replica at one instant.
 
 template <typename T, typename Variant>
 struct IndexIn;
@@ -284,7 +283,8 @@ void Diagram::AppendBackground(std::string& svg) const {
   // A client's disconnection, as a band over the time its connections stay closed.
   for (std::size_t i = window_.begin; i < window_.end; i++) {
     const TraceRecord& r = records_[i];
-    if (r.kind != TraceKind::kFault || r.a != kDisconnectFault || r.from >= processes_) continue;
+    if (r.kind != TraceKind::kFault || r.a != sim::kDisconnectFault || r.from >= processes_)
+      continue;
     const int top = YAt(r.time_us);
     const int bottom = std::max(top + kRow, YAt(r.time_us + r.b));
     fmt::format_to(out, "<rect class=\"band\" x=\"{}\" y=\"{}\" width=\"12\" height=\"{}\"/>\n",
@@ -388,11 +388,14 @@ void Diagram::AppendMarker(std::string& svg, const TraceRecord& r, int x, int y,
   const bool crash = r.kind == TraceKind::kCrash;
   const bool restart = r.kind == TraceKind::kRestart;
   const bool evicted = r.kind == TraceKind::kEvicted;
-  const std::string label = crash                     ? "crash"
-                            : restart                 ? "restart"
-                            : evicted                 ? "evicted"
-                            : r.a == kDisconnectFault ? fmt::format("disconnected {}", Ms(r.b))
-                                                      : fmt::format("fault {}", r.a);
+  const std::string label =
+      crash                          ? "crash"
+      : restart                      ? "restart"
+      : evicted                      ? "evicted"
+      : r.a == sim::kDisconnectFault ? fmt::format("disconnected {}", Ms(r.b))
+      : r.a == sim::kReplayFault
+          ? fmt::format("stale {} from {} replayed", core::MessageKindName(r.b >> 8), r.from)
+          : fmt::format("fault {}", r.a);
   const std::string glyph = crash     ? fmt::format("M{} {}l10 10m0 -10l-10 10", x - 5, y - 5)
                             : restart ? fmt::format("M{} {}l6 10h-12z", x, y - 6)
                             : evicted ? fmt::format("M{} {}a4 4 0 1 0 8 0a4 4 0 1 0 -8 0", x - 4, y)

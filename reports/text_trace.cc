@@ -70,6 +70,10 @@ std::string DescribeRecord(const sim::TraceRecord& r, std::size_t replica_count)
     case sim::TraceKind::kRestart:
       return fmt::format("{} restarts", from);
     case sim::TraceKind::kFault:
+      if (r.a == sim::kReplayFault) {
+        return fmt::format("{} -> {} REPLAY of a stale {} ({} sends of its kind ago)", from, to,
+                           core::MessageKindName(r.b >> 8), r.b & 0xff);
+      }
       return fmt::format("fault {} {} {} {}", r.a, from, to, r.b);
     case sim::TraceKind::kViolation:
       return "VIOLATION";

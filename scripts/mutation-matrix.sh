@@ -4,7 +4,7 @@
 # failure (median and worst), which checkers fired, and the share of seeds that fail. Prints a Markdown
 # table (the README keeps the latest one).
 #
-#   scripts/mutation-matrix.sh [RANGE]     # default RANGE=200
+#   scripts/mutation-matrix.sh [RANGE]     # default RANGE=200; MUTANTS="a b" picks some
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RANGE="${1:-200}"
@@ -15,8 +15,13 @@ fi
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 STARTS=(1 100001 200001 300001 400001)
-MUTANTS=(table-primary-only resend-panics-on-disconnect stale-as-in-progress
-         pending-survives-view-change silent-eviction)
+# Every mutant the binary knows (`vsrsim mutants`, first column), or those named in $MUTANTS.
+if [[ -n "${MUTANTS:-}" ]]; then
+  read -r -a MUTANTS <<<"$MUTANTS"
+else
+  mapfile -t MUTANTS < <("$BIN" mutants | awk 'NR > 1 && NF {print $1}')
+fi
+((${#MUTANTS[@]} > 0)) || { echo "mutation-matrix: no mutants listed by $BIN mutants" >&2; exit 1; }
 
 echo "| mutant | seeds to first failure (median / worst) | wall time to first failure (median / worst) | checkers fired | failing seeds |"
 echo "|---|---|---|---|---|"

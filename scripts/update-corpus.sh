@@ -8,15 +8,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${VSRSIM:-build/release/reports/vsrsim}"
 [[ -x "$BIN" ]] || scripts/setup.sh release >&2
-rm -f seeds/*.seed
+rm -f seeds/*.seed  # Scenarios (*.scenario) are hand-kept: their tests say what they pin.
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 for mutant in table-primary-only resend-panics-on-disconnect stale-as-in-progress \
-              pending-survives-view-change silent-eviction; do
-  "$BIN" sweep --seeds 1..60 --mutant "$mutant" --quiet --save-failures "$work/$mutant" >/dev/null || true
+              pending-survives-view-change silent-eviction recovering-rejoins-own-view; do
+  "$BIN" sweep --seeds 1..300 --mutant "$mutant" --quiet --save-failures "$work/$mutant" >/dev/null || true
   # Keep the first two failing seeds of each mutant.
-  for file in $(ls "$work/$mutant"/*.seed | sort -t- -k2 -n | head -n 2); do
-    cp "$file" "seeds/${mutant}-$(basename "$file")"
+  for name in $(cd "$work/$mutant" && ls seed-*.seed | sort -t- -k2 -n | head -n 2); do
+    cp "$work/$mutant/$name" "seeds/${mutant}-${name}"
   done
 done
 # Pinned passing runs of the correct core: their fingerprints catch any unintended behaviour change.

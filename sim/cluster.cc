@@ -59,7 +59,8 @@ Cluster::Cluster(const RunOptions& options)
       trace_(options.keep_trace),
       reply_caching_(at_most_once_),
       linearizability_(at_most_once_),
-      agreement_(options.replica_count) {
+      agreement_(options.replica_count),
+      durability_(options.replica_count) {
   VSRSIM_ASSERT_GE(options.replica_count, 1U);
   VSRSIM_ASSERT_LE(options.replica_count, core::kReplicasMax);
   VSRSIM_ASSERT_GE(options.client_count, 1U);
@@ -140,6 +141,9 @@ void Cluster::report(const Violation& violation) {
 }
 
 void Cluster::send(Process from, Process to, const core::Message& message) {
+  if (from < options_.replica_count) {
+    if (Finding finding = durability_.on_send(from, message)) report(*finding);
+  }
   const SendResult result = network_.send(now_, from, to, message);
   if (result.drop != DropReason::kNone || result.count > 1) {
     const core::MessageSummary summary = core::Summarize(message);
@@ -152,6 +156,10 @@ void Cluster::send(Process from, Process to, const core::Message& message) {
                    .c = summary.op,
                    .d = now_.microseconds()});
   }
+  schedule(to, result);
+}
+
+void Cluster::schedule(Process to, const SendResult& result) {
   for (std::uint8_t i = 0; i < result.count; i++) {
     queue_.push(result.deliveries[i].instant, {EventKind::kDeliver, to, result.deliveries[i].slot});
   }
@@ -221,6 +229,7 @@ void Cluster::deliver(std::uint32_t slot) {
     const Process to = in_flight.to;
     if (to < options_.replica_count) {
       if (replicas_[to] != nullptr) {
+        durability_.on_deliver(to, in_flight.message);
         replicas_[to]->on_message(in_flight.message);
         on_replica_event(to);
       }
@@ -278,9 +287,17 @@ void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
   }
 }
 
+bool Cluster::replay(Process from, Process to, std::size_t kind, std::size_t age) {
+  if (network_.remembered(from, to, kind, age) == nullptr) return false;
+  coverage_.replays++;
+  record_fault(kReplayFault, from, to, (kind << 8) | age);
+  schedule(to, network_.replay(now_, from, to, kind, age));
+  return true;
+}
+
 void Cluster::disconnect_client(std::size_t client, Duration duration) {
   set_client_connected(client, false);
-  record_fault(2, client_process(client), 0, duration.microseconds());
+  record_fault(kDisconnectFault, client_process(client), 0, duration.microseconds());
   queue_.push(now_ + duration, {EventKind::kReconnect, client_process(client), 0});
 }
 

@@ -16,6 +16,7 @@
 #include "sim/agreement.h"
 #include "sim/at_most_once.h"
 #include "sim/coverage.h"
+#include "sim/durability.h"
 #include "sim/event_queue.h"
 #include "sim/linearizability.h"
 #include "sim/network.h"
@@ -51,6 +52,11 @@ class Cluster {
   }
   // Closes the client's connections for `duration`; they reopen by themselves.
   void disconnect_client(std::size_t client, Duration duration);
+  // Delivers again the message of `kind` (a Message variant index) that `from` sent `to` `age`
+  // sends of that kind ago, if the network remembers one (options.network.replay_memory). Returns
+  // whether it did.
+  bool replay(Process from, Process to, std::size_t kind, std::size_t age);
+  const Network& network() const { return network_; }
   void note_partition() { coverage_.partitions++; }
   void record_fault(std::uint64_t kind, Process a, Process b, std::uint64_t detail);
   void clog(Process from, Process to, Duration duration) {
@@ -103,6 +109,7 @@ class Cluster {
   }
   void set_client_connected(std::size_t client, bool connected);
   void send(Process from, Process to, const core::Message& message);
+  void schedule(Process to, const SendResult& result);
   void deliver(std::uint32_t slot);
   void on_replica_event(std::size_t index);  // Trace state transitions and run the checkers.
   void on_client_step(std::size_t client, const ClientStep& step);
@@ -140,6 +147,7 @@ class Cluster {
   ReplyCachingChecker reply_caching_;
   LinearizabilityChecker linearizability_;
   AgreementChecker agreement_;
+  DurabilityChecker durability_;
   Finding finding_;
   bool faults_enabled_ = true;
 

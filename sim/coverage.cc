@@ -2,24 +2,44 @@
 
 namespace vsrsim::sim {
 
+namespace {
+
+// Calls visit(name, counter) for every counter, in the one fixed order of Fields().
+template <typename C, typename Visit>
+void ForEachCounter(C& c, Visit visit) {
+  visit("view_changes", c.view_changes);
+  visit("crashes", c.crashes);
+  visit("restarts", c.restarts);
+  visit("partitions", c.partitions);
+  visit("client_disconnects", c.client_disconnects);
+  visit("evictions", c.evictions);
+  visit("cached_replies", c.cached_replies);
+  visit("stale_dropped", c.stale_dropped);
+  visit("state_transfers", c.state_transfers);
+  visit("messages_dropped", c.messages_dropped);
+  visit("messages_duplicated", c.messages_duplicated);
+  visit("client_sends_dropped", c.client_sends_dropped);
+  visit("writes_lost", c.writes_lost);
+  visit("repairs", c.repairs);
+  visit("retransmissions", c.retransmissions);
+  visit("replays", c.replays);
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, std::uint64_t>> Coverage::Fields() const {
-  return {
-      {"view_changes", view_changes},
-      {"crashes", crashes},
-      {"restarts", restarts},
-      {"partitions", partitions},
-      {"client_disconnects", client_disconnects},
-      {"evictions", evictions},
-      {"cached_replies", cached_replies},
-      {"stale_dropped", stale_dropped},
-      {"state_transfers", state_transfers},
-      {"messages_dropped", messages_dropped},
-      {"messages_duplicated", messages_duplicated},
-      {"client_sends_dropped", client_sends_dropped},
-      {"writes_lost", writes_lost},
-      {"repairs", repairs},
-      {"retransmissions", retransmissions},
-  };
+  std::vector<std::pair<std::string, std::uint64_t>> fields;
+  ForEachCounter(*this,
+                 [&](const char* name, std::uint64_t value) { fields.emplace_back(name, value); });
+  return fields;
+}
+
+std::uint64_t* Coverage::Field(std::string_view name) {
+  std::uint64_t* found = nullptr;
+  ForEachCounter(*this, [&](const char* counter, std::uint64_t& value) {
+    if (name == counter) found = &value;
+  });
+  return found;
 }
 
 }  // namespace vsrsim::sim

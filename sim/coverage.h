@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -24,9 +25,12 @@ struct Coverage {
   std::uint64_t writes_lost = 0;
   std::uint64_t repairs = 0;
   std::uint64_t retransmissions = 0;
+  std::uint64_t replays = 0;  // Stale messages delivered again by the replay fault.
 
   // (name, value) in a fixed order, for JSON and sums.
   std::vector<std::pair<std::string, std::uint64_t>> Fields() const;
+  // The counter called `name` in Fields(), or nullptr.
+  std::uint64_t* Field(std::string_view name);
 };
 
 }  // namespace vsrsim::sim

@@ -20,6 +20,27 @@ Network::Network(const NetworkOptions& options, std::size_t replica_count,
   VSRSIM_ASSERT_LE(process_count, 256U);
   VSRSIM_ASSERT_GT(options.link_capacity, 0U);
   free_.reserve(1024);
+  if (options.replay_memory) {
+    replay_memory_.resize(replica_count * replica_count * std::variant_size_v<core::Message>);
+  }
+}
+
+const core::Message* Network::remembered(Process from, Process to, std::size_t kind,
+                                         std::size_t age) const {
+  if (replay_memory_.empty() || from >= replica_count_ || to >= replica_count_ ||
+      kind >= std::variant_size_v<core::Message> || age >= kReplayAgeMax) {
+    return nullptr;
+  }
+  const ReplayRing& r = replay_memory_[ring_index(from, to, kind)];
+  if (age >= r.written) return nullptr;
+  return &r.messages[(r.written - 1 - age) % kReplayAgeMax];
+}
+
+SendResult Network::replay(Instant now, Process from, Process to, std::size_t kind,
+                           std::size_t age) {
+  const core::Message* message = remembered(from, to, kind, age);
+  VSRSIM_ASSERT(message != nullptr);
+  return transmit(now, from, to, *message);
 }
 
 Instant Network::delivery_instant(Instant now, std::size_t link) {
@@ -54,6 +75,15 @@ SendResult Network::send(Instant now, Process from, Process to, const core::Mess
   VSRSIM_ASSERT_LT(from, process_count_);
   VSRSIM_ASSERT_LT(to, process_count_);
   VSRSIM_ASSERT_NE(from, to);
+  if (!replay_memory_.empty() && from < replica_count_ && to < replica_count_) {
+    ReplayRing& r = replay_memory_[ring_index(from, to, message.index())];
+    r.messages[r.written % kReplayAgeMax] = message;
+    r.written++;
+  }
+  return transmit(now, from, to, message);
+}
+
+SendResult Network::transmit(Instant now, Process from, Process to, const core::Message& message) {
   counters_.sent++;
   SendResult result;
   const std::size_t link = index(from, to);

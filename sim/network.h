@@ -20,6 +20,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <variant>
 #include <vector>
 
 #include "core/message.h"
@@ -83,6 +84,15 @@ class Network {
   void set_connected(Process client, Process replica, bool connected);
   bool connected(Process a, Process b) const;
 
+  // Replay memory (options.replay_memory): the last kReplayAgeMax messages of each kind sent on
+  // each replica-to-replica link, lost ones included. `remembered` returns the one `age` sends ago
+  // (0: the latest), or nullptr; `replay` sends it again now, as a new message on its link (it may
+  // be lost, refused or duplicated like any other, and is not remembered again).
+  static constexpr std::size_t kReplayAgeMax = 4;
+  const core::Message* remembered(Process from, Process to, std::size_t kind,
+                                  std::size_t age) const;
+  SendResult replay(Instant now, Process from, Process to, std::size_t kind, std::size_t age);
+
   const NetworkCounters& counters() const { return counters_; }
   std::size_t in_flight_count() const { return pool_size_ - free_.size(); }
 
@@ -90,6 +100,14 @@ class Network {
   std::size_t index(Process from, Process to) const { return from * process_count_ + to; }
   Instant delivery_instant(Instant now, std::size_t link);
   std::uint32_t allocate(Instant now, Process from, Process to, const core::Message& message);
+  SendResult transmit(Instant now, Process from, Process to, const core::Message& message);
+  struct ReplayRing {
+    std::array<core::Message, kReplayAgeMax> messages;
+    std::uint64_t written = 0;
+  };
+  std::size_t ring_index(Process from, Process to, std::size_t kind) const {
+    return (from * replica_count_ + to) * std::variant_size_v<core::Message> + kind;
+  }
 
   static constexpr std::uint32_t kChunkSlotsLog2 = 6;
   static constexpr std::uint32_t kChunkSlots = std::uint32_t{1} << kChunkSlotsLog2;
@@ -112,7 +130,8 @@ class Network {
   std::vector<Instant> link_last_delivery_;
   std::vector<Instant> clogged_until_;
   std::vector<std::uint8_t> blocked_;
-  std::vector<std::uint8_t> connected_;  // Indexed like links; symmetric for client connections.
+  std::vector<std::uint8_t> connected_;    // Indexed like links; symmetric for client connections.
+  std::vector<ReplayRing> replay_memory_;  // Empty unless options.replay_memory.
   NetworkCounters counters_;
 };
 

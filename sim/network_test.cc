@@ -370,3 +370,42 @@ TEST(NetworkTest, ClosedConnectionDropsInFlightRepliesOnly) {
 
 }  // namespace
 }  // namespace vsrsim::sim
+
+namespace vsrsim::sim {
+namespace {
+
+TEST(NetworkReplayTest, RemembersTheLastMessagesOfEachKindPerLinkAndReplaysThem) {
+  // With replay memory on, each replica-to-replica link keeps the last kReplayAgeMax messages of
+  // each kind (lost ones too); a replay sends a true copy again as a new message, and is not
+  // remembered itself. Links to clients and other kinds keep their own memories.
+  NetworkOptions options = Quiet();
+  options.replay_memory = true;
+  Network network = MakeNetwork(options);
+  const std::size_t commit = CommitMessage(0).index();
+  for (core::Op op = 1; op <= 6; op++)
+    Settle(network, network.send(At(op), 0, 1, CommitMessage(op)));
+  Settle(network, network.send(At(7), 0, 3, CommitMessage(99)));  // To a client: not remembered.
+  EXPECT_EQ(network.remembered(0, 1, commit, 0)->index(), commit);
+  EXPECT_EQ(std::get<core::Commit>(*network.remembered(0, 1, commit, 0)).commit, 6U);
+  EXPECT_EQ(std::get<core::Commit>(*network.remembered(0, 1, commit, 3)).commit, 3U);
+  EXPECT_EQ(network.remembered(0, 1, commit, Network::kReplayAgeMax), nullptr);
+  EXPECT_EQ(network.remembered(1, 0, commit, 0), nullptr);
+  EXPECT_EQ(network.remembered(0, 1, core::Message(core::StartView{}).index(), 0), nullptr);
+
+  const SendResult replayed = network.replay(At(100), 0, 1, commit, 2);
+  ASSERT_EQ(replayed.count, 1);
+  EXPECT_EQ(network.in_flight(replayed.deliveries[0].slot).message, CommitMessage(4));
+  EXPECT_EQ(replayed.deliveries[0].instant, At(1100));
+  Settle(network, replayed);
+  EXPECT_EQ(std::get<core::Commit>(*network.remembered(0, 1, commit, 0)).commit, 6U);
+}
+
+TEST(NetworkReplayTest, WithoutReplayMemoryNothingIsRemembered) {
+  // The default network keeps no copies, so runs without the fault pay nothing for it.
+  Network network = MakeNetwork(Quiet());
+  Settle(network, network.send(At(1), 0, 1, CommitMessage(1)));
+  EXPECT_EQ(network.remembered(0, 1, CommitMessage(0).index(), 0), nullptr);
+}
+
+}  // namespace
+}  // namespace vsrsim::sim

@@ -34,6 +34,7 @@ void ForEachOption(Options& o, Visit visit) {
   visit("network_duplicate", o.network.duplicate);
   visit("network_reorder", o.network.reorder);
   visit("network_link_capacity", o.network.link_capacity);
+  visit("network_replay_memory", o.network.replay_memory);
   visit("storage_sync_latency_min_us", o.storage.sync_latency_min_us);
   visit("storage_sync_latency_max_us", o.storage.sync_latency_max_us);
   visit("fault_partition", o.faults.partition);
@@ -47,6 +48,8 @@ void ForEachOption(Options& o, Visit visit) {
   visit("fault_clog", o.faults.clog);
   visit("fault_clog_ticks_max", o.faults.clog_ticks_max);
   visit("fault_drift_ppm_max", o.faults.drift_ppm_max);
+  visit("fault_replay", o.faults.replay);
+  visit("fault_replay_after_restart", o.faults.replay_after_restart);
 }
 
 std::string Text(const core::MutantSet& mutants) {

@@ -22,6 +22,9 @@ struct NetworkOptions {
   Ratio duplicate{0, 1};
   bool reorder = true;               // When false, every link delivers in send order.
   std::uint32_t link_capacity = 64;  // Messages in flight per directed link; more are dropped.
+  // Remember the last few messages of each kind on each replica-to-replica link, so a replay fault
+  // can deliver one of them again, long after it was sent. Remembering changes nothing else.
+  bool replay_memory = false;
 };
 
 struct StorageOptions {
@@ -44,6 +47,12 @@ struct FaultOptions {
   Ratio clog{0, 1};  // Chance per tick that one link is clogged for a while.
   std::uint32_t clog_ticks_max = 40;
   std::uint32_t drift_ppm_max = 0;  // Replica timer drift, +/- parts per million.
+  // Stale messages: the chance per tick that one remembered replica message is delivered again
+  // (a packet stuck in a queue, a retransmission buffer replayed), and the chance that a restarted
+  // replica receives a burst of remembered messages meant for it (its peers' queues, or old
+  // connections, flushed as it comes back). Needs network.replay_memory.
+  Ratio replay{0, 1};
+  Ratio replay_after_restart{0, 1};
 };
 
 struct RunOptions {

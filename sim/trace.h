@@ -40,6 +40,11 @@ enum class TraceKind : std::uint8_t {
 
 const char* TraceKindName(TraceKind kind);
 
+// The fault kinds of kFault records.
+inline constexpr std::uint64_t kDisconnectFault = 2;  // from: the client; b: duration (us).
+inline constexpr std::uint64_t kReplayFault =
+    3;  // from -> to: a stale message; b: kind << 8 | age.
+
 struct TraceRecord {
   std::uint64_t time_us = 0;
   TraceKind kind = TraceKind::kDeliver;

@@ -1,0 +1,118 @@
+#include "sim/durability.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <variant>
+
+namespace vsrsim::sim {
+
+namespace {
+
+constexpr const char* kChecker = "durability";
+
+// The view a message speaks in, for every replica-to-replica message (0 for the others).
+core::View ViewOf(const core::Message& message) {
+  return std::visit(
+      [](const auto& m) -> core::View {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, core::Request>) {
+          return 0;
+        } else {
+          return m.view;
+        }
+      },
+      message);
+}
+
+}  // namespace
+
+Finding DurabilityChecker::check_log(std::size_t replica, const char* what, core::View view,
+                                     const std::vector<core::LogEntry>& log) const {
+  const Claim& c = replicas_[replica];
+  if (!c.active || view > c.view) return std::nullopt;
+  if (view < c.view) {
+    return Violation{Outcome::kSafety, kChecker,
+                     fmt::format("replica {} sent a {} for its log of view {} after its {} of view "
+                                 "{} (op {}): it answers for an older view than it spoke in",
+                                 replica, what, view, c.what, c.view, c.op)};
+  }
+  if (log.size() < c.op || (c.op > 0 && log[c.op - 1].checksum != c.checksum)) {
+    return Violation{
+        Outcome::kSafety, kChecker,
+        fmt::format("replica {} sent a {} of view {} whose log {} op {} (checksum {:016x}), "
+                    "which its {} of view {} acknowledged: it answers for its view with less than "
+                    "it acknowledged in it (log ends at op {})",
+                    replica, what, view, log.size() < c.op ? "no longer holds" : "changed", c.op,
+                    c.checksum, c.what, c.view, log.size())};
+  }
+  return std::nullopt;
+}
+
+void DurabilityChecker::claim(std::size_t replica, const char* what, core::View view, core::Op op,
+                              std::uint64_t checksum) {
+  Claim& c = replicas_[replica];
+  if (c.active && (view < c.view || (view == c.view && op < c.op))) return;
+  c.active = true;
+  c.view = view;
+  c.op = op;
+  c.checksum = checksum;
+  c.what = what;
+}
+
+Finding DurabilityChecker::on_send(std::size_t replica, const core::Message& message) {
+  Claim& c = replicas_[replica];
+  c.view_spoken = std::max(c.view_spoken, ViewOf(message));
+  if (const auto* ok = std::get_if<core::PrepareOk>(&message)) {
+    if (c.active && ok->view == c.view &&
+        (ok->op < c.op || (ok->op == c.op && ok->checksum != c.checksum))) {
+      return Violation{
+          Outcome::kSafety, kChecker,
+          fmt::format("replica {} acknowledged op {} (checksum {:016x}) in view {} after its {} "
+                      "of op {} (checksum {:016x}) in that view: its log shrank or changed "
+                      "within the view",
+                      replica, ok->op, ok->checksum, ok->view, c.what, c.op, c.checksum)};
+    }
+    claim(replica, "PrepareOk", ok->view, ok->op, ok->checksum);
+  } else if (const auto* prepare = std::get_if<core::Prepare>(&message)) {
+    const core::LogEntry& entry = prepare->entry;
+    if (c.active && prepare->view == c.view && entry.op == c.op && entry.checksum != c.checksum) {
+      return Violation{Outcome::kSafety, kChecker,
+                       fmt::format("primary {} prepared op {} of view {} twice, with checksums "
+                                   "{:016x} and {:016x}",
+                                   replica, entry.op, prepare->view, c.checksum, entry.checksum)};
+    }
+    claim(replica, "Prepare", prepare->view, entry.op, entry.checksum);
+  } else if (const auto* dvc = std::get_if<core::DoViewChange>(&message)) {
+    if (Finding finding = check_log(replica, "DoViewChange", dvc->log_view, dvc->log)) {
+      return finding;
+    }
+    if (!dvc->log.empty()) {
+      claim(replica, "DoViewChange", dvc->log_view, dvc->log.size(), dvc->log.back().checksum);
+    }
+  } else if (const auto* start_view = std::get_if<core::StartView>(&message)) {
+    if (Finding finding = check_log(replica, "StartView", start_view->view, start_view->log)) {
+      return finding;
+    }
+    if (!start_view->log.empty()) {
+      claim(replica, "StartView", start_view->view, start_view->log.size(),
+            start_view->log.back().checksum);
+    }
+  }
+  return std::nullopt;
+}
+
+void DurabilityChecker::on_deliver(std::size_t replica, const core::Message& message) {
+  Claim& c = replicas_[replica];
+  if (!c.active) return;
+  core::View handed = 0;
+  if (const auto* start_view = std::get_if<core::StartView>(&message)) {
+    handed = start_view->view;
+  } else if (const auto* dvc = std::get_if<core::DoViewChange>(&message)) {
+    // Only the new view's primary adopts a log from DoViewChanges.
+    if (core::Raw(core::PrimaryOf(dvc->view, replicas_.size())) == replica) handed = dvc->view;
+  }
+  if (handed > c.view && handed >= c.view_spoken) c.active = false;
+}
+
+}  // namespace vsrsim::sim

@@ -1,0 +1,58 @@
+#pragma once
+// Checker 5, durability of what a replica said. A wire oracle: it reads only the messages replicas
+// send and the view-change logs delivered to them, as a packet capture would, never replica memory.
+//
+// A replica acknowledges ops (PrepareOk of view v: "my log of view v holds ops up to op, ending in
+// checksum") or announces them (a primary's Prepare or StartView of view v; a DoViewChange, whose
+// log is the sender's log of its log_view) only once they are durable. So, until it is handed a
+// newer view's log, every later message in which it answers for view v holds all of it: a PrepareOk
+// of v reaches at least that op, with the same checksum there; a DoViewChange with log_view v and a
+// StartView of v hold the op with that checksum; no DoViewChange claims a log_view below a view the
+// replica acknowledged in. Restarts included: a crash may lose only what was never said.
+//
+// Obligations for view v end when the replica is handed a newer view's log: a StartView of a view
+// above both v and every view it has spoken in, or, as that view's primary, a DoViewChange of one.
+// Adopting the newer view's log may drop an uncommitted suffix, and a crash during the adoption may
+// leave the old log_view on disk beside the shorter log; that is safe (a suffix missing from a
+// newer view's canonical log was never committed), so it is not a finding.
+//
+// The class it catches: a log that shrinks within a log_view, a journal that forgets synced writes,
+// an acknowledgement sent before its write is durable (once a crash loses the write), a replica
+// that answers a view change with less than it acknowledged.
+
+#include <cstdint>
+#include <vector>
+
+#include "core/message.h"
+#include "sim/checker.h"
+
+namespace vsrsim::sim {
+
+class DurabilityChecker {
+ public:
+  explicit DurabilityChecker(std::size_t replica_count) : replicas_(replica_count) {}
+
+  // Every message a replica sends, when it leaves (whatever the network then does with it).
+  Finding on_send(std::size_t replica, const core::Message& message);
+  // Every message delivered to a replica, before the replica handles it.
+  void on_deliver(std::size_t replica, const core::Message& message);
+
+ private:
+  // The most the replica has said about its log in its highest view so far.
+  struct Claim {
+    bool active = false;         // False until it says something, and after its obligations end.
+    core::View view = 0;         // The view the claim is about.
+    core::Op op = 0;             // The highest op it acknowledged or announced in `view`.
+    std::uint64_t checksum = 0;  // That op's checksum.
+    const char* what = "";       // The message that made the claim, for the finding.
+    core::View view_spoken = 0;  // The highest view of any message it sent.
+  };
+  Finding check_log(std::size_t replica, const char* what, core::View view,
+                    const std::vector<core::LogEntry>& log) const;
+  void claim(std::size_t replica, const char* what, core::View view, core::Op op,
+             std::uint64_t checksum);
+
+  std::vector<Claim> replicas_;
+};
+
+}  // namespace vsrsim::sim

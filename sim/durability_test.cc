@@ -1,0 +1,172 @@
+// Tests of the durability checker on planted message streams: each rule fires on the message that
+// breaks it, names the replica, view and op, and stays quiet on the streams the correct core sends
+// (a log that only grows, and a shorter log once a newer view's log was handed over).
+
+#include "sim/durability.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/message.h"
+
+namespace vsrsim::sim {
+namespace {
+
+constexpr std::size_t kReplicas = 3;
+constexpr std::size_t kBackup = 2;  // A backup of views 1 (primary 1) and 3 (primary 0).
+
+// Ops 1..n of a hash-chained log whose requests are numbered from `first_request`.
+std::vector<core::LogEntry> Log(std::size_t n, core::View view, core::RequestNumber first = 1) {
+  std::vector<core::LogEntry> log;
+  core::LogEntry parent{};
+  for (std::size_t i = 0; i < n; i++) {
+    const core::Request request{.client = core::ClientId{7},
+                                .session = 1,
+                                .request = first + i,
+                                .operation = core::Operation::kAppend,
+                                .entry_count = 1,
+                                .entries = {first + i, 0, 0, 0}};
+    log.push_back(core::MakeEntry(parent, view, request));
+    parent = log.back();
+  }
+  return log;
+}
+
+core::PrepareOk Ack(core::View view, const std::vector<core::LogEntry>& log, core::Op op) {
+  return {.view = view,
+          .op = op,
+          .checksum = log[op - 1].checksum,
+          .replica = core::ReplicaIndex{kBackup}};
+}
+
+core::DoViewChange Dvc(core::View view, core::View log_view, std::vector<core::LogEntry> log) {
+  return {.view = view,
+          .log_view = log_view,
+          .op = log.size(),
+          .commit = 0,
+          .replica = core::ReplicaIndex{kBackup},
+          .log = std::move(log)};
+}
+
+void ExpectFires(const Finding& finding, const std::vector<std::string>& mentions) {
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_EQ(finding->outcome, Outcome::kSafety);
+  EXPECT_EQ(finding->checker, "durability");
+  for (const std::string& mention : mentions) {
+    EXPECT_NE(finding->message.find(mention), std::string::npos)
+        << "'" << mention << "' not in: " << finding->message;
+  }
+}
+
+TEST(DurabilityTest, GrowingAcknowledgementsAndDoViewChangeThatHoldsThemPass) {
+  // A backup that acknowledges ops 1..5 of view 1 in order and then answers view 2's change with
+  // its whole log satisfies every rule.
+  DurabilityChecker checker(kReplicas);
+  const std::vector<core::LogEntry> log = Log(5, 1);
+  for (core::Op op = 1; op <= 5; op++) EXPECT_FALSE(checker.on_send(kBackup, Ack(1, log, op)));
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, log, 5)));  // A retransmitted acknowledgement.
+  EXPECT_FALSE(checker.on_send(kBackup, Dvc(2, 1, log)));
+}
+
+TEST(DurabilityTest, AcknowledgementBelowAnEarlierOneInTheSameViewFires) {
+  // Issue 11's symptom: after acknowledging op 5 of view 1 the backup acknowledges op 3 of view 1.
+  DurabilityChecker checker(kReplicas);
+  const std::vector<core::LogEntry> log = Log(5, 1);
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, log, 5)));
+  ExpectFires(checker.on_send(kBackup, Ack(1, log, 3)),
+              {"replica 2", "op 3", "view 1", "op 5", "shrank"});
+}
+
+TEST(DurabilityTest, AcknowledgementOfTheSameOpWithAnotherChecksumFires) {
+  // The op the backup acknowledged changed under it within the view.
+  DurabilityChecker checker(kReplicas);
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, Log(5, 1), 5)));
+  ExpectFires(checker.on_send(kBackup, Ack(1, Log(5, 1, 100), 5)), {"op 5", "changed"});
+}
+
+TEST(DurabilityTest, DoViewChangeMissingAnAcknowledgedOpFires) {
+  // The backup acknowledged op 5 of view 1, then its DoViewChange for view 2 says its log of view 1
+  // ends at op 3: it answers for view 1 with less than it acknowledged in it.
+  DurabilityChecker checker(kReplicas);
+  const std::vector<core::LogEntry> log = Log(5, 1);
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, log, 5)));
+  ExpectFires(checker.on_send(kBackup, Dvc(2, 1, Log(3, 1))),
+              {"replica 2", "DoViewChange", "no longer holds op 5", "less than"});
+}
+
+TEST(DurabilityTest, DoViewChangeWithADifferentOpFires) {
+  // Same length, but op 5 is another entry than the acknowledged one.
+  DurabilityChecker checker(kReplicas);
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, Log(5, 1), 5)));
+  ExpectFires(checker.on_send(kBackup, Dvc(2, 1, Log(5, 1, 100))), {"changed op 5"});
+}
+
+TEST(DurabilityTest, DoViewChangeClaimingAnOlderLogViewFires) {
+  // The backup acknowledged in view 1 but its DoViewChange claims log_view 0.
+  DurabilityChecker checker(kReplicas);
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, Log(5, 1), 5)));
+  ExpectFires(checker.on_send(kBackup, Dvc(2, 0, Log(5, 0))), {"view 0", "older view"});
+}
+
+TEST(DurabilityTest, PrimaryPreparingAnOpTwiceDifferentlyFires) {
+  // The primary of view 1 announces op 2 and then a different op 2 in the same view.
+  DurabilityChecker checker(kReplicas);
+  const std::vector<core::LogEntry> a = Log(2, 1);
+  const std::vector<core::LogEntry> b = Log(2, 1, 100);
+  EXPECT_FALSE(checker.on_send(1, core::Prepare{.view = 1, .commit = 0, .entry = a[1]}));
+  ExpectFires(checker.on_send(1, core::Prepare{.view = 1, .commit = 0, .entry = b[1]}),
+              {"primary 1", "op 2", "twice"});
+}
+
+TEST(DurabilityTest, StartViewMissingWhatThePrimaryPreparedFires) {
+  // The primary of view 1 prepared op 4, then answers a probe with a StartView of view 1 ending at
+  // op 2.
+  DurabilityChecker checker(kReplicas);
+  const std::vector<core::LogEntry> log = Log(4, 1);
+  EXPECT_FALSE(checker.on_send(1, core::Prepare{.view = 1, .commit = 0, .entry = log[3]}));
+  ExpectFires(checker.on_send(1, core::StartView{.view = 1,
+                                                 .commit = 0,
+                                                 .nonce = 9,
+                                                 .replica = core::ReplicaIndex{1},
+                                                 .log = Log(2, 1)}),
+              {"StartView", "op 4"});
+}
+
+TEST(DurabilityTest, ObligationsEndWhenANewerViewsLogIsHandedOver) {
+  // Once the backup is handed view 3's log (a StartView of 3, above every view it spoke in), a
+  // shorter log of its old view is no longer a finding: adopting view 3's log may drop an
+  // uncommitted suffix, and a crash mid-adoption may leave the old log_view beside it.
+  DurabilityChecker checker(kReplicas);
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, Log(5, 1), 5)));
+  checker.on_deliver(kBackup,
+                     core::StartView{.view = 3, .replica = core::ReplicaIndex{0}, .log = {}});
+  EXPECT_FALSE(checker.on_send(kBackup, Dvc(4, 1, Log(3, 1))));
+}
+
+TEST(DurabilityTest, AStaleStartViewOfTheSameViewEndsNothing) {
+  // A StartView of view 1 itself (a stale copy, issue 11's trigger) hands over no newer log: the
+  // shrunken acknowledgement that follows still fires.
+  DurabilityChecker checker(kReplicas);
+  const std::vector<core::LogEntry> log = Log(5, 1);
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, log, 5)));
+  checker.on_deliver(kBackup,
+                     core::StartView{.view = 1, .replica = core::ReplicaIndex{1}, .log = {}});
+  ExpectFires(checker.on_send(kBackup, Ack(1, log, 3)), {"shrank"});
+}
+
+TEST(DurabilityTest, AStartViewOfAViewItAlreadyMovedPastEndsNothing) {
+  // The backup already speaks in view 4 (its StartViewChange), so a StartView of view 3 is one it
+  // ignores: its obligations for view 1 stand.
+  DurabilityChecker checker(kReplicas);
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, Log(5, 1), 5)));
+  EXPECT_FALSE(
+      checker.on_send(kBackup, core::StartViewChange{.view = 4, .replica = core::ReplicaIndex{2}}));
+  checker.on_deliver(kBackup,
+                     core::StartView{.view = 3, .replica = core::ReplicaIndex{0}, .log = {}});
+  ExpectFires(checker.on_send(kBackup, Dvc(4, 1, Log(3, 1))), {"no longer holds op 5"});
+}
+
+}  // namespace
+}  // namespace vsrsim::sim

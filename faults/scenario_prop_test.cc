@@ -30,19 +30,38 @@ rc::Gen<Scenario> GenScenario() {
     o.client_count = *rc::gen::inRange<std::uint8_t>(1, 5);
     o.clients_max = *rc::gen::inRange<std::uint32_t>(1, 4);
     o.requests_per_client = *rc::gen::inRange<std::uint32_t>(1, 21);
-    o.ticks_max = 400;
+    o.ticks_max = 800;
     // Closing a client's connections right after it retransmits: the window of finding (b).
     o.faults.disconnect_after_retransmit = {*rc::gen::inRange<std::uint32_t>(0, 3), 2};
     o.liveness_ticks_max = 3000;
+    o.network.replay_memory = true;
     const auto count = *rc::gen::inRange<std::size_t>(0, 17);
     for (std::size_t i = 0; i < count; i++) {
       FaultEvent event;
-      event.tick = *rc::gen::inRange<std::uint64_t>(0, 200);
-      event.kind = static_cast<FaultKind>(*rc::gen::inRange<int>(0, 7));
+      event.tick = *rc::gen::inRange<std::uint64_t>(0, 400);
+      event.kind = static_cast<FaultKind>(*rc::gen::inRange<int>(0, 8));
       event.a = *rc::gen::inRange<std::uint8_t>(0, 6);
       event.b = *rc::gen::inRange<std::uint8_t>(0, 6);
       event.ticks = *rc::gen::inRange<std::uint32_t>(1, 60);
+      event.message = *rc::gen::inRange<std::uint8_t>(3, 11);  // The replica-to-replica kinds.
+      event.age = *rc::gen::inRange<std::uint8_t>(0, sim::Network::kReplayAgeMax);
       scenario.events.push_back(event);
+      if (event.kind != FaultKind::kCrash) continue;
+      // As in the swarm's fault model, a crashed replica restarts after a while, and the restart
+      // may come with stale messages meant for it (the replay nemesis's flush).
+      FaultEvent restart{
+          .tick = event.tick + event.ticks, .kind = FaultKind::kRestart, .a = event.a};
+      scenario.events.push_back(restart);
+      const auto stale = *rc::gen::inRange<std::size_t>(0, 9);
+      for (std::size_t k = 0; k < stale; k++) {
+        scenario.events.push_back(
+            {.tick = restart.tick,
+             .kind = FaultKind::kReplay,
+             .a = *rc::gen::inRange<std::uint8_t>(0, 6),
+             .b = restart.a,
+             .message = *rc::gen::inRange<std::uint8_t>(3, 11),
+             .age = *rc::gen::inRange<std::uint8_t>(0, sim::Network::kReplayAgeMax)});
+      }
     }
     std::stable_sort(scenario.events.begin(), scenario.events.end(),
                      [](const FaultEvent& x, const FaultEvent& y) { return x.tick < y.tick; });
@@ -126,6 +145,10 @@ TEST_P(MutantProperty, FailsAndShrinks) {
   for (const auto& [type, value] : failure.counterExample) std::cerr << value << "\n";
 }
 
+// Not recovering-rejoins-own-view: its window (a view change, acknowledged ops, then a restart met
+// by stale view-change messages) lines up in about one generated scenario in 3,000 (found within
+// 3,000 cases for 1 of 6 RapidCheck seeds tried), too rare for a property that must pass with any
+// seed; plain sweeps catch it in 1.2 % of seeds (scripts/mutation-matrix.sh).
 INSTANTIATE_TEST_SUITE_P(AllMutants, MutantProperty,
                          ::testing::Values(core::Mutant::kTablePrimaryOnly,
                                            core::Mutant::kResendPanicsOnDisconnect,

@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,12 +76,17 @@ struct Worker {
   int result = -1;   // Result lines and crash records from the worker.
   int err = -1;      // The memory file the worker's stderr goes to.
   std::string lines;
-  std::optional<std::size_t> item;  // The item it runs.
-  bool sent = false;                // Whether the item's index reached the command pipe.
-  std::uint64_t deadline_ms = 0;
+  // Items sent, in order: the front one runs, the others wait in the command pipe, so the worker
+  // never waits for the parent between two items.
+  std::deque<std::size_t> items;
+  std::string item_stderr;        // The running item's stderr, from a stderr record.
+  std::uint64_t deadline_ms = 0;  // Of the front item.
   bool timed_out = false;
   int crash_signal = 0;  // From a crash record: the worker raised this signal itself.
 };
+
+// Items a worker holds at once: one running and one waiting.
+constexpr std::size_t kItemsPerWorker = 2;
 
 class Pool {
  public:
@@ -113,10 +117,10 @@ class Pool {
  private:
   void Spawn(Worker& worker);
   void Assign(Worker& worker);
+  void Start(Worker& worker);
   void Read(Worker& worker);
   void Reap(Worker& worker);
   IsolatedRun Abnormal(const Worker& worker, int status, std::size_t item) const;
-  std::string Stderr(const Worker& worker) const;
   bool Busy() const;
   void Shutdown(bool kill);
 
@@ -167,28 +171,29 @@ void Pool::Spawn(Worker& worker) {
   worker.err = err;
 }
 
+// Tops the worker up to kItemsPerWorker items. A worker that died takes no more (the write
+// fails): Reap sees its end and puts its items back.
 void Pool::Assign(Worker& worker) {
   if (worker.pid < 0) Spawn(worker);
-  const std::size_t item = queue_.front();
-  queue_.pop_front();
-  worker.item = item;
+  while (worker.items.size() < kItemsPerWorker && !queue_.empty()) {
+    const std::size_t item = queue_.front();
+    if (!SendItem(worker.command, item)) return;
+    queue_.pop_front();
+    worker.items.push_back(item);
+    if (worker.items.size() == 1) Start(worker);
+  }
+}
+
+// The worker's front item starts running (it takes it as soon as the previous one is done).
+void Pool::Start(Worker& worker) {
+  runs_[worker.items.front()]++;
   worker.deadline_ms = options_.timeout_ms == 0 ? 0 : MonotonicMs() + options_.timeout_ms;
+  worker.item_stderr.clear();
   worker.crash_signal = 0;
-  // A worker that died between two items takes no more: Reap sees that and puts the item back.
-  worker.sent = SendItem(worker.command, item);
-  if (worker.sent) runs_[item]++;
 }
 
-std::string Pool::Stderr(const Worker& worker) const {
-  struct stat info {};
-  if (::fstat(worker.err, &info) != 0 || info.st_size <= 0) return "";
-  std::string text(static_cast<std::size_t>(info.st_size), '\0');
-  const ssize_t n = ::pread(worker.err, text.data(), text.size(), 0);
-  text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-  return text;
-}
-
-// Reads what is ready: a result line completes the worker's item, a crash record marks it.
+// Reads what is ready: a result line completes the worker's front item; a stderr record and a
+// crash record belong to it.
 void Pool::Read(Worker& worker) {
   char buffer[65536];
   const ssize_t n = ::read(worker.result, buffer, sizeof(buffer));
@@ -204,19 +209,20 @@ void Pool::Read(Worker& worker) {
       worker.crash_signal = *signal;
       continue;
     }
-    if (!worker.item) continue;
-    const std::size_t item = *worker.item;
+    if (ParseStderrRecord(line, worker.item_stderr) || worker.items.empty()) continue;
+    const std::size_t item = worker.items.front();
     IsolatedRun run;
-    run.child_stderr = Stderr(worker);
+    run.child_stderr = std::move(worker.item_stderr);
     run.result = ParseRunJson(nlohmann::json::parse(line), options_of_(item));
-    worker.item.reset();
+    worker.items.pop_front();
+    if (!worker.items.empty()) Start(worker);
     done_(item, std::move(run));
   }
 }
 
 IsolatedRun Pool::Abnormal(const Worker& worker, int status, std::size_t item) const {
   IsolatedRun run;
-  run.child_stderr = Stderr(worker);
+  run.child_stderr = ReadStderrFile(worker.err);
   run.child_exit = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
   run.result.options = options_of_(item);
   sim::RunResult& result = run.result;
@@ -253,10 +259,15 @@ void Pool::Reap(Worker& worker) {
   int status = 0;
   while (::waitpid(worker.pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (worker.item) {
-    const std::size_t item = *worker.item;
+  // The items after the front one never started: they go back in front of the queue, in order.
+  while (worker.items.size() > 1) {
+    queue_.push_front(worker.items.back());
+    worker.items.pop_back();
+  }
+  if (!worker.items.empty()) {
+    const std::size_t item = worker.items.front();
     const bool killed = WIFSIGNALED(status) && worker.crash_signal == 0 && !worker.timed_out;
-    if (!worker.sent || (killed && runs_[item] < 2)) {
+    if (killed && runs_[item] < 2) {
       queue_.push_front(item);
     } else {
       done_(item, Abnormal(worker, status, item));
@@ -270,7 +281,7 @@ void Pool::Reap(Worker& worker) {
 
 bool Pool::Busy() const {
   for (const Worker& worker : workers_) {
-    if (worker.item) return true;
+    if (!worker.items.empty()) return true;
   }
   return false;
 }
@@ -297,7 +308,7 @@ void Pool::Run(const std::function<bool()>& stop) {
       return;
     }
     for (Worker& worker : workers_) {
-      if (!worker.item && !queue_.empty()) Assign(worker);
+      if (worker.items.size() < kItemsPerWorker && !queue_.empty()) Assign(worker);
     }
     fds.clear();
     polled.clear();
@@ -307,7 +318,7 @@ void Pool::Run(const std::function<bool()>& stop) {
       if (worker.pid < 0) continue;
       fds.push_back({worker.result, POLLIN, 0});
       polled.push_back(&worker);
-      if (worker.item && worker.deadline_ms != 0) {
+      if (!worker.items.empty() && worker.deadline_ms != 0) {
         if (now >= worker.deadline_ms && !worker.timed_out) {
           worker.timed_out = true;
           ::kill(worker.pid, SIGKILL);

@@ -1,6 +1,7 @@
 #include "reports/cli/worker.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,6 +17,7 @@ namespace vsrsim::reports {
 namespace {
 
 constexpr std::string_view kCrashRecord = "!crash ";
+constexpr std::string_view kStderrRecord = "!stderr ";
 constexpr int kFatalSignals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
 
 // The result pipe, for the signal handler: the only state it reads.
@@ -79,7 +81,34 @@ void ArmCrashHandlers(int result_fd) {
   for (const int signal : kFatalSignals) ::sigaction(signal, &action, nullptr);
 }
 
+// What the item printed to stderr, as a stderr record line (backslash and newline escaped), or ""
+// when it printed nothing.
+std::string StderrRecord() {
+  const std::string text = ReadStderrFile(STDERR_FILENO);
+  if (text.empty()) return "";
+  std::string record(kStderrRecord);
+  for (const char c : text) {
+    if (c == '\\') {
+      record += "\\\\";
+    } else if (c == '\n') {
+      record += "\\n";
+    } else {
+      record += c;
+    }
+  }
+  return record + "\n";
+}
+
 }  // namespace
+
+std::string ReadStderrFile(int fd) {
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || info.st_size <= 0) return "";
+  std::string text(static_cast<std::size_t>(info.st_size), '\0');
+  const ssize_t n = ::pread(fd, text.data(), text.size(), 0);
+  text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return text;
+}
 
 void WorkerMain(const WorkerPipes& pipes, const std::function<sim::RunResult(std::size_t)>& body) {
   ::signal(SIGINT, SIG_IGN);  // The parent decides when a sweep stops (Ctrl-C reaches the group).
@@ -97,7 +126,7 @@ void WorkerMain(const WorkerPipes& pipes, const std::function<sim::RunResult(std
     }
     const sim::RunResult result = body(static_cast<std::size_t>(item));
     std::fflush(stderr);
-    const std::string line = RunJson(result).dump() + "\n";
+    const std::string line = StderrRecord() + RunJson(result).dump() + "\n";
     if (!WriteAll(pipes.result_fd, line.data(), line.size())) ::_exit(0);
   }
 }
@@ -105,6 +134,20 @@ void WorkerMain(const WorkerPipes& pipes, const std::function<sim::RunResult(std
 bool SendItem(int command_fd, std::size_t item) {
   const auto index = static_cast<std::uint64_t>(item);
   return WriteAll(command_fd, reinterpret_cast<const char*>(&index), sizeof(index));
+}
+
+bool ParseStderrRecord(std::string_view line, std::string& text) {
+  if (line.substr(0, kStderrRecord.size()) != kStderrRecord) return false;
+  line.remove_prefix(kStderrRecord.size());
+  text.clear();
+  for (std::size_t i = 0; i < line.size(); i++) {
+    if (line[i] == '\\' && i + 1 < line.size()) {
+      text += line[++i] == 'n' ? '\n' : line[i];
+    } else {
+      text += line[i];
+    }
+  }
+  return true;
 }
 
 std::optional<int> ParseCrashRecord(std::string_view line) {

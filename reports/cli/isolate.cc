@@ -197,6 +197,7 @@ void Pool::Start(Worker& worker) {
 void Pool::Read(Worker& worker) {
   char buffer[65536];
   const ssize_t n = ::read(worker.result, buffer, sizeof(buffer));
+  if (n < 0 && errno == EINTR) return;  // A signal to the parent (SIGINT): poll again.
   if (n <= 0) {
     Reap(worker);
     return;

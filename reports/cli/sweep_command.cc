@@ -1,5 +1,5 @@
-// `vsrsim sweep`: many seeds, each in its own forked child, with a summary, optional reports and
-// the failing seeds kept as seed files.
+// `vsrsim sweep`: many seeds, played by long-lived forked workers (reports/cli/isolate.h), with a
+// summary, optional reports and the failing seeds kept as seed files.
 
 #include <fmt/format.h>
 #include <signal.h>

@@ -71,6 +71,58 @@ assert len(os.listdir(sys.argv[2])) == d["failed"], "one seed file per failing s
 print("ok: crashes recorded:", len(crashes))
 PY
 
+# The crash's page says crash, and the assertion text reached the parent.
+crash_page="$(ls "$work"/crash/seed-*.html | head -n 1)"
+grep -q "FAIL (crash)" "$crash_page" && grep -q "assertion failed" "$crash_page" &&
+  echo "ok: a crash's page says crash" || { echo "FAIL: $crash_page does not say crash"; failures=$((failures + 1)); }
+
+# Crash isolation with the worker pool (each worker runs many seeds). VSRSIM_PLANT_STALL=SEED:FILE
+# makes the worker that runs SEED write its pid into FILE (while FILE does not exist) and hang.
+wait_for_file() {  # wait_for_file FILE: up to 30 s
+  for _ in $(seq 600); do [[ -s "$1" ]] && return 0; sleep 0.05; done
+  echo "FAIL: $1 never appeared"; failures=$((failures + 1)); return 1
+}
+"$V" sweep --seeds 1..60 --quiet --report "$work/plain" >/dev/null
+# A worker killed from outside once: its seed re-runs and passes; the report is the plain one.
+VSRSIM_PLANT_STALL="17:$work/pid1" "$V" sweep --seeds 1..60 --quiet --report "$work/once" \
+  --save-failures "$work/once-seeds" >"$work/out" & sweep=$!
+wait_for_file "$work/pid1" && kill -9 "$(cat "$work/pid1")"
+wait "$sweep"; check "a killed worker's seed is re-run" 0 $?
+cmp -s "$work/plain/summary.json" "$work/once/summary.json" && echo "ok: re-run report == plain report" ||
+  { echo "FAIL: the re-run changed the report"; failures=$((failures + 1)); }
+# Killed twice: outcome killed (exit 75), no seed file, a page that does not say PASS.
+VSRSIM_PLANT_STALL="17:$work/pid2" "$V" sweep --seeds 1..60 --quiet --report "$work/twice" \
+  --save-failures "$work/twice-seeds" >"$work/out" & sweep=$!
+wait_for_file "$work/pid2" && { first="$(cat "$work/pid2")"; rm "$work/pid2"; kill -9 "$first"; }
+wait_for_file "$work/pid2" && kill -9 "$(cat "$work/pid2")"
+wait "$sweep"; check "a worker killed twice" 75 $?
+grep -q "^FAIL seed=17 kind=killed" "$work/out" && echo "ok: outcome killed" ||
+  { echo "FAIL: no killed outcome"; cat "$work/out"; failures=$((failures + 1)); }
+[[ -z "$(ls "$work/twice-seeds")" ]] && echo "ok: a killed seed is not saved" ||
+  { echo "FAIL: a killed seed was saved"; failures=$((failures + 1)); }
+! grep -q "PASS" "$work/twice/seed-17.html" && grep -q "FAIL (killed)" "$work/twice/seed-17.html" &&
+  echo "ok: a killed seed's page says killed" || { echo "FAIL: seed-17.html"; failures=$((failures + 1)); }
+# A hanging seed times out; every other seed still runs (exit 2).
+VSRSIM_PLANT_STALL="9:$work/pid3" "$V" sweep --seeds 1..60 --quiet --timeout-ms 1000 \
+  --report "$work/hang" >"$work/out"; check "a hanging seed" 2 $?
+python3 - "$work/hang/summary.json" <<'PY' || failures=$((failures + 1))
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["seeds"] == 60 and d["outcomes"]["timeout"] == 1 and d["passed"] == 59, d["outcomes"]
+assert d["failures"][0]["seed"] == 9, d["failures"]
+print("ok: the hanging seed timed out, the other 59 passed")
+PY
+kill -0 "$(cat "$work/pid3")" 2>/dev/null && { echo "FAIL: the hung worker survives"; failures=$((failures + 1)); }
+# SIGINT stops a sweep cleanly: exit 130, an interrupted summary, no worker left behind.
+VSRSIM_PLANT_STALL="5:$work/pid4" "$V" sweep --seeds 1..60 --quiet --report "$work/int" \
+  >"$work/out" & sweep=$!
+wait_for_file "$work/pid4" && kill -INT "$sweep"
+wait "$sweep"; check "SIGINT stops a sweep" 130 $?
+grep -q '"interrupted": true' "$work/int/summary.json" && echo "ok: the summary says interrupted" ||
+  { echo "FAIL: no interrupted summary"; failures=$((failures + 1)); }
+sleep 0.2
+kill -0 "$(cat "$work/pid4")" 2>/dev/null && { echo "FAIL: a worker survives SIGINT"; failures=$((failures + 1)); }
+
 # Replay: the saved failures replay to their outcome.
 "$V" replay "$work"/crash-seeds/*.seed >"$work/out"; check "replay saved failures" 0 $?
 

@@ -143,6 +143,9 @@ std::string NoDiagramNote(const sim::RunResult& result) {
     case sim::Outcome::kCrash:
       return "No diagram: the run crashed (a replica aborted; the message above names the "
              "assertion), and its trace died with its process.";
+    case sim::Outcome::kKilled:
+      return "No diagram: the process running the seed was killed from outside (twice), so the "
+             "run never finished; the seed itself is not known to fail.";
     case sim::Outcome::kTimeout:
       return "No diagram: the run did not finish within its wall-clock limit, so no trace was "
              "kept.";

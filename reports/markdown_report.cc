@@ -10,9 +10,7 @@ namespace vsrsim::reports {
 
 namespace {
 
-constexpr std::array kOutcomes = {sim::Outcome::kPass,     sim::Outcome::kSafety,
-                                  sim::Outcome::kLiveness, sim::Outcome::kCrash,
-                                  sim::Outcome::kTimeout,  sim::Outcome::kNondeterministic};
+using sim::kOutcomes;
 
 // Escapes text for a table cell: a pipe would end the cell, a line break the row, and `<`, `>`
 // and `&` could open raw HTML or an entity; backslashes and the characters that start emphasis,

@@ -27,9 +27,7 @@ bool ParseNumber(const std::string& text, T& value, int base = 10) {
 }  // namespace
 
 std::optional<sim::Outcome> OutcomeByName(const std::string& name) {
-  for (const sim::Outcome o :
-       {sim::Outcome::kPass, sim::Outcome::kSafety, sim::Outcome::kLiveness, sim::Outcome::kCrash,
-        sim::Outcome::kTimeout, sim::Outcome::kNondeterministic}) {
+  for (const sim::Outcome o : sim::kOutcomes) {
     if (name == sim::OutcomeName(o)) return o;
   }
   return std::nullopt;

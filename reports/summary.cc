@@ -28,9 +28,7 @@ nlohmann::ordered_json SummaryJson(const SweepSummary& summary) {
   nlohmann::ordered_json json;
   std::size_t passed = 0;
   nlohmann::ordered_json outcomes;
-  for (const sim::Outcome o :
-       {sim::Outcome::kPass, sim::Outcome::kSafety, sim::Outcome::kLiveness, sim::Outcome::kCrash,
-        sim::Outcome::kTimeout, sim::Outcome::kNondeterministic}) {
+  for (const sim::Outcome o : sim::kOutcomes) {
     outcomes[sim::OutcomeName(o)] = 0;
   }
   std::vector<std::pair<std::string, std::uint64_t>> coverage = sim::Coverage{}.Fields();

@@ -19,3 +19,9 @@ vsrsim_add_test(NAME reports_markdown_report_test
 add_test(NAME reports_html_browser_test
   COMMAND bash "${CMAKE_CURRENT_SOURCE_DIR}/html_browser_test.sh" $<TARGET_FILE:vsrsim>)
 set_tests_properties(reports_html_browser_test PROPERTIES LABELS "unit" TIMEOUT 180)
+
+# The worker pool: determinism across runs in one worker, crash, hang and kill isolation.
+vsrsim_add_test(NAME reports_isolate_test
+  SOURCES cli/isolate_test.cc
+  LIBS vsrsim_cli
+  LABELS unit)

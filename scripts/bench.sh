@@ -9,6 +9,8 @@
 #   default seed, median                                  < 20 ms
 #   peak memory per seed                                  < 64 MiB
 #   trace hashing share of run time                       < 5%
+#   sweep share of in-process (sweep seeds/s over cores x in-process seeds/s)   >= 70%
+#   2 jobs over 1 (sweep speedup)                         >= 1.8x
 #
 # Usage: scripts/bench.sh [extra Google Benchmark flags, e.g. --benchmark_repetitions=5]
 #   With repetitions, the median of each benchmark is used.
@@ -16,11 +18,14 @@
 #   BENCH_SKIP_BUILD=1        use the existing build/release (no configure/build)
 #   BENCH_BUILD_DIR=DIR       use the binaries of an existing build in DIR instead (implies
 #                             BENCH_SKIP_BUILD=1; configure it with -DCMAKE_BUILD_TYPE=Release)
-#   BENCH_SWEEP_COUNT=N       seeds of the timed sweep (default 2000)
+#   BENCH_SWEEP_COUNT=N       seeds of the timed sweeps and of BM_InProcessSeeds (default 2000)
+#   BENCH_SWEEP_REPEATS=N     times each sweep (--jobs 1, --jobs 2, all cores) is timed, in turn;
+#                             the fastest of each counts (default 3)
 #   BENCH_MEMORY_SEEDS="..."  seeds whose peak memory is measured (default "1 2 3 4 5 12 26")
 #   BENCH_JSON_OUT=FILE       also keep the raw benchmark JSON there
 # Rates and times of the benchmarks are per CPU second of the benchmark thread (robust on a shared
-# machine); the sweep's seeds/s is wall time on all cores.
+# machine); a sweep's seeds/s is wall time. The ratios (fault-free over bare loop, sweep over
+# in-process, 2 jobs over 1) are measured within this one run.
 # Exit status: 0 when everything ran (missed targets are shown in the table, not in the status).
 set -euo pipefail
 
@@ -32,6 +37,7 @@ if [[ -n "${BENCH_BUILD_DIR:-}" ]]; then BENCH_SKIP_BUILD=1; fi
 BENCH_BIN="$BUILD_DIR/sim/vsrsim_bench"
 CLI_BIN="$BUILD_DIR/reports/vsrsim"
 SWEEP_COUNT="${BENCH_SWEEP_COUNT:-2000}"
+SWEEP_REPEATS="${BENCH_SWEEP_REPEATS:-3}"
 MEMORY_SEEDS="${BENCH_MEMORY_SEEDS:-1 2 3 4 5 12 26}"
 
 WORK="$(mktemp -d)"
@@ -65,7 +71,7 @@ if [[ ! -x "$CLI_BIN" ]]; then CLI_OK=0; fi
 
 # --- Benchmarks -------------------------------------------------------------------------------
 log "running $BENCH_BIN (about a minute)"
-"$BENCH_BIN" --benchmark_format=json "$@" >"$WORK/bench.json"
+"$BENCH_BIN" --benchmark_format=json --in_process_seeds="$SWEEP_COUNT" "$@" >"$WORK/bench.json"
 if [[ -n "${BENCH_JSON_OUT:-}" ]]; then cp "$WORK/bench.json" "$BENCH_JSON_OUT"; fi
 
 # --- Peak memory per seed: max RSS of `vsrsim run --seed S` (the run happens in a forked child;
@@ -93,13 +99,22 @@ print(usage.ru_maxrss)' "$CLI_BIN" run --seed "$seed")"
     echo "$seed $kib" >>"$WORK/memory.txt"
   done
 
-  # --- Seeds per second of the default sweep on all cores -------------------------------------
-  log "timing \`vsrsim sweep --count $SWEEP_COUNT --quiet\` on $(nproc) cores"
-  sweep_start="$(date +%s.%N)"
-  sweep_status=0
-  "$CLI_BIN" sweep --count "$SWEEP_COUNT" --quiet >"$WORK/sweep.txt" 2>&1 || sweep_status=$?
-  sweep_end="$(date +%s.%N)"
-  echo "$sweep_start $sweep_end $sweep_status $(nproc)" >"$WORK/sweep_time.txt"
+  # --- Seeds per second of sweeps: --jobs 1, --jobs 2 and all cores, taken in turn ------------
+  cores="$(nproc)"
+  job_counts="1 2"
+  if ((cores != 2 && cores != 1)); then job_counts="1 2 $cores"; fi
+  log "timing \`vsrsim sweep --count $SWEEP_COUNT --quiet --jobs J\` for J in $job_counts," \
+    "$SWEEP_REPEATS times each"
+  for ((repeat = 0; repeat < SWEEP_REPEATS; repeat++)); do
+    for jobs in $job_counts; do
+      sweep_start="$(date +%s.%N)"
+      sweep_status=0
+      "$CLI_BIN" sweep --count "$SWEEP_COUNT" --quiet --jobs "$jobs" >"$WORK/sweep.txt" 2>&1 ||
+        sweep_status=$?
+      sweep_end="$(date +%s.%N)"
+      echo "$jobs $sweep_start $sweep_end $sweep_status $cores" >>"$WORK/sweep_time.txt"
+    done
+  done
 fi
 
 # --- One table --------------------------------------------------------------------------------
@@ -201,16 +216,46 @@ if memory:
 else:
     rows.append(("peak memory per seed", "-", "n/a (no vsrsim binary)", "< 64 MiB", "-"))
 
-sweep = open(f"{work}/sweep_time.txt").read().split()
-if sweep:
-    start, end, sweep_status, cores = sweep
+in_process = find("BM_InProcessSeeds")
+in_process_rate = None
+if in_process:
+    in_process_rate = in_process["seeds/s"]
+    failed = int(in_process.get("failed", 0))
+    rows.append(("in-process seeds/s (one core, CPU time)", rate(in_process["events/s"]),
+                 f"{in_process_rate:.0f} seeds/s (seeds 1..{sweep_count} one after another, mean"
+                 f"{', ' + str(failed) + ' failing' if failed else ''})", "-", "-"))
+
+# The fastest timing of each sweep (jobs -> (elapsed seconds, exit status)).
+sweeps = {}
+cores = None
+for line in open(f"{work}/sweep_time.txt"):
+    jobs, start, end, sweep_status, cores = line.split()
     elapsed = float(end) - float(start)
-    sweep_note = "" if sweep_status == "0" else f", exit {sweep_status}"
-    rows.append((f"default sweep on all cores ({cores})", "-",
-                 f"{sweep_count / elapsed:.0f} seeds/s ({sweep_count} seeds in {elapsed:.2f} s{sweep_note})",
-                 "-", "-"))
+    if int(jobs) not in sweeps or elapsed < sweeps[int(jobs)][0]:
+        sweeps[int(jobs)] = (elapsed, sweep_status)
+if sweeps:
+    cores = int(cores)
+    def sweep_rate(jobs):
+        return sweep_count / sweeps[jobs][0]
+    for jobs in sorted(sweeps):
+        elapsed, sweep_status = sweeps[jobs]
+        note = "" if sweep_status == "0" else f", exit {sweep_status}"
+        label = f"sweep --jobs {jobs}" + (" (all cores)" if jobs == cores else "")
+        rows.append((label, "-",
+                     f"{sweep_rate(jobs):.0f} seeds/s ({sweep_count} seeds in {elapsed:.2f} s wall{note})",
+                     "-", "-"))
+    all_cores = cores if cores in sweeps else max(sweeps)
+    if in_process_rate:
+        sweep_share = sweep_rate(all_cores) / (all_cores * in_process_rate)
+        rows.append(("sweep share of in-process", "-",
+                     f"{100 * sweep_share:.1f}% ({sweep_rate(all_cores):.0f} / ({all_cores} x "
+                     f"{in_process_rate:.0f}) seeds/s)", ">= 70%", status(sweep_share >= 0.70)))
+    if 1 in sweeps and 2 in sweeps:
+        speedup = sweep_rate(2) / sweep_rate(1)
+        rows.append(("2 jobs over 1", "-", f"{speedup:.2f}x", ">= 1.8x",
+                     status(speedup >= 1.8) if cores >= 2 else "-"))
 else:
-    rows.append(("default sweep on all cores", "-", "n/a (no vsrsim binary)", "-", "-"))
+    rows.append(("sweeps", "-", "n/a (no vsrsim binary)", "-", "-"))
 
 header = ("metric", "events/s", "value", "target", "status")
 widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]

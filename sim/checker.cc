@@ -16,6 +16,8 @@ const char* OutcomeName(Outcome outcome) {
       return "timeout";
     case Outcome::kNondeterministic:
       return "determinism";
+    case Outcome::kKilled:
+      return "killed";
   }
   return "unknown";
 }
@@ -34,6 +36,8 @@ int ExitCodeOf(Outcome outcome) {
       return 2;  // A seed that never ends made no progress: a liveness failure.
     case Outcome::kNondeterministic:
       return 4;
+    case Outcome::kKilled:
+      return 75;  // EX_TEMPFAIL: not the seed's fault; run it again.
   }
   return 1;
 }

@@ -2,20 +2,30 @@
 // A checker's finding is a value: which checker fired and a message that names the client, request,
 // ops and replicas involved. Checkers never assert; a finding ends the run with its outcome.
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 
 namespace vsrsim::sim {
 
 // kNondeterministic is a sweep's finding: the same seed ran twice with different fingerprints.
+// kKilled is not a finding about the system under test: the process running the seed died from a
+// signal it did not raise itself (SIGKILL from outside, the OOM killer), on its run and its re-run.
 enum class Outcome : std::uint8_t {
   kPass,
   kSafety,
   kLiveness,
   kCrash,
   kTimeout,
-  kNondeterministic
+  kNondeterministic,
+  kKilled
 };
+
+// Every outcome, in the order reports list them.
+inline constexpr std::array kOutcomes = {
+    Outcome::kPass,    Outcome::kSafety,           Outcome::kLiveness, Outcome::kCrash,
+    Outcome::kTimeout, Outcome::kNondeterministic, Outcome::kKilled};
 
 const char* OutcomeName(Outcome outcome);
 int ExitCodeOf(Outcome outcome);

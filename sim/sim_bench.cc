@@ -5,6 +5,8 @@
 //   heap allocations per delivered message (steady)     == 0
 //   default seed, median                                < 20 ms
 //   trace hashing share of run time                     < 5%
+// BM_InProcessSeeds/N plays swarm seeds 1..N one after another in this process, the in-process
+// rate a sweep of the same range is measured against (bench.sh passes --in_process_seeds=N).
 // Every benchmark reports an `events/s` rate. The binary replaces the global operator new/delete
 // with a counting one (counting only while a flag is set), so allocations are measured in the same
 // build that is timed. Single-threaded: no benchmark here uses ->Threads(). Times and rates are
@@ -18,8 +20,10 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "faults/swarm.h"
@@ -458,5 +462,52 @@ void BM_TraceHashingShare(benchmark::State& state) {
 }
 BENCHMARK(BM_TraceHashingShare)->Unit(benchmark::kMillisecond)->UseManualTime();
 
+// ---------------------------------------------------------------------------------------------
+// BM_InProcessSeeds/N: swarm seeds 1..N (full profile, SwarmNemesis: what `vsrsim sweep --count N`
+// plays), one after another in this process. seeds/s is N per CPU second: a mean over the range.
+// ---------------------------------------------------------------------------------------------
+
+void BM_InProcessSeeds(benchmark::State& state) {
+  const auto seeds = static_cast<std::uint64_t>(state.range(0));
+  std::uint64_t events = 0;
+  std::uint64_t failed = 0;
+  for (auto _ : state) {
+    for (std::uint64_t seed = 1; seed <= seeds; seed++) {
+      faults::SwarmNemesis nemesis;
+      const RunResult result = Run(faults::DrawOptions(seed, faults::Profile::kFull), &nemesis);
+      events += result.events;
+      failed += result.outcome == Outcome::kPass ? 0 : 1;
+    }
+  }
+  SetRate(state, "events/s", static_cast<double>(events));
+  SetRate(state, "seeds/s", static_cast<double>(seeds * state.iterations()));
+  state.counters["failed"] = static_cast<double>(failed);
+}
+
 }  // namespace
 }  // namespace vsrsim::sim
+
+// Google Benchmark's main, plus one flag of ours: --in_process_seeds=N (default 2000) sets the
+// range of BM_InProcessSeeds.
+int main(int argc, char** argv) {
+  constexpr std::string_view kFlag = "--in_process_seeds=";
+  std::int64_t seeds = 2000;
+  int kept = 1;
+  for (int i = 1; i < argc; i++) {
+    if (std::strncmp(argv[i], kFlag.data(), kFlag.size()) == 0) {
+      seeds = std::max<std::int64_t>(1, std::atoll(argv[i] + kFlag.size()));
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argc = kept;
+  benchmark::RegisterBenchmark("BM_InProcessSeeds", vsrsim::sim::BM_InProcessSeeds)
+      ->Arg(seeds)
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(1);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,5 +1,5 @@
-// `vsrsim sweep`: many seeds, each in its own forked child, with a summary, optional reports and
-// the failing seeds kept as seed files.
+// `vsrsim sweep`: many seeds, played by long-lived forked workers (reports/cli/isolate.h), with a
+// summary, optional reports and the failing seeds kept as seed files.
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -100,8 +100,9 @@ constexpr std::size_t kFailurePagesMax = 100;
 // Writes DIR/seed-N.html for the failing seeds: each is re-run with its trace kept, in a forked
 // child that writes the page itself (the records never cross the pipe), so a seed that crashes
 // again cannot take the sweep down; its page is then written here, without the diagram. A seed
-// that timed out is not re-run (it would only time out again). Returns kExitIo if a page could
-// not be written, else 0.
+// that timed out is not re-run (it would only time out again), nor one that was killed from
+// outside twice (its re-run would show a run that is not the one recorded). Returns kExitIo if a
+// page could not be written, else 0.
 int WriteFailurePages(const SweepArguments& arguments, const std::vector<SweepEntry>& entries,
                       std::size_t jobs) {
   int status = 0;
@@ -120,7 +121,7 @@ int WriteFailurePages(const SweepArguments& arguments, const std::vector<SweepEn
   std::size_t failed = 0;
   for (const SweepEntry& entry : entries) {
     if (entry.outcome == sim::Outcome::kPass || failed++ >= kFailurePagesMax) continue;
-    if (entry.outcome != sim::Outcome::kTimeout) {
+    if (entry.outcome != sim::Outcome::kTimeout && entry.outcome != sim::Outcome::kKilled) {
       reruns.push_back(&entry);
       continue;
     }
@@ -217,10 +218,12 @@ int SweepCommand(const SweepArguments& arguments) {
       [&](std::size_t item) {
         sim::RunOptions options = options_of(item);
         // A planted violation for the determinism check's own test (see reports/cli_test.sh): the
-        // child mixes its process id into one option, so two runs of a seed differ. Only the CLI
-        // reads the environment; the simulation never does.
+        // worker mixes its process id and how many runs it has played into one option, so two
+        // runs of a seed differ. Only the CLI reads the environment; the simulation never does.
         if (std::getenv("VSRSIM_PLANT_NONDETERMINISM") != nullptr) {
-          options.network.delay_min_us += static_cast<std::uint64_t>(::getpid() % 7);
+          static std::uint64_t runs_in_worker = 0;
+          options.network.delay_min_us +=
+              (static_cast<std::uint64_t>(::getpid()) + runs_in_worker++) % 7;
         }
         return PlayRun(options);
       },
@@ -287,7 +290,8 @@ int SweepCommand(const SweepArguments& arguments) {
   }
   if (!arguments.save_failures_dir.empty()) {
     for (const SweepEntry& entry : summary.entries) {
-      if (entry.outcome == sim::Outcome::kPass) continue;
+      // A killed seed is not known to fail: it is never a regression seed.
+      if (entry.outcome == sim::Outcome::kPass || entry.outcome == sim::Outcome::kKilled) continue;
       SeedFile file{
           .seed = entry.seed,
           .mutants = arguments.mutants,

@@ -11,20 +11,6 @@ namespace {
 
 constexpr const char* kChecker = "durability";
 
-// The view a message speaks in, for every replica-to-replica message (0 for the others).
-core::View ViewOf(const core::Message& message) {
-  return std::visit(
-      [](const auto& m) -> core::View {
-        using T = std::decay_t<decltype(m)>;
-        if constexpr (std::is_same_v<T, core::Request>) {
-          return 0;
-        } else {
-          return m.view;
-        }
-      },
-      message);
-}
-
 }  // namespace
 
 Finding DurabilityChecker::check_log(std::size_t replica, const char* what, core::View view,
@@ -61,43 +47,68 @@ void DurabilityChecker::claim(std::size_t replica, const char* what, core::View 
 }
 
 Finding DurabilityChecker::on_send(std::size_t replica, const core::Message& message) {
+  // One dispatch per send: this runs for every message a replica sends.
+  return std::visit([&](const auto& m) { return on_send_of(replica, m); }, message);
+}
+
+Finding DurabilityChecker::on_send_of(std::size_t replica, const core::PrepareOk& ok) {
   Claim& c = replicas_[replica];
-  c.view_spoken = std::max(c.view_spoken, ViewOf(message));
-  if (const auto* ok = std::get_if<core::PrepareOk>(&message)) {
-    if (c.active && ok->view == c.view &&
-        (ok->op < c.op || (ok->op == c.op && ok->checksum != c.checksum))) {
-      return Violation{
-          Outcome::kSafety, kChecker,
-          fmt::format("replica {} acknowledged op {} (checksum {:016x}) in view {} after its {} "
-                      "of op {} (checksum {:016x}) in that view: its log shrank or changed "
-                      "within the view",
-                      replica, ok->op, ok->checksum, ok->view, c.what, c.op, c.checksum)};
-    }
-    claim(replica, "PrepareOk", ok->view, ok->op, ok->checksum);
-  } else if (const auto* prepare = std::get_if<core::Prepare>(&message)) {
-    const core::LogEntry& entry = prepare->entry;
-    if (c.active && prepare->view == c.view && entry.op == c.op && entry.checksum != c.checksum) {
-      return Violation{Outcome::kSafety, kChecker,
-                       fmt::format("primary {} prepared op {} of view {} twice, with checksums "
-                                   "{:016x} and {:016x}",
-                                   replica, entry.op, prepare->view, c.checksum, entry.checksum)};
-    }
-    claim(replica, "Prepare", prepare->view, entry.op, entry.checksum);
-  } else if (const auto* dvc = std::get_if<core::DoViewChange>(&message)) {
-    if (Finding finding = check_log(replica, "DoViewChange", dvc->log_view, dvc->log)) {
-      return finding;
-    }
-    if (!dvc->log.empty()) {
-      claim(replica, "DoViewChange", dvc->log_view, dvc->log.size(), dvc->log.back().checksum);
-    }
-  } else if (const auto* start_view = std::get_if<core::StartView>(&message)) {
-    if (Finding finding = check_log(replica, "StartView", start_view->view, start_view->log)) {
-      return finding;
-    }
-    if (!start_view->log.empty()) {
-      claim(replica, "StartView", start_view->view, start_view->log.size(),
-            start_view->log.back().checksum);
-    }
+  c.view_spoken = std::max(c.view_spoken, ok.view);
+  if (c.active && ok.view == c.view &&
+      (ok.op < c.op || (ok.op == c.op && ok.checksum != c.checksum))) {
+    return Violation{
+        Outcome::kSafety, kChecker,
+        fmt::format("replica {} acknowledged op {} (checksum {:016x}) in view {} after its {} "
+                    "of op {} (checksum {:016x}) in that view: its log shrank or changed "
+                    "within the view",
+                    replica, ok.op, ok.checksum, ok.view, c.what, c.op, c.checksum)};
+  }
+  claim(replica, "PrepareOk", ok.view, ok.op, ok.checksum);
+  return std::nullopt;
+}
+
+Finding DurabilityChecker::on_send_of(std::size_t replica, const core::Prepare& prepare) {
+  Claim& c = replicas_[replica];
+  c.view_spoken = std::max(c.view_spoken, prepare.view);
+  const core::LogEntry& entry = prepare.entry;
+  if (c.active && prepare.view == c.view && entry.op == c.op && entry.checksum != c.checksum) {
+    return Violation{Outcome::kSafety, kChecker,
+                     fmt::format("primary {} prepared op {} of view {} twice, with checksums "
+                                 "{:016x} and {:016x}",
+                                 replica, entry.op, prepare.view, c.checksum, entry.checksum)};
+  }
+  claim(replica, "Prepare", prepare.view, entry.op, entry.checksum);
+  return std::nullopt;
+}
+
+Finding DurabilityChecker::on_send_of(std::size_t replica, const core::DoViewChange& dvc) {
+  Claim& c = replicas_[replica];
+  c.view_spoken = std::max(c.view_spoken, dvc.view);
+  if (Finding finding = check_log(replica, "DoViewChange", dvc.log_view, dvc.log)) return finding;
+  if (!dvc.log.empty()) {
+    claim(replica, "DoViewChange", dvc.log_view, dvc.log.size(), dvc.log.back().checksum);
+  }
+  return std::nullopt;
+}
+
+Finding DurabilityChecker::on_send_of(std::size_t replica, const core::StartView& start_view) {
+  Claim& c = replicas_[replica];
+  c.view_spoken = std::max(c.view_spoken, start_view.view);
+  if (Finding finding = check_log(replica, "StartView", start_view.view, start_view.log)) {
+    return finding;
+  }
+  if (!start_view.log.empty()) {
+    claim(replica, "StartView", start_view.view, start_view.log.size(),
+          start_view.log.back().checksum);
+  }
+  return std::nullopt;
+}
+
+template <typename Other>
+Finding DurabilityChecker::on_send_of(std::size_t replica, const Other& other) {
+  if constexpr (!std::is_same_v<Other, core::Request>) {
+    Claim& c = replicas_[replica];
+    c.view_spoken = std::max(c.view_spoken, other.view);
   }
   return std::nullopt;
 }

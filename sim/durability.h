@@ -47,6 +47,13 @@ class DurabilityChecker {
     const char* what = "";       // The message that made the claim, for the finding.
     core::View view_spoken = 0;  // The highest view of any message it sent.
   };
+  Finding on_send_of(std::size_t replica, const core::PrepareOk& ok);
+  Finding on_send_of(std::size_t replica, const core::Prepare& prepare);
+  Finding on_send_of(std::size_t replica, const core::DoViewChange& dvc);
+  Finding on_send_of(std::size_t replica, const core::StartView& start_view);
+  // Every other message: only the view it speaks in counts.
+  template <typename Other>
+  Finding on_send_of(std::size_t replica, const Other& other);
   Finding check_log(std::size_t replica, const char* what, core::View view,
                     const std::vector<core::LogEntry>& log) const;
   void claim(std::size_t replica, const char* what, core::View view, core::Op op,

@@ -3,3 +3,8 @@ vsrsim_add_test(NAME faults_scenario_test
   SOURCES scenario_test.cc
   LIBS vsrsim_faults
   LABELS sim)
+
+vsrsim_add_test(NAME faults_scenario_file_test
+  SOURCES scenario_file_test.cc
+  LIBS vsrsim_faults
+  LABELS unit)

@@ -53,3 +53,8 @@ vsrsim_add_test(NAME sim_flat_hash_map_test
   SOURCES flat_hash_map_test.cc
   LIBS vsrsim_sim
   LABELS unit)
+
+vsrsim_add_test(NAME sim_options_test
+  SOURCES options_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)

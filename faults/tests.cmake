@@ -8,3 +8,8 @@ vsrsim_add_test(NAME faults_scenario_file_test
   SOURCES scenario_file_test.cc
   LIBS vsrsim_faults
   LABELS unit)
+
+vsrsim_add_test(NAME faults_shrink_test
+  SOURCES shrink_test.cc
+  LIBS vsrsim_faults
+  LABELS unit)

@@ -273,11 +273,12 @@ void PlayBatch(const SweepArguments& arguments, std::size_t jobs,
       items.size(), {.jobs = jobs, .timeout_ms = arguments.timeout_ms}, options_of,
       [&](std::size_t item) {
         sim::RunOptions options = options_of(item);
-        // A planted violation for the determinism check's own test (see reports/cli_test.sh): the
-        // child mixes its process id into one option, so two runs of a seed differ. Only the CLI
-        // reads the environment; the simulation never does.
-        if (std::getenv("VSRSIM_PLANT_NONDETERMINISM") != nullptr) {
-          options.network.delay_min_us += static_cast<std::uint64_t>(::getpid() % 7);
+        // A planted violation for the determinism check's own test (see reports/cli_test.sh): a
+        // seed's second run gets one option changed, so its two runs always differ (a process id
+        // mixed in instead can coincide). Only the CLI reads the environment; the simulation
+        // never does.
+        if (std::getenv("VSRSIM_PLANT_NONDETERMINISM") != nullptr && item >= seeds.size()) {
+          options.network.delay_min_us += 1;
         }
         return PlayRun(options);
       },

@@ -293,9 +293,18 @@ for sig_exit in INT:130 TERM:143; do
   check "run SIG$sig" "${sig_exit#*:}" $?
   expect_one_line "run SIG$sig" "$work/err" "stopped by SIG$sig"
   sleep 0.2
-  pgrep -f "$work/hang.scenario" >/dev/null && { echo "FAIL: run SIG$sig left its child running"; failures=$((failures + 1)); pkill -9 -f "$work/hang.scenario"; } ||
+  pgrep -f "$work/hang.scenario" >/dev/null && { echo "FAIL: run SIG$sig left its child running"; failures=$((failures + 1)); for p in $(pgrep -f "$work/hang.scenario"); do kill -9 "$p"; done; } ||
     echo "ok: run SIG$sig reaped its child"
 done
+
+# Even a parent killed by SIGKILL (no handler runs) takes its child with it.
+"$V" run --scenario "$work/hang.scenario" >/dev/null 2>&1 &
+pid=$!
+sleep 0.5
+kill -KILL "$pid"; wait "$pid" 2>/dev/null
+sleep 0.2
+pgrep -f "$work/hang.scenario" >/dev/null && { echo "FAIL: run SIGKILL left its child running"; failures=$((failures + 1)); for p in $(pgrep -f "$work/hang.scenario"); do kill -9 "$p"; done; } ||
+  echo "ok: run SIGKILL took its child with it"
 
 echo "$failures failure(s)"
 exit $((failures > 0))

@@ -97,10 +97,12 @@ int RunCommand(const RunArguments& arguments) {
   }
   // The child is killed and waited for on SIGINT/SIGTERM, so a run never outlives its command.
   InstallStopSignals();
+  const int parent = ::getpid();
   std::optional<IsolatedRun> isolated;
   RunPool(
       1, {.jobs = 1, .timeout_ms = arguments.timeout_ms}, [&](std::size_t) { return options; },
       [&](std::size_t) {
+        DieWithParent(parent);
         sim::RunResult result;
         if (scenario) {
           scenario->options.keep_trace = options.keep_trace;

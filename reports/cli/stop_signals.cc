@@ -1,6 +1,8 @@
 #include "reports/cli/stop_signals.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 namespace vsrsim::reports {
 
@@ -27,5 +29,11 @@ int StopSignal() { return g_signal; }
 int ExitCodeOfSignal(int signal) { return 128 + signal; }
 
 const char* SignalName(int signal) { return signal == SIGINT ? "SIGINT" : "SIGTERM"; }
+
+void DieWithParent(int parent_pid) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // The parent may have died between the fork and the prctl.
+  if (::getppid() != parent_pid) ::_exit(1);
+}
 
 }  // namespace vsrsim::reports

@@ -13,5 +13,8 @@ int StopSignal();
 int ExitCodeOfSignal(int signal);
 // "SIGINT", "SIGTERM".
 const char* SignalName(int signal);
+// Called first in a forked child: the kernel kills it if its parent dies (even by SIGKILL, which
+// no handler sees), so a child is never left running with parent pid 1.
+void DieWithParent(int parent_pid);
 
 }  // namespace vsrsim::reports

@@ -271,7 +271,8 @@ void PlayBatch(const SweepArguments& arguments, std::size_t jobs,
   };
   RunPool(
       items.size(), {.jobs = jobs, .timeout_ms = arguments.timeout_ms}, options_of,
-      [&](std::size_t item) {
+      [&, parent = ::getpid()](std::size_t item) {
+        DieWithParent(parent);
         sim::RunOptions options = options_of(item);
         // A planted violation for the determinism check's own test (see reports/cli_test.sh): a
         // seed's second run gets one option changed, so its two runs always differ (a process id

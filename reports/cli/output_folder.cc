@@ -33,9 +33,10 @@ bool IsPerSeed(const std::string& name, const std::string& suffix) {
          IsDecimal(name.substr(5, name.size() - 5 - suffix.size()));
 }
 
-// Whether `name` is a file an output of this kind holds: its own files, and the temporary files
-// an atomic write leaves behind when it is killed (NAME.tmp.PID).
+// Whether `name` is a file an output of this kind holds: its own files, and what a killed command
+// leaves behind (an atomic write's NAME.tmp.PID, a writability probe).
 bool Belongs(std::string name, FolderKind kind) {
+  if (StartsWith(name, ".vsrsim-probe.")) return true;  // A probe whose command was killed.
   if (const auto tmp = name.find(".tmp."); tmp != std::string::npos) name = name.substr(0, tmp);
   if (kind == FolderKind::kSeedFiles) return IsPerSeed(name, ".seed");
   return name == "summary.json" || name == "junit.xml" || name == "summary.md" ||

@@ -98,7 +98,7 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
       continue;
     }
     std::uint64_t value = 0;
-    if (!ParseUnsigned(words[i], value) || value > 1'000'000) {
+    if (!ParseUnsigned(words[i], value)) {
       error = fmt::format("'{}' is not a number; {}", words[i], usage);
       return std::nullopt;
     }
@@ -107,6 +107,18 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
   const auto expect = [&](std::size_t operands, bool duration) -> bool {
     if (numbers.size() != operands + (duration ? 1 : 0) || has_for != duration) {
       error = usage;
+      return false;
+    }
+    // Indices are checked against the cluster later (CheckFaultEvent); here only against what
+    // the fields hold, so nothing wraps.
+    for (std::size_t i = 0; i < operands; i++) {
+      if (numbers[i] > 255) {
+        error = fmt::format("index {} is out of range 0..255", numbers[i]);
+        return false;
+      }
+    }
+    if (duration && (numbers.back() < 1 || numbers.back() > kFaultTicksMax)) {
+      error = fmt::format("duration {} is out of range 1..{}", numbers.back(), kFaultTicksMax);
       return false;
     }
     if (operands > 0) event.a = static_cast<std::uint8_t>(numbers[0]);
@@ -136,6 +148,40 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
   }
   if (!ok) return std::nullopt;
   return event;
+}
+
+std::string CheckFaultEvent(const FaultEvent& event, std::size_t replica_count,
+                            std::size_t client_count) {
+  const std::size_t processes = replica_count + client_count;
+  const auto within = [](std::size_t index, std::size_t count, const char* what) -> std::string {
+    if (index < count) return "";
+    return fmt::format("{} {} is out of range 0..{}", what, index, count - 1);
+  };
+  switch (event.kind) {
+    case FaultKind::kCrash:
+    case FaultKind::kRestart:
+    case FaultKind::kIsolate:
+      return within(event.a, replica_count, "replica");
+    case FaultKind::kIsolatePrimary:
+      return "";
+    case FaultKind::kBlock:
+      if (std::string problem = within(event.a, processes, "process"); !problem.empty()) {
+        return problem;
+      }
+      return within(event.b, processes, "process");
+    case FaultKind::kClog:
+    case FaultKind::kReplay:
+      if (std::string problem = within(event.a, replica_count, "replica"); !problem.empty()) {
+        return problem;
+      }
+      if (event.kind == FaultKind::kReplay && event.a == event.b) {
+        return fmt::format("replica {} cannot replay a message to itself", event.a);
+      }
+      return within(event.b, replica_count, "replica");
+    case FaultKind::kDisconnect:
+      return within(event.a, client_count, "client");
+  }
+  return "";
 }
 
 void FaultApplier::block(sim::Cluster& cluster, sim::Process from, sim::Process to,

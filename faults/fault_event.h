@@ -24,6 +24,9 @@ enum class FaultKind : std::uint8_t {
   kReplay,          // a -> b (replicas): deliver again the remembered `message` kind, `age` back.
 };
 
+// The longest a fault may last, in ticks (a scenario file's `for T`).
+inline constexpr std::uint64_t kFaultTicksMax = 1'000'000;
+
 struct FaultEvent {
   std::uint64_t tick = 0;
   FaultKind kind = FaultKind::kCrash;
@@ -38,6 +41,11 @@ struct FaultEvent {
 std::string FormatFaultEvent(const FaultEvent& event);
 // Parses the text FormatFaultEvent writes ("at 12 crash r1", "at 40 block 0 2 for 10", ...).
 std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& error);
+// Whether the event's indices name processes of a cluster of that size (crash, restart and isolate
+// a replica; block two processes, replicas first; clog two replicas; disconnect a client). Returns
+// "" or what is out of range, with the range.
+std::string CheckFaultEvent(const FaultEvent& event, std::size_t replica_count,
+                            std::size_t client_count);
 
 // Where a nemesis sends the faults it decides on (recorded, then applied).
 using Emit = std::function<void(const FaultEvent&)>;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 
 #include "faults/swarm_nemesis.h"
@@ -85,11 +86,49 @@ std::string FormatScenario(const Scenario& scenario) {
   return text;
 }
 
+Scenario WithinCluster(Scenario scenario) {
+  const std::size_t replicas = scenario.options.replica_count;
+  const std::size_t clients = scenario.options.client_count;
+  std::erase_if(scenario.events, [&](const FaultEvent& event) {
+    return !CheckFaultEvent(event, replicas, clients).empty();
+  });
+  std::erase_if(scenario.core, [&](std::size_t r) { return r >= replicas; });
+  return scenario;
+}
+
+namespace {
+
+// Parses `core = 0,1,2` (indices checked against the cluster once every option is read).
+std::string ParseCore(const std::string& value, std::vector<std::size_t>& core) {
+  std::istringstream replicas(value);
+  for (std::string r; std::getline(replicas, r, ',');) {
+    const std::string trimmed = Trim(r);
+    if (trimmed.empty() || trimmed.size() > 1 || trimmed[0] < '0' || trimmed[0] > '9') {
+      return fmt::format("core: '{}' is not a replica index", trimmed);
+    }
+    const auto index = static_cast<std::size_t>(trimmed[0] - '0');
+    if (std::find(core.begin(), core.end(), index) != core.end()) {
+      return fmt::format("core: replica {} is listed twice", index);
+    }
+    core.push_back(index);
+  }
+  return "";
+}
+
+}  // namespace
+
 std::optional<Scenario> ParseScenario(const std::string& path, const std::string& text,
                                       std::string& error) {
   Scenario scenario;
+  std::map<std::string, int> key_lines;  // Each key's line, to refuse duplicates and to blame.
+  std::vector<int> event_lines;
   std::istringstream lines(text);
   std::string line;
+  const auto fail = [&](int number, const std::string& problem) {
+    error = number > 0 ? fmt::format("{}:{}: {}", path, number, problem)
+                       : fmt::format("{}: {}", path, problem);
+    return std::nullopt;
+  };
   for (int number = 1; std::getline(lines, line); number++) {
     const std::string content = Trim(line.substr(0, line.find('#')));
     if (content.empty()) continue;
@@ -100,6 +139,7 @@ std::optional<Scenario> ParseScenario(const std::string& path, const std::string
           problem = "fault events must be in tick order";
         } else {
           scenario.events.push_back(*event);
+          event_lines.push_back(number);
         }
       }
     } else if (const auto equals = content.find('='); equals == std::string::npos) {
@@ -107,33 +147,51 @@ std::optional<Scenario> ParseScenario(const std::string& path, const std::string
     } else {
       const std::string name = Trim(content.substr(0, equals));
       const std::string value = Trim(content.substr(equals + 1));
-      if (name == "core") {
-        std::istringstream replicas(value);
-        for (std::string r; std::getline(replicas, r, ',');) {
-          const std::string trimmed = Trim(r);
-          if (trimmed.empty() || trimmed.size() > 1 || trimmed[0] < '0' || trimmed[0] > '5') {
-            problem = fmt::format("core: '{}' is not a replica index (0-5)", trimmed);
-            break;
-          }
-          scenario.core.push_back(static_cast<std::size_t>(trimmed[0] - '0'));
-        }
+      if (const auto [it, inserted] = key_lines.emplace(name, number); !inserted) {
+        problem = fmt::format("{} is set twice (also on line {}); keep one", name, it->second);
+      } else if (name == "core") {
+        problem = ParseCore(value, scenario.core);
       } else {
         problem = sim::SetOption(scenario.options, name, value);
       }
     }
-    if (!problem.empty()) {
-      error = fmt::format("{}:{}: {}", path, number, problem);
-      return std::nullopt;
+    if (!problem.empty()) return fail(number, problem);
+  }
+  if (key_lines.empty() && scenario.events.empty()) {
+    return fail(0, "the scenario is empty (write one with `vsrsim run --seed S --dump-scenario`)");
+  }
+  if (!key_lines.contains("seed")) return fail(0, "no `seed = ...` line");
+  if (const auto problem = sim::ValidateOptions(scenario.options)) {
+    // Blame the later of the lines involved (a minimum's line can make its maximum wrong).
+    int number = 0;
+    const auto range = sim::RangeOf(problem->name);
+    for (const std::string_view key : {std::string_view(problem->name), range->at_least}) {
+      if (const auto it = key_lines.find(std::string(key)); it != key_lines.end()) {
+        number = std::max(number, it->second);
+      }
+    }
+    return fail(number, problem->message);
+  }
+  const std::size_t replicas = scenario.options.replica_count;
+  for (const std::size_t r : scenario.core) {
+    if (r >= replicas) {
+      return fail(key_lines.at("core"),
+                  fmt::format("core: replica {} is out of range 0..{}", r, replicas - 1));
+    }
+  }
+  for (std::size_t i = 0; i < scenario.events.size(); i++) {
+    if (const std::string problem =
+            CheckFaultEvent(scenario.events[i], replicas, scenario.options.client_count);
+        !problem.empty()) {
+      return fail(event_lines[i],
+                  fmt::format("{}: {} (the scenario has {} replicas and {} clients)",
+                              FormatFaultEvent(scenario.events[i]), problem, replicas,
+                              scenario.options.client_count));
     }
   }
   // A replay event needs the network to remember messages; a hand-written scenario may omit it.
   for (const FaultEvent& event : scenario.events) {
     if (event.kind == FaultKind::kReplay) scenario.options.network.replay_memory = true;
-  }
-  if (scenario.options.replica_count < 1 || scenario.options.replica_count > 6 ||
-      scenario.options.client_count < 1) {
-    error = fmt::format("{}: replica_count must be 1-6 and client_count at least 1", path);
-    return std::nullopt;
   }
   return scenario;
 }

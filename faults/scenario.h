@@ -9,7 +9,9 @@
 //   option_name = value        (every name DescribeOptions prints)
 //   core = 0,1,2               (empty: every replica)
 //   at 12 crash 1              (see FormatFaultEvent)
-// Malformed lines are errors that name the line.
+// Malformed lines, duplicate keys, values outside an option's range (sim::OptionRanges), fault
+// events or core members out of range for the scenario's cluster, and an empty file are errors
+// that name the file and line.
 
 #include <cstddef>
 #include <functional>
@@ -54,6 +56,10 @@ Scenario DumpScenario(const sim::RunOptions& options, sim::RunResult* result,
 // The options a scenario plays with: the swarm's fault rates zeroed (the schedule replaces them).
 sim::RunOptions ScriptedOptions(sim::RunOptions options);
 std::string FormatCore(const std::vector<std::size_t>& core);
+
+// The scenario without the fault events and core members its cluster does not have (they would
+// not apply when played): what a shrunk scenario is written as, so it parses back.
+Scenario WithinCluster(Scenario scenario);
 
 std::string FormatScenario(const Scenario& scenario);
 std::optional<Scenario> ParseScenario(const std::string& path, const std::string& text,

@@ -12,20 +12,29 @@ namespace {
 
 class Shrinker {
  public:
-  Shrinker(const Scenario& scenario, const std::function<Verdict(const Scenario&)>& evaluate,
-           std::uint64_t candidates_max, ShrinkStats& stats)
-      : best_(scenario), evaluate_(evaluate), candidates_max_(candidates_max), stats_(stats) {
-    target_ = evaluate_(best_);
-    stats_.candidates++;
+  Shrinker(const Scenario& scenario, const Verdict& target, const Evaluate& evaluate,
+           const ShrinkLimits& limits, ShrinkStats& stats)
+      : best_(scenario), evaluate_(evaluate), limits_(limits), stats_(stats), target_(target) {
     VSRSIM_ASSERT(target_.outcome != sim::Outcome::kPass);
   }
 
-  // Keeps `candidate` if it fails the same way. Returns whether it was kept.
-  bool attempt(const Scenario& candidate) {
-    if (stats_.candidates >= candidates_max_) return false;
+  // Keeps `candidate` if it fails the same way (an unknown verdict does not). Returns whether it
+  // was kept. The candidate is first cut to its cluster, so what is kept is what a file holds.
+  bool attempt(const Scenario& proposed) {
+    if (stats_.stopped || stats_.candidates >= limits_.candidates_max) return false;
+    const Scenario candidate = WithinCluster(proposed);
     if (FormatScenario(candidate) == FormatScenario(best_)) return false;  // No change: no step.
+    if (limits_.stop && limits_.stop()) {
+      stats_.stopped = true;
+      return false;
+    }
     stats_.candidates++;
-    if (evaluate_(candidate) != target_) return false;
+    const std::optional<Verdict> verdict = evaluate_(candidate);
+    if (!verdict) {
+      stats_.unknown++;
+      return false;
+    }
+    if (*verdict != target_) return false;
     best_ = candidate;
     stats_.accepted++;
     return true;
@@ -112,7 +121,7 @@ class Shrinker {
 
   Scenario run() {
     // Repeat the passes while any of them made progress: a smaller cluster may let more events go.
-    for (std::uint64_t accepted = ~0ULL; accepted != stats_.accepted;) {
+    for (std::uint64_t accepted = ~0ULL; accepted != stats_.accepted && !stats_.stopped;) {
       accepted = stats_.accepted;
       shrink_events();
       shrink_number<std::uint8_t>(
@@ -134,17 +143,17 @@ class Shrinker {
 
  private:
   Scenario best_;
-  const std::function<Verdict(const Scenario&)>& evaluate_;
-  std::uint64_t candidates_max_;
+  const Evaluate& evaluate_;
+  const ShrinkLimits& limits_;
   ShrinkStats& stats_;
   Verdict target_;
 };
 
 }  // namespace
 
-Scenario Shrink(const Scenario& scenario, const std::function<Verdict(const Scenario&)>& evaluate,
-                std::uint64_t candidates_max, ShrinkStats& stats) {
-  return Shrinker(scenario, evaluate, candidates_max, stats).run();
+Scenario Shrink(const Scenario& scenario, const Verdict& target, const Evaluate& evaluate,
+                const ShrinkLimits& limits, ShrinkStats& stats) {
+  return Shrinker(scenario, target, evaluate, limits, stats).run();
 }
 
 std::string DescribeSize(const Scenario& s) {

@@ -6,11 +6,13 @@
 // outcome and checker.
 //
 // The caller decides how a candidate is played (the CLI plays each in a forked child, so a
-// candidate that aborts a replica is judged, not fatal). Shrinking is deterministic: the same
-// failing scenario always shrinks to the same result.
+// candidate that aborts a replica is judged, not fatal). A candidate whose verdict is unknown (it
+// ran out of time) is never kept: the result is always a scenario whose failure was seen. Without
+// a stop, shrinking is deterministic: the same failing scenario always shrinks to the same result.
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "faults/scenario.h"
@@ -27,12 +29,22 @@ struct Verdict {
 struct ShrinkStats {
   std::uint64_t candidates = 0;  // Scenarios played.
   std::uint64_t accepted = 0;    // Steps that kept the failure.
+  std::uint64_t unknown = 0;     // Candidates whose verdict was unknown (not kept).
+  bool stopped = false;          // The search ended because `stop` said so.
 };
 
-// Requires: evaluate(scenario) is the failure to keep (not a pass). Stops after `candidates_max`
-// candidates.
-Scenario Shrink(const Scenario& scenario, const std::function<Verdict(const Scenario&)>& evaluate,
-                std::uint64_t candidates_max, ShrinkStats& stats);
+// nullopt: the verdict is unknown (the candidate ran out of time).
+using Evaluate = std::function<std::optional<Verdict>(const Scenario&)>;
+
+struct ShrinkLimits {
+  std::uint64_t candidates_max = 3000;
+  std::function<bool()> stop;  // Polled before each candidate; true ends the search. May be empty.
+};
+
+// Requires: `target` is the verdict the caller saw `scenario` fail with (not a pass). Returns the
+// smallest scenario found whose verdict was `target`, `scenario` itself at worst.
+Scenario Shrink(const Scenario& scenario, const Verdict& target, const Evaluate& evaluate,
+                const ShrinkLimits& limits, ShrinkStats& stats);
 
 // Size of a scenario, for "before and after".
 std::string DescribeSize(const Scenario& scenario);

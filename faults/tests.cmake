@@ -15,3 +15,13 @@ vsrsim_add_test(NAME faults_replay_nemesis_test
   SOURCES replay_nemesis_test.cc
   LIBS vsrsim_faults
   LABELS unit)
+
+vsrsim_add_test(NAME faults_scenario_file_test
+  SOURCES scenario_file_test.cc
+  LIBS vsrsim_faults
+  LABELS unit)
+
+vsrsim_add_test(NAME faults_shrink_test
+  SOURCES shrink_test.cc
+  LIBS vsrsim_faults
+  LABELS unit)

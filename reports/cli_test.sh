@@ -157,8 +157,12 @@ grep -q "kind=liveness checker=liveness: no convergence" "$work/out" && echo "ok
   { echo "FAIL: liveness message"; cat "$work/out"; failures=$((failures + 1)); }
 
 # Shrink: a failing seed becomes a small scenario that replays to the same failure.
-"$V" shrink --seed 1 --mutant silent-eviction --out "$work/min.scenario" >"$work/out"
+# No time limit: the search is bounded by its candidate count alone, so machine load cannot change
+# the result (the time limit's own tests are below).
+"$V" shrink --seed 1 --mutant silent-eviction --time-limit-ms 0 --out "$work/min.scenario" >"$work/out"
 check "shrink" 1 $?
+grep -q "^verified: .* replays to safety (at-most-once)" "$work/out" && echo "ok: shrink verified its file" ||
+  { echo "FAIL: shrink did not verify its file"; cat "$work/out"; failures=$((failures + 1)); }
 python3 - "$work/min.scenario" <<'PY' || failures=$((failures + 1))
 import sys
 text = open(sys.argv[1]).read().splitlines()
@@ -172,6 +176,187 @@ grep -q "^FAIL .*kind=safety checker=at-most-once" "$work/out" &&
   echo "ok: the shrunk scenario replays to the same failure" ||
   { echo "FAIL: shrunk scenario does not replay"; failures=$((failures + 1)); }
 "$V" shrink --seed 3 --out "$work/none.scenario" 2>"$work/err" >/dev/null; check "shrink a passing seed" 65 $?
+
+# ---- Issue 10: a tool whose word can be trusted. Each numbered case of the issue, run again. ----
+one_line() {  # one_line NAME EXPECTED_EXIT PATTERN COMMAND...: the exit code and one line on stderr.
+  local name="$1" expected="$2" pattern="$3"
+  shift 3
+  "$@" >"$work/out" 2>"$work/err"
+  check "$name" "$expected" $?
+  expect_one_line "$name" "$work/err" "$pattern"
+}
+
+# (1) --report and --save-failures create missing parents; a folder that cannot be written is
+# refused before any seed runs, with one line, and nothing is left behind.
+"$V" sweep --count 3 --quiet --report "$work/fresh/out/latest" \
+  --save-failures "$work/fresh/out/latest/failures" >/dev/null; check "report parents created" 0 $?
+[[ -f "$work/fresh/out/latest/summary.json" && -d "$work/fresh/out/latest/failures" ]] &&
+  echo "ok: mkdir -p" || { echo "FAIL: report folders not created"; failures=$((failures + 1)); }
+one_line "report in /proc" 74 "/proc: the folder is not writable" \
+  "$V" sweep --count 2 --quiet --report /proc
+one_line "failures folder in /proc" 74 "cannot create the folder /proc/vsrsim-x" \
+  "$V" sweep --count 2 --quiet --report "$work/left/a/b" --save-failures /proc/vsrsim-x/y
+[[ ! -e "$work/left" ]] && echo "ok: nothing left behind" ||
+  { echo "FAIL: $work/left left behind"; failures=$((failures + 1)); }
+mkdir -p "$work/home" && echo keep >"$work/home/notes.txt"
+one_line "foreign folder refused" 74 "holds notes.txt" "$V" sweep --count 2 --quiet --report "$work/home"
+[[ "$(ls "$work/home")" == notes.txt ]] && echo "ok: foreign folder untouched" ||
+  { echo "FAIL: foreign folder changed"; failures=$((failures + 1)); }
+# A used folder: the earlier report's seed-N.html and seed files do not survive the next sweep.
+"$V" sweep --seeds 1..12 --mutant silent-eviction --quiet --report "$work/used" \
+  --save-failures "$work/used/failures" >/dev/null; check "failing sweep into a folder" 1 $?
+ls "$work/used" | grep -q '^seed-.*\.html$' && ls "$work/used/failures" | grep -q '^seed-.*\.seed$' ||
+  { echo "FAIL: the failing sweep wrote no pages or seed files"; failures=$((failures + 1)); }
+"$V" sweep --seeds 1..12 --quiet --report "$work/used" --save-failures "$work/used/failures" >/dev/null
+check "passing sweep into the used folder" 0 $?
+[[ -z "$(ls "$work/used" | grep '^seed-')" && -z "$(ls "$work/used/failures")" ]] &&
+  echo "ok: stale per-seed files removed" || { echo "FAIL: stale files survive"; ls -R "$work/used"; failures=$((failures + 1)); }
+
+# (2) shrink under a time limit: a limit shorter than one run is refused; a short one either writes
+# a scenario that fails with the same checker, or exits non-zero saying why.
+one_line "shrink --time-limit-ms 1" 64 "shorter than one run" \
+  "$V" shrink --seed 1 --mutant silent-eviction --time-limit-ms 1 --out "$work/t1.scenario"
+"$V" shrink --seed 1 --mutant silent-eviction --time-limit-ms 200 --out "$work/t200.scenario" \
+  >"$work/out" 2>"$work/err"
+status=$?
+if [[ $status == 1 ]]; then
+  "$V" run --scenario "$work/t200.scenario" --mutant silent-eviction >"$work/out"
+  grep -q "^FAIL .*checker=at-most-once" "$work/out" &&
+    echo "ok: shrink --time-limit-ms 200 wrote a verified failure" ||
+    { echo "FAIL: shrink --time-limit-ms 200 wrote a file that does not fail"; failures=$((failures + 1)); }
+else
+  check "shrink --time-limit-ms 200 refused" 64 $status
+  expect_one_line "shrink --time-limit-ms 200 refused" "$work/err" "shorter than one run"
+fi
+
+# (4) Out-of-range values are refused before anything runs: 65 naming file, line, key, value and
+# range for files; 64 for flags.
+for kv in "replicas = 7" "replicas = 256" "replicas = 259" "clients = 255" "clients = 100000" "ticks = 0"; do
+  printf 'seed = 5\nexpect = pass\n%s\n' "$kv" >"$work/range.seed"
+  one_line "seed file: $kv" 65 "range.seed:3: ${kv% =*} = '${kv#*= }' is out of range" "$V" replay "$work/range.seed"
+done
+printf 'seed = 5\nseed = 6\n' >"$work/dup.seed"
+one_line "seed file: duplicate key" 65 "dup.seed:2: seed is set twice" "$V" replay "$work/dup.seed"
+"$V" run --seed 3 --dump-scenario "$work/seed3.scenario" >/dev/null
+grep -v '^at \|^core' "$work/seed3.scenario" | sed 's/^replica_count = .*/replica_count = 3/' >"$work/base.scenario"
+scenario_case() {  # scenario_case NAME PATTERN SED-EXPRESSION [EXTRA-LINE]
+  sed "$3" "$work/base.scenario" >"$work/case.scenario"
+  [[ -n "${4:-}" ]] && echo "$4" >>"$work/case.scenario"
+  one_line "scenario: $1" 65 "case.scenario:[0-9]*: .*$2" "$V" run --scenario "$work/case.scenario"
+}
+scenario_case "tick_us = 0" "tick_us = '0': out of range 1..1000000" 's/^tick_us = .*/tick_us = 0/'
+scenario_case "tick_us = 2000000" "out of range 1..1000000" 's/^tick_us = .*/tick_us = 2000000/'
+scenario_case "view-change min above max" "below view_change_timeout_ticks_min" \
+  's/^view_change_timeout_ticks_min = .*/view_change_timeout_ticks_min = 900/'
+scenario_case "client retry min above max" "below client_retry_ticks_min" \
+  's/^client_retry_ticks_min = .*/client_retry_ticks_min = 9000/'
+scenario_case "storage latency min above max" "below storage_sync_latency_min_us" \
+  's/^storage_sync_latency_min_us = .*/storage_sync_latency_min_us = 9000000/'
+scenario_case "client_retry_ticks_min = 0" "out of range 1..10000" 's/^client_retry_ticks_min = .*/client_retry_ticks_min = 0/'
+scenario_case "network_link_capacity = 0" "out of range 1..100000" 's/^network_link_capacity = .*/network_link_capacity = 0/'
+scenario_case "clients_max = 0" "out of range 1..1024" 's/^clients_max = .*/clients_max = 0/'
+scenario_case "wrapping delay" "network_delay_min_us = '18446744073709503230': out of range" \
+  's/^network_delay_min_us = .*/network_delay_min_us = 18446744073709503230/'
+scenario_case "replica_count = 259" "out of range 1..6" 's/^replica_count = .*/replica_count = 259/'
+scenario_case "crash 9 of 3 replicas" "replica 9 is out of range 0..2" '' "at 5 crash 9"
+scenario_case "crash 257" "index 257 is out of range" '' "at 5 crash 257"
+scenario_case "duplicate key" "tick_us is set twice" '' "tick_us = 5000"
+scenario_case "core out of range" "core: replica 3 is out of range 0..2" '' "core = 0,3"
+: >"$work/empty.scenario"
+one_line "scenario: empty file" 65 "empty.scenario: the scenario is empty" "$V" run --scenario "$work/empty.scenario"
+for flag in "--replicas 3" "--clients 2" "--ticks 50" "--profile network"; do
+  one_line "run --scenario with $flag" 64 "excludes ${flag% *}" "$V" run --scenario "$work/base.scenario" $flag
+  one_line "shrink --scenario with $flag" 64 "excludes ${flag% *}" "$V" shrink --scenario "$work/base.scenario" $flag
+done
+# The reproduce line printed for overrides at their limits is one the CLI accepts.
+line=$("$V" run --seed 4 --replicas 6 --clients 200 --ticks 20 | sed -n 's/^reproduce: vsrsim //p')
+"$V" $line >/dev/null 2>"$work/err"; status=$?
+[[ -n "$line" && $status != 64 && $status != 65 ]] && echo "ok: reproduce line accepted" ||
+  { echo "FAIL: reproduce line '$line' refused ($status)"; cat "$work/err"; failures=$((failures + 1)); }
+
+# (5) merge: a damaged field is named (65), incomplete and mixed shard sets are refused unless
+# --allow-partial, and the output is never an input.
+python3 - "$work/s1/summary.json" "$work/zzzz/summary.json" <<'PY'
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+d["results"][0]["fingerprint"] = "zzzz"
+os.makedirs(os.path.dirname(sys.argv[2]))
+json.dump(d, open(sys.argv[2], "w"))
+PY
+one_line "merge: fingerprint zzzz" 65 "zzzz/summary.json: results\[0\].fingerprint: 'zzzz' is not 16 hex digits" \
+  "$V" merge --report "$work/m-zzzz" "$work/s0" "$work/zzzz" "$work/s2" "$work/s3"
+[[ ! -e "$work/m-zzzz" ]] && echo "ok: nothing written" || { echo "FAIL: a bad merge wrote"; failures=$((failures + 1)); }
+one_line "merge: incomplete shards" 65 "shards 2, 3 of 4 are missing" "$V" merge --report "$work/m01" "$work/s0" "$work/s1"
+"$V" merge --report "$work/m01" "$work/s0" "$work/s1" --allow-partial >/dev/null 2>&1; check "merge --allow-partial" 0 $?
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["missing_shards"] == [2, 3] and d["shard"] == "0+1/4", d["shard"]' \
+  "$work/m01/summary.json" && echo "ok: partial merge names the missing shards" || failures=$((failures + 1))
+"$V" merge --report "$work/m0123" "$work/m01" "$work/s2" "$work/s3" >/dev/null; check "merge a partial merge with the rest" 0 $?
+cmp -s "$work/all/summary.json" "$work/m0123/summary.json" && echo "ok: completed merge == unsharded" ||
+  { echo "FAIL: completed merge differs"; failures=$((failures + 1)); }
+"$V" sweep --seeds 100..200 --shard 1/4 --quiet --report "$work/other-range" >/dev/null
+one_line "merge: mixed ranges" 65 "range '100..200' differs" "$V" merge --report "$work/m-mixed" "$work/s0" "$work/other-range" "$work/s2" "$work/s3"
+"$V" sweep --seeds 100..219 --shard 1/4 --profile network --quiet --report "$work/other-profile" >/dev/null
+one_line "merge: mixed profiles" 65 "profile 'network' differs" "$V" merge --report "$work/m-mixed" "$work/s0" "$work/other-profile" "$work/s2" "$work/s3"
+"$V" sweep --seeds 100..219 --shard 1/4 --mutant silent-eviction --quiet --report "$work/other-mutant" >/dev/null
+one_line "merge: mixed mutants" 65 "mutants 'silent-eviction' differs" "$V" merge --report "$work/m-mixed" "$work/s0" "$work/other-mutant" "$work/s2" "$work/s3"
+one_line "merge: output is an input" 64 "is also an input" "$V" merge --report "$work/s0" "$work/s0" "$work/s1"
+one_line "merge: an input twice" 64 "given twice" "$V" merge --report "$work/m-twice" "$work/s0" "$work/s0" "$work/s1"
+
+# (6) sweep: bounded --timeout-ms, --check-determinism a number in [0, 1], a huge range streams, and
+# SIGINT/SIGTERM exit 130/143 with what finished written.
+one_line "sweep --timeout-ms -1" 64 "timeout-ms" "$V" sweep --count 2 --timeout-ms -1
+one_line "sweep --timeout-ms huge" 64 "timeout-ms" "$V" sweep --count 2 --timeout-ms 18446744073709551615
+one_line "sweep --check-determinism nan" 64 "'nan' is not a share" "$V" sweep --count 2 --check-determinism nan
+one_line "sweep --check-determinism 2" 64 "'2' is not a share" "$V" sweep --count 2 --check-determinism 2
+one_line "sweep --start near the end" 64 "go past the last seed" "$V" sweep --count 5 --start 18446744073709551614
+interrupt() {  # interrupt NAME SIGNAL EXPECTED_EXIT: a 2^64-seed sweep, stopped after a second.
+  rm -rf "$work/huge"
+  "$V" sweep --seeds 0..18446744073709551615 --jobs 2 --quiet --report "$work/huge/report" >/dev/null 2>"$work/err" &
+  local pid=$! rss
+  sleep 1.5
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  kill -"$2" "$pid"; wait "$pid"
+  check "$1" "$3" $?
+  expect_one_line "$1" "$work/err" "stopped by SIG$2"
+  (( rss < 200000 )) && echo "ok: $1: the range streams (${rss} kB)" || { echo "FAIL: $1: ${rss} kB"; failures=$((failures + 1)); }
+  if [[ -e "$work/huge/report" ]]; then  # Either what finished is written whole, or nothing.
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["interrupted"] and d["seeds"] > 0' \
+      "$work/huge/report/summary.json" && [[ -z "$(ls "$work/huge/report" | grep '\.tmp\.')" ]] &&
+      echo "ok: $1: the report holds what finished" || { echo "FAIL: $1: half a report"; failures=$((failures + 1)); }
+  else
+    [[ ! -e "$work/huge" ]] || { echo "FAIL: $1: an empty folder left"; failures=$((failures + 1)); }
+  fi
+}
+interrupt "sweep SIGINT" INT 130
+interrupt "sweep SIGTERM" TERM 143
+
+# (7) run: --timeout-ms bounds a run that never ends, and SIGINT/SIGTERM kill and reap its child.
+one_line "run --timeout-ms -1" 64 "timeout-ms" "$V" run --seed 1 --timeout-ms -1
+sed 's#^network_loss = .*#network_loss = 1/1#; s#^ticks_max = .*#ticks_max = 10000000#; s#^liveness_ticks_max = .*#liveness_ticks_max = 10000000#' \
+  "$work/base.scenario" >"$work/hang.scenario"
+"$V" run --scenario "$work/hang.scenario" --timeout-ms 300 >"$work/out"; check "run --timeout-ms 300" 2 $?
+grep -q "kind=timeout" "$work/out" && echo "ok: timeout reported" || { echo "FAIL: no timeout line"; failures=$((failures + 1)); }
+for sig_exit in INT:130 TERM:143; do
+  sig=${sig_exit%:*}
+  "$V" run --scenario "$work/hang.scenario" >/dev/null 2>"$work/err" &
+  pid=$!
+  sleep 0.5
+  kill -"$sig" "$pid"; wait "$pid"
+  check "run SIG$sig" "${sig_exit#*:}" $?
+  expect_one_line "run SIG$sig" "$work/err" "stopped by SIG$sig"
+  sleep 0.2
+  pgrep -f "$work/hang.scenario" >/dev/null && { echo "FAIL: run SIG$sig left its child running"; failures=$((failures + 1)); for p in $(pgrep -f "$work/hang.scenario"); do kill -9 "$p"; done; } ||
+    echo "ok: run SIG$sig reaped its child"
+done
+
+# Even a parent killed by SIGKILL (no handler runs) takes its child with it.
+"$V" run --scenario "$work/hang.scenario" >/dev/null 2>&1 &
+pid=$!
+sleep 0.5
+kill -KILL "$pid"; wait "$pid" 2>/dev/null
+sleep 0.2
+pgrep -f "$work/hang.scenario" >/dev/null && { echo "FAIL: run SIGKILL left its child running"; failures=$((failures + 1)); for p in $(pgrep -f "$work/hang.scenario"); do kill -9 "$p"; done; } ||
+  echo "ok: run SIGKILL took its child with it"
 
 echo "$failures failure(s)"
 exit $((failures > 0))

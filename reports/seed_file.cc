@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <map>
 #include <sstream>
 
 #include "reports/run_json.h"
+#include "sim/options.h"
 
 namespace vsrsim::reports {
 
@@ -58,6 +60,7 @@ std::optional<SeedFile> ParseSeedFile(const std::string& path, const std::string
                                       std::string& error) {
   SeedFile file;
   bool has_seed = false;
+  std::map<std::string, int> key_lines;  // Each key's line, to refuse duplicates.
   std::istringstream lines(text);
   std::string line;
   for (int number = 1; std::getline(lines, line); number++) {
@@ -71,6 +74,9 @@ std::optional<SeedFile> ParseSeedFile(const std::string& path, const std::string
     if (equals == std::string::npos) return fail("expected `key = value`");
     const std::string key = Trim(content.substr(0, equals));
     const std::string value = Trim(content.substr(equals + 1));
+    if (const auto [it, inserted] = key_lines.emplace(key, number); !inserted) {
+      return fail(fmt::format("{} is set twice (also on line {}); keep one", key, it->second));
+    }
     if (key == "seed") {
       if (!ParseNumber(value, file.seed))
         return fail(fmt::format("seed '{}' is not a decimal number", value));
@@ -88,15 +94,21 @@ std::optional<SeedFile> ParseSeedFile(const std::string& path, const std::string
     } else if (key == "profile") {
       if (value != "full" && value != "network") return fail("profile must be full or network");
       file.profile = value;
-    } else if (key == "replicas" || key == "clients") {
-      std::uint32_t n = 0;
-      if (!ParseNumber(value, n) || n == 0)
-        return fail(fmt::format("{} must be a positive number", key));
-      (key == "replicas" ? file.replicas : file.clients) = n;
-    } else if (key == "ticks") {
+    } else if (key == "replicas" || key == "clients" || key == "ticks") {
+      // The overrides share the run options' ranges (sim::OptionRanges) with the CLI's flags.
+      const sim::OptionRange range = *sim::RangeOf(key == "replicas"  ? "replica_count"
+                                                   : key == "clients" ? "client_count"
+                                                                      : "ticks_max");
       std::uint64_t n = 0;
-      if (!ParseNumber(value, n) || n == 0) return fail("ticks must be a positive number");
-      file.ticks = n;
+      if (!ParseNumber(value, n) || n < range.min || n > range.max) {
+        return fail(fmt::format("{} = '{}' is out of range {} (the range of {})", key, value,
+                                sim::FormatRange(range), range.name));
+      }
+      if (key == "ticks") {
+        file.ticks = n;
+      } else {
+        (key == "replicas" ? file.replicas : file.clients) = static_cast<std::uint32_t>(n);
+      }
     } else if (key == "expect") {
       const auto outcome = OutcomeByName(value);
       if (!outcome)

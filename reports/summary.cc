@@ -66,6 +66,10 @@ nlohmann::ordered_json SummaryJson(const SweepSummary& summary) {
   json["failures"] = failures;
   json["mutants"] = summary.mutants;
   json["shard"] = summary.shard;
+  json["range"] = summary.range;
+  json["profile"] = summary.profile;
+  json["overrides"] = summary.overrides;
+  json["missing_shards"] = summary.missing_shards;
   json["interrupted"] = summary.interrupted;
   json["fingerprint_of_fingerprints"] =
       fmt::format("{:016x}", FingerprintOfFingerprints(summary.entries));
@@ -73,29 +77,118 @@ nlohmann::ordered_json SummaryJson(const SweepSummary& summary) {
   return json;
 }
 
-SweepSummary ParseSummaryJson(const nlohmann::json& json) {
+namespace {
+
+// What is wrong with one field of a summary; thrown inside ParseSummaryJson only.
+struct FieldError {
+  std::string what;
+};
+
+const nlohmann::json& Field(const nlohmann::json& object, const std::string& path,
+                            const char* key) {
+  if (!object.is_object()) throw FieldError{fmt::format("{}: not an object", path)};
+  const auto it = object.find(key);
+  if (it == object.end()) {
+    throw FieldError{fmt::format("{}{}{}: missing", path, path.empty() ? "" : ".", key)};
+  }
+  return *it;
+}
+std::string Path(const std::string& path, const char* key) {
+  return path.empty() ? key : fmt::format("{}.{}", path, key);
+}
+std::string String(const nlohmann::json& object, const std::string& path, const char* key) {
+  const nlohmann::json& value = Field(object, path, key);
+  if (!value.is_string()) throw FieldError{fmt::format("{}: not a string", Path(path, key))};
+  return value.get<std::string>();
+}
+std::uint64_t Unsigned(const nlohmann::json& object, const std::string& path, const char* key) {
+  const nlohmann::json& value = Field(object, path, key);
+  if (!value.is_number_unsigned()) {
+    throw FieldError{fmt::format("{}: {} is not a whole number", Path(path, key), value.dump())};
+  }
+  return value.get<std::uint64_t>();
+}
+bool Bool(const nlohmann::json& object, const std::string& path, const char* key) {
+  const nlohmann::json& value = Field(object, path, key);
+  if (!value.is_boolean()) throw FieldError{fmt::format("{}: not true or false", Path(path, key))};
+  return value.get<bool>();
+}
+std::uint64_t Hex16(const nlohmann::json& object, const std::string& path, const char* key) {
+  const std::string text = String(object, path, key);
+  if (text.size() != 16 || text.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    throw FieldError{fmt::format("{}: '{}' is not 16 hex digits", Path(path, key), text)};
+  }
+  return std::stoull(text, nullptr, 16);
+}
+const nlohmann::json& Array(const nlohmann::json& object, const std::string& path,
+                            const char* key) {
+  const nlohmann::json& value = Field(object, path, key);
+  if (!value.is_array()) throw FieldError{fmt::format("{}: not an array", Path(path, key))};
+  return value;
+}
+
+SweepSummary ParseFields(const nlohmann::json& json) {
   SweepSummary summary;
-  summary.mutants = json.at("mutants").get<std::string>();
-  summary.shard = json.at("shard").get<std::string>();
-  summary.interrupted = json.at("interrupted").get<bool>();
-  std::map<std::uint64_t, const nlohmann::json*> failures;
-  for (const auto& failure : json.at("failures"))
-    failures[failure.at("seed").get<std::uint64_t>()] = &failure;
-  for (const auto& result : json.at("results")) {
+  summary.mutants = String(json, "", "mutants");
+  summary.shard = String(json, "", "shard");
+  summary.range = String(json, "", "range");
+  summary.profile = String(json, "", "profile");
+  summary.overrides = String(json, "", "overrides");
+  const nlohmann::json& missing = Array(json, "", "missing_shards");
+  for (std::size_t i = 0; i < missing.size(); i++) {
+    if (!missing[i].is_number_unsigned() || missing[i].get<std::uint64_t>() > 1'000'000) {
+      throw FieldError{fmt::format("missing_shards[{}]: not a shard index", i)};
+    }
+    summary.missing_shards.push_back(missing[i].get<std::uint32_t>());
+  }
+  summary.interrupted = Bool(json, "", "interrupted");
+  std::map<std::uint64_t, std::size_t> failures;
+  const nlohmann::json& failure_list = Array(json, "", "failures");
+  for (std::size_t i = 0; i < failure_list.size(); i++) {
+    failures[Unsigned(failure_list[i], fmt::format("failures[{}]", i), "seed")] = i;
+  }
+  const nlohmann::json& results = Array(json, "", "results");
+  for (std::size_t i = 0; i < results.size(); i++) {
+    const std::string path = fmt::format("results[{}]", i);
+    const nlohmann::json& result = results[i];
     SweepEntry entry;
-    entry.seed = result.at("seed").get<std::uint64_t>();
-    entry.outcome =
-        OutcomeByName(result.at("outcome").get<std::string>()).value_or(sim::Outcome::kCrash);
-    entry.fingerprint = std::stoull(result.at("fingerprint").get<std::string>(), nullptr, 16);
-    entry.coverage = ParseCoverage(result.at("coverage"));
-    if (const auto it = failures.find(entry.seed); it != failures.end()) {
-      entry.checker = it->second->at("checker").get<std::string>();
-      entry.message = it->second->at("message").get<std::string>();
-      entry.reproduce = it->second->at("reproduce").get<std::string>();
+    entry.seed = Unsigned(result, path, "seed");
+    const std::string outcome = String(result, path, "outcome");
+    const auto parsed = OutcomeByName(outcome);
+    if (!parsed) throw FieldError{fmt::format("{}.outcome: '{}' is not an outcome", path, outcome)};
+    entry.outcome = *parsed;
+    entry.fingerprint = Hex16(result, path, "fingerprint");
+    const nlohmann::json& coverage = Field(result, path, "coverage");
+    for (const auto& [name, value] : sim::Coverage{}.Fields()) {
+      (void)Unsigned(coverage, path + ".coverage", name.c_str());
+    }
+    entry.coverage = ParseCoverage(coverage);
+    const auto it = failures.find(entry.seed);
+    if ((it != failures.end()) != (entry.outcome != sim::Outcome::kPass)) {
+      throw FieldError{fmt::format("{}: seed {} is {} but {} in failures", path, entry.seed,
+                                   outcome, it == failures.end() ? "not" : "also")};
+    }
+    if (it != failures.end()) {
+      const std::string failure_path = fmt::format("failures[{}]", it->second);
+      const nlohmann::json& failure = failure_list[it->second];
+      entry.checker = String(failure, failure_path, "checker");
+      entry.message = String(failure, failure_path, "message");
+      entry.reproduce = String(failure, failure_path, "reproduce");
     }
     summary.entries.push_back(entry);
   }
   return summary;
+}
+
+}  // namespace
+
+std::optional<SweepSummary> ParseSummaryJson(const nlohmann::json& json, std::string& error) {
+  try {
+    return ParseFields(json);
+  } catch (const FieldError& field) {
+    error = field.what;
+    return std::nullopt;
+  }
 }
 
 }  // namespace vsrsim::reports

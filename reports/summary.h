@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,12 @@ struct SweepEntry {
 struct SweepSummary {
   std::vector<SweepEntry> entries;  // In seed order.
   std::string mutants;              // Comma-separated names, empty for none.
-  std::string shard = "0/1";
+  std::string shard = "0/1";        // I/N; a partial merge lists its shards, "0+2/4".
+  std::string range;                // The sweep's seeds before sharding, "A..B".
+  std::string profile = "full";
+  std::string overrides;  // The override flags, "--replicas 3"; empty for none.
+  std::vector<std::uint32_t>
+      missing_shards;  // A partial merge's absent shards (merge --allow-partial).
   bool interrupted = false;
 };
 
@@ -36,7 +42,9 @@ std::uint64_t FingerprintOfFingerprints(const std::vector<SweepEntry>& entries);
 // The exit code of the first failing seed in seed order, or 0.
 int SweepExitCode(const std::vector<SweepEntry>& entries);
 nlohmann::ordered_json SummaryJson(const SweepSummary& summary);
-// Reads back what SummaryJson wrote (for merge). Throws nlohmann::json::exception on bad input.
-SweepSummary ParseSummaryJson(const nlohmann::json& json);
+// Reads back what SummaryJson wrote (for merge). On bad input returns nullopt and sets `error` to
+// the field at fault and what is wrong with it ("results[3].fingerprint: 'zzzz' is not 16 hex
+// digits").
+std::optional<SweepSummary> ParseSummaryJson(const nlohmann::json& json, std::string& error);
 
 }  // namespace vsrsim::reports

@@ -9,6 +9,11 @@ vsrsim_add_test(NAME reports_junit_report_test
   LIBS vsrsim_reports
   LABELS unit)
 
+vsrsim_add_test(NAME reports_summary_test
+  SOURCES summary_test.cc
+  LIBS vsrsim_reports
+  LABELS unit)
+
 vsrsim_add_test(NAME reports_markdown_report_test
   SOURCES markdown_report_test.cc
   LIBS vsrsim_reports

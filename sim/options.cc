@@ -2,12 +2,50 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
+#include <limits>
+#include <map>
 #include <type_traits>
+
+#include "core/assert.h"
+#include "core/types.h"
 
 namespace vsrsim::sim {
 
 namespace {
+
+constexpr std::uint64_t kU64Max = std::numeric_limits<std::uint64_t>::max();
+
+// Every numeric option's range (see OptionRange in the header for why these bounds). The README's
+// table of ranges is this table; options_test.cc checks that every numeric option has a row.
+constexpr std::array kRanges = {
+    OptionRange{"seed", 0, kU64Max},
+    OptionRange{"replica_count", 1, core::kReplicasMax},
+    OptionRange{"client_count", 1, 200},
+    OptionRange{"clients_max", 1, 1024},
+    OptionRange{"requests_per_client", 1, 100'000},
+    OptionRange{"tick_us", 1, 1'000'000},
+    OptionRange{"ticks_max", 1, 10'000'000},
+    OptionRange{"liveness_ticks_max", 1, 10'000'000},
+    // Above the replica's heartbeat and retransmission periods (core::ReplicaOptions), which the
+    // replica asserts; options_test.cc ties the two.
+    OptionRange{"view_change_timeout_ticks_min", 5, 10'000},
+    OptionRange{"view_change_timeout_ticks_max", 5, 10'000, "view_change_timeout_ticks_min"},
+    OptionRange{"client_retry_ticks_min", 1, 10'000},
+    OptionRange{"client_retry_ticks_max", 1, 10'000, "client_retry_ticks_min"},
+    OptionRange{"network_delay_min_us", 0, 10'000'000},
+    OptionRange{"network_delay_jitter_us", 0, 10'000'000},
+    OptionRange{"network_delay_tail_max_us", 0, 60'000'000},
+    OptionRange{"network_link_capacity", 1, 100'000},
+    OptionRange{"storage_sync_latency_min_us", 0, 10'000'000},
+    OptionRange{"storage_sync_latency_max_us", 0, 10'000'000, "storage_sync_latency_min_us"},
+    OptionRange{"fault_partition_ticks_max", 1, 1'000'000},
+    OptionRange{"fault_down_ticks_max", 1, 1'000'000},
+    OptionRange{"fault_disconnect_ticks_max", 1, 1'000'000},
+    OptionRange{"fault_clog_ticks_max", 1, 1'000'000},
+    OptionRange{"fault_drift_ppm_max", 0, 100'000},
+};
 
 // Calls visit(name, field) for every option, in one fixed order: the order runs print them in and
 // the names scenario files use.
@@ -106,8 +144,16 @@ std::string Parse(const std::string& text, bool& value) {
   return "";
 }
 template <typename T>
-std::string Parse(const std::string& text, T& value) {
-  if (!ParseUnsigned(text, value)) return "expected a non-negative number in range";
+std::string Parse(const std::string& text, T& value, const OptionRange& range) {
+  std::uint64_t parsed = 0;
+  if (!ParseUnsigned(text, parsed)) {
+    return fmt::format("expected a whole number in {}", FormatRange(range));
+  }
+  if (parsed < range.min || parsed > range.max) {
+    return fmt::format("out of range {}", FormatRange(range));
+  }
+  VSRSIM_ASSERT_LE(range.max, std::numeric_limits<T>::max());
+  value = static_cast<T>(parsed);
   return "";
 }
 
@@ -125,10 +171,55 @@ std::string SetOption(RunOptions& options, const std::string& name, const std::s
   std::string error = fmt::format("unknown option '{}'", name);
   ForEachOption(options, [&](const char* field_name, auto& field) {
     if (name != field_name) return;
-    const std::string problem = Parse(value, field);
+    std::string problem;
+    if constexpr (std::is_integral_v<std::decay_t<decltype(field)>> &&
+                  !std::is_same_v<std::decay_t<decltype(field)>, bool>) {
+      problem = Parse(value, field, *RangeOf(name));
+    } else {
+      problem = Parse(value, field);
+    }
     error = problem.empty() ? "" : fmt::format("option {} = '{}': {}", name, value, problem);
   });
   return error;
+}
+
+std::span<const OptionRange> OptionRanges() { return kRanges; }
+
+std::optional<OptionRange> RangeOf(std::string_view name) {
+  for (const OptionRange& range : kRanges) {
+    if (range.name == name) return range;
+  }
+  return std::nullopt;
+}
+
+std::string FormatRange(const OptionRange& range) {
+  if (range.at_least.empty()) return fmt::format("{}..{}", range.min, range.max);
+  return fmt::format("{}..{}", range.at_least, range.max);
+}
+
+std::optional<OptionProblem> ValidateOptions(const RunOptions& options) {
+  std::map<std::string_view, std::uint64_t> values;
+  ForEachOption(options, [&](const char* name, const auto& field) {
+    using T = std::decay_t<decltype(field)>;
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      values[name] = static_cast<std::uint64_t>(field);
+    }
+  });
+  for (const OptionRange& range : kRanges) {
+    const std::uint64_t value = values.at(range.name);
+    if (value < range.min || value > range.max) {
+      return OptionProblem{
+          std::string(range.name),
+          fmt::format("option {} = '{}': out of range {}", range.name, value, FormatRange(range))};
+    }
+    if (!range.at_least.empty() && value < values.at(range.at_least)) {
+      return OptionProblem{
+          std::string(range.name),
+          fmt::format("option {} = '{}': below {} = {} (range {})", range.name, value,
+                      range.at_least, values.at(range.at_least), FormatRange(range))};
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace vsrsim::sim

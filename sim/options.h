@@ -4,7 +4,10 @@
 // All rates are integer ratios and all spans carry their unit in the name.
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -77,7 +80,36 @@ struct RunOptions {
 
 // Every option as (name, value) in a fixed order: printed first by a run and echoed in its JSON.
 std::vector<std::pair<std::string, std::string>> DescribeOptions(const RunOptions& options);
-// Sets the option DescribeOptions calls `name` from its text form. Returns "" or what is wrong.
+// Sets the option DescribeOptions calls `name` from its text form, refusing a value outside the
+// option's range (kOptionRanges). Returns "" or what is wrong, naming the value and the range.
 std::string SetOption(RunOptions& options, const std::string& name, const std::string& value);
+
+// The range of one numeric option, both ends included: the one table every source of options
+// (CLI flags, seed files, scenario files) is checked against, and the README's table of ranges.
+// The bounds keep every product of times and counts the simulator forms far from wrapping around
+// (ticks_max x tick_us, a fault's ticks x tick_us, delay sums), and the counts within their field
+// types (replicas within core::kReplicasMax, replicas plus clients within the network's 256
+// processes). `at_least`, when set, names the option this one may not be below (a maximum's
+// minimum). Ratios are N/D with 1 <= D and N <= D; booleans are true or false; mutants are names
+// (`vsrsim mutants`) or none.
+struct OptionRange {
+  std::string_view name;
+  std::uint64_t min = 0;
+  std::uint64_t max = 0;
+  std::string_view at_least = {};
+};
+std::span<const OptionRange> OptionRanges();
+// The range of a numeric option, or nullopt for a ratio, boolean, mutant set or unknown name.
+std::optional<OptionRange> RangeOf(std::string_view name);
+// "1..6", or "view_change_timeout_ticks_min..10000" for an option with `at_least`.
+std::string FormatRange(const OptionRange& range);
+
+// What is wrong with a set of options: the option to blame and one line naming its value and range.
+struct OptionProblem {
+  std::string name;
+  std::string message;
+};
+// Checks every numeric option against its range and every `at_least` relation.
+std::optional<OptionProblem> ValidateOptions(const RunOptions& options);
 
 }  // namespace vsrsim::sim

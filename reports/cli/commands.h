@@ -8,6 +8,7 @@
 
 #include "core/mutants.h"
 #include "faults/swarm.h"
+#include "reports/cli/output_folder.h"
 #include "reports/summary.h"
 #include "sim/runner.h"
 
@@ -31,9 +32,10 @@ struct RunArguments {
   Overrides overrides;
   bool json = false;
   std::string trace_path;
-  std::string html_path;           // The space-time page (html_report.h).
-  std::string scenario_path;       // Play this scenario instead of the seed's swarm run.
-  std::string dump_scenario_path;  // Write the swarm run as an explicit scenario.
+  std::string html_path;              // The space-time page (html_report.h).
+  std::string scenario_path;          // Play this scenario instead of the seed's swarm run.
+  std::string dump_scenario_path;     // Write the swarm run as an explicit scenario.
+  std::uint64_t timeout_ms = 60'000;  // 0: none.
 };
 
 // The seed's options with the mutants and overrides applied.
@@ -44,6 +46,10 @@ sim::RunResult PlayRun(const sim::RunOptions& options);
 // The command line that reproduces a run.
 std::string ReproduceCommand(std::uint64_t seed, core::MutantSet mutants,
                              const Overrides& overrides);
+// The --replicas/--clients/--ticks flags that give `overrides` ("" for none).
+std::string OverrideFlags(const Overrides& overrides);
+// The command line that replays a scenario file with the mutants given on the command line.
+std::string ScenarioReproduceCommand(const std::string& path, core::MutantSet mutants);
 
 struct SweepArguments {
   std::uint64_t first = 1;  // Seeds first..last, both included, before sharding.
@@ -62,10 +68,9 @@ struct SweepArguments {
 
 // Reads a whole file into `text`; returns an error line or "".
 std::string ReadFile(const std::string& path, std::string& text);
-// Creates `dir` if needed and checks it is a writable folder; returns an error line naming `flag`.
-std::string EnsureDirectory(const std::string& dir, const char* flag);
-// Writes a sweep's report files into `dir`; returns an error line or "".
-std::string WriteReports(const std::string& dir, const SweepSummary& summary);
+// Writes a sweep's report files into a prepared folder, replacing an earlier report there (its
+// stale seed-N.html removed); returns an error line or "".
+std::string WriteReports(const OutputFolder& folder, const SweepSummary& summary);
 
 struct ShrinkArguments {
   std::optional<std::uint64_t> seed;
@@ -74,13 +79,14 @@ struct ShrinkArguments {
   Overrides overrides;
   std::string out_path;
   std::uint64_t candidates_max = 3000;
-  std::uint64_t time_limit_ms = 55'000;
+  std::uint64_t time_limit_ms = 55'000;  // 0: no limit.
 };
 
 int RunCommand(const RunArguments& arguments);
 int ShrinkCommand(const ShrinkArguments& arguments);
 int ReplayCommand(const std::vector<std::string>& paths);
-int MergeCommand(const std::string& out_dir, const std::vector<std::string>& dirs);
+int MergeCommand(const std::string& out_dir, const std::vector<std::string>& dirs,
+                 bool allow_partial);
 int SweepCommand(const SweepArguments& arguments);
 int MutantsCommand();
 

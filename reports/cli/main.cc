@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <limits>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -12,6 +13,7 @@
 
 #include "reports/cli/commands.h"
 #include "reports/cli/seed.h"
+#include "sim/options.h"
 
 namespace {
 
@@ -42,15 +44,51 @@ std::uint64_t SeedOrThrow(const std::string& text, const std::string& flag) {
   return *seed;
 }
 
-void AddOverrides(CLI::App& command, vsrsim::reports::Overrides& overrides, std::string& profile) {
-  command.add_option("--replicas", overrides.replicas, "Override the drawn replica count (1-6)")
-      ->check(CLI::Range(1, 6));
-  command.add_option("--clients", overrides.clients, "Override the drawn client count (1-200)")
-      ->check(CLI::Range(1, 200));
-  command.add_option("--ticks", overrides.ticks, "Override the safety phase's tick budget")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10'000'000}));
-  command.add_option("--profile", profile, "Fault profile: full (default) or network")
-      ->check(CLI::IsMember({"full", "network"}));
+// The range of a run option, from the one table seed and scenario files are checked against.
+CLI::Range RangeOf(std::string_view option) {
+  const auto range = vsrsim::sim::RangeOf(option);
+  return CLI::Range(range->min, range->max);
+}
+
+// The overrides of drawn options; none of them combines with `--scenario` (a scenario fixes
+// every option), so each is refused next to it rather than silently ignored.
+void AddOverrides(CLI::App& command, vsrsim::reports::Overrides& overrides, std::string& profile,
+                  CLI::Option* scenario) {
+  std::vector<CLI::Option*> added = {
+      command
+          .add_option("--replicas", overrides.replicas,
+                      "Override the drawn replica count (replica_count)")
+          ->check(RangeOf("replica_count")),
+      command
+          .add_option("--clients", overrides.clients,
+                      "Override the drawn client count (client_count)")
+          ->check(RangeOf("client_count")),
+      command.add_option("--ticks", overrides.ticks, "Override the safety phase's tick budget")
+          ->check(RangeOf("ticks_max")),
+      command.add_option("--profile", profile, "Fault profile: full (default) or network")
+          ->check(CLI::IsMember({"full", "network"}))};
+  if (scenario == nullptr) return;
+  for (CLI::Option* option : added) option->excludes(scenario);
+}
+
+// Wall-clock limits: 0 (none) up to a day, so no deadline arithmetic can wrap.
+constexpr std::uint64_t kWallLimitMsMax = 86'400'000;
+
+// Parses --check-determinism: a number in [0, 1] (nan and infinities refused).
+std::uint32_t PerMilleOrThrow(const std::string& text) {
+  std::size_t end = 0;
+  double value = -1;
+  try {
+    value = std::stod(text, &end);
+  } catch (const std::exception&) {
+    end = 0;
+  }
+  if (end != text.size() || !(value >= 0.0 && value <= 1.0)) {
+    throw CLI::ValidationError(
+        "--check-determinism",
+        fmt::format("'{}' is not a share: give a number from 0 to 1 (0.05 re-runs 5 %)", text));
+  }
+  return static_cast<std::uint32_t>(value * 1000 + 0.5);
 }
 
 // Parses "A..B" (both ends included).
@@ -130,7 +168,11 @@ int main(int argc, char** argv) {
   run_command->add_option("--trace", run.trace_path, "Write a readable text trace to FILE");
   run_command->add_option("--html", run.html_path,
                           "Write the run as a space-time diagram (one HTML page) to FILE");
-  AddOverrides(*run_command, run.overrides, run_profile);
+  run_command
+      ->add_option("--timeout-ms", run.timeout_ms,
+                   "Wall-clock limit on the run (default 60000; 0: none; at most 86400000)")
+      ->check(CLI::Range(std::uint64_t{0}, kWallLimitMsMax));
+  AddOverrides(*run_command, run.overrides, run_profile, scenario_option);
 
   vsrsim::reports::SweepArguments sweep;
   std::string sweep_seeds;
@@ -139,7 +181,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> sweep_mutants;
   std::string sweep_profile = "full";
   std::string sweep_shard;
-  double sweep_recheck = 0;
+  std::string sweep_recheck = "0";
   CLI::App* sweep_command = app.add_subcommand("sweep", "Play many seeds, each in its own process");
   auto* seeds_option =
       sweep_command->add_option("--seeds", sweep_seeds, "Seed range A..B (both included)");
@@ -155,14 +197,14 @@ int main(int argc, char** argv) {
   sweep_command->add_option("--report", sweep.report_dir, "Write summary.json (and more) to DIR");
   sweep_command->add_option("--save-failures", sweep.save_failures_dir,
                             "Write every failing seed as a seed file to DIR");
+  sweep_command->add_option("--check-determinism", sweep_recheck,
+                            "Re-run this share of seeds (0..1) and compare fingerprints");
   sweep_command
-      ->add_option("--check-determinism", sweep_recheck,
-                   "Re-run this share of seeds (0..1) and compare fingerprints")
-      ->check(CLI::Range(0.0, 1.0));
-  sweep_command->add_option("--timeout-ms", sweep.timeout_ms,
-                            "Wall-clock limit per seed (default 60000; 0: none)");
+      ->add_option("--timeout-ms", sweep.timeout_ms,
+                   "Wall-clock limit per seed (default 60000; 0: none; at most 86400000)")
+      ->check(CLI::Range(std::uint64_t{0}, kWallLimitMsMax));
   sweep_command->add_flag("--quiet", sweep.quiet, "No progress output");
-  AddOverrides(*sweep_command, sweep.overrides, sweep_profile);
+  AddOverrides(*sweep_command, sweep.overrides, sweep_profile, nullptr);
 
   std::vector<std::string> replay_files;
   CLI::App* replay_command =
@@ -175,6 +217,9 @@ int main(int argc, char** argv) {
       "merge", "Merge shard report folders into the report of the unsharded sweep");
   merge_command->add_option("--report", merge_out, "Write the merged report to DIR")->required();
   merge_command->add_option("dirs", merge_dirs, "Shard report folders")->required();
+  bool merge_allow_partial = false;
+  merge_command->add_flag("--allow-partial", merge_allow_partial,
+                          "Merge an incomplete set of shards; the summary names the missing ones");
 
   vsrsim::reports::ShrinkArguments shrink;
   std::string shrink_seed;
@@ -183,15 +228,21 @@ int main(int argc, char** argv) {
   CLI::App* shrink_command =
       app.add_subcommand("shrink", "Minimise a failing seed or scenario to a small scenario");
   auto* shrink_seed_option = shrink_command->add_option("--seed", shrink_seed, "A failing seed");
-  shrink_command->add_option("--scenario", shrink.scenario_path, "A failing scenario file")
-      ->excludes(shrink_seed_option);
+  auto* shrink_scenario_option =
+      shrink_command->add_option("--scenario", shrink.scenario_path, "A failing scenario file")
+          ->excludes(shrink_seed_option);
   shrink_command->add_option("--mutant", shrink_mutants, "Put a reviewed defect back (repeatable)");
   shrink_command->add_option("--out", shrink.out_path, "Write the minimal scenario to FILE");
-  shrink_command->add_option("--candidates", shrink.candidates_max,
-                             "At most this many candidate runs (default 3000)");
-  shrink_command->add_option("--time-limit-ms", shrink.time_limit_ms,
-                             "Stop shrinking after this long (default 55000)");
-  AddOverrides(*shrink_command, shrink.overrides, shrink_profile);
+  shrink_command
+      ->add_option("--candidates", shrink.candidates_max,
+                   "At most this many candidate runs (default 3000)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}));
+  shrink_command
+      ->add_option("--time-limit-ms", shrink.time_limit_ms,
+                   "Stop shrinking after this long and keep the smallest verified failure "
+                   "(default 55000; 0: none; at most 86400000)")
+      ->check(CLI::Range(std::uint64_t{0}, kWallLimitMsMax));
+  AddOverrides(*shrink_command, shrink.overrides, shrink_profile, shrink_scenario_option);
 
   app.add_subcommand("mutants",
                      "List the mutants, their findings and the checker that catches them");
@@ -222,13 +273,19 @@ int main(int argc, char** argv) {
         std::tie(sweep.first, sweep.last) = ParseRange(sweep_seeds);
       } else {
         sweep.first = SeedOrThrow(sweep_start, "--start");
+        if (*sweep_count - 1 > std::numeric_limits<std::uint64_t>::max() - sweep.first) {
+          throw CLI::ValidationError(
+              "--count",
+              fmt::format("{} seeds from --start {} go past the last seed, {}", *sweep_count,
+                          sweep.first, std::numeric_limits<std::uint64_t>::max()));
+        }
         sweep.last = sweep.first + *sweep_count - 1;
       }
       sweep.mutants = ParseMutants(sweep_mutants);
       if (sweep_profile == "network") sweep.overrides.profile = vsrsim::faults::Profile::kNetwork;
       if (!sweep_shard.empty())
         std::tie(sweep.shard_index, sweep.shard_count) = ParseShard(sweep_shard);
-      sweep.check_determinism_per_mille = static_cast<std::uint32_t>(sweep_recheck * 1000 + 0.5);
+      sweep.check_determinism_per_mille = PerMilleOrThrow(sweep_recheck);
     }
   } catch (const CLI::CallForHelp&) {
     fmt::print("{}", app.help());
@@ -249,6 +306,7 @@ int main(int argc, char** argv) {
   if (sweep_command->parsed()) return vsrsim::reports::SweepCommand(sweep);
   if (replay_command->parsed()) return vsrsim::reports::ReplayCommand(replay_files);
   if (shrink_command->parsed()) return vsrsim::reports::ShrinkCommand(shrink);
-  if (merge_command->parsed()) return vsrsim::reports::MergeCommand(merge_out, merge_dirs);
+  if (merge_command->parsed())
+    return vsrsim::reports::MergeCommand(merge_out, merge_dirs, merge_allow_partial);
   return vsrsim::reports::MutantsCommand();
 }

@@ -1,4 +1,4 @@
-// `vsrsim replay FILE...` and `vsrsim merge --report OUT DIR...`.
+// `vsrsim replay FILE...`: re-runs seed files and checks their outcome and fingerprint.
 
 #include <fmt/format.h>
 
@@ -6,13 +6,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <set>
 
 #include "reports/atomic_file.h"
 #include "reports/cli/commands.h"
 #include "reports/cli/isolate.h"
 #include "reports/seed_file.h"
-#include "reports/summary.h"
 
 namespace vsrsim::reports {
 
@@ -76,53 +74,6 @@ int ReplayCommand(const std::vector<std::string>& paths) {
     }
   }
   return status;
-}
-
-int MergeCommand(const std::string& out_dir, const std::vector<std::string>& dirs) {
-  SweepSummary merged;
-  merged.shard = "0/1";
-  std::set<std::uint64_t> seen;
-  for (std::size_t i = 0; i < dirs.size(); i++) {
-    const std::string path = dirs[i] + "/summary.json";
-    std::string text;
-    if (const std::string error = ReadFile(path, text); !error.empty()) {
-      fmt::print(stderr, "vsrsim: {}\n", error);
-      return kExitIo;
-    }
-    SweepSummary shard;
-    try {
-      shard = ParseSummaryJson(nlohmann::json::parse(text));
-    } catch (const nlohmann::json::exception& e) {
-      fmt::print(stderr, "vsrsim: {}: not a sweep summary ({})\n", path, e.what());
-      return kExitBadData;
-    }
-    if (i > 0 && shard.mutants != merged.mutants) {
-      fmt::print(stderr, "vsrsim: {}: mutants '{}' differ from the other shards' '{}'\n", path,
-                 shard.mutants, merged.mutants);
-      return kExitBadData;
-    }
-    merged.mutants = shard.mutants;
-    merged.interrupted = merged.interrupted || shard.interrupted;
-    for (SweepEntry& entry : shard.entries) {
-      if (!seen.insert(entry.seed).second) {
-        fmt::print(stderr, "vsrsim: {}: seed {} is also in another shard\n", path, entry.seed);
-        return kExitBadData;
-      }
-      merged.entries.push_back(std::move(entry));
-    }
-  }
-  std::sort(merged.entries.begin(), merged.entries.end(),
-            [](const SweepEntry& a, const SweepEntry& b) { return a.seed < b.seed; });
-  if (const std::string error = WriteReports(out_dir, merged); !error.empty()) {
-    fmt::print(stderr, "vsrsim: {}\n", error);
-    return kExitIo;
-  }
-  fmt::print("MERGE shards={} seeds={} failed={} fingerprint_of_fingerprints={:016x}\n",
-             dirs.size(), merged.entries.size(),
-             std::count_if(merged.entries.begin(), merged.entries.end(),
-                           [](const SweepEntry& e) { return e.outcome != sim::Outcome::kPass; }),
-             FingerprintOfFingerprints(merged.entries));
-  return SweepExitCode(merged.entries);
 }
 
 }  // namespace vsrsim::reports

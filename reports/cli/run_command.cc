@@ -11,6 +11,7 @@
 #include "reports/atomic_file.h"
 #include "reports/cli/commands.h"
 #include "reports/cli/isolate.h"
+#include "reports/cli/stop_signals.h"
 #include "reports/html_report.h"
 #include "reports/run_json.h"
 #include "reports/text_trace.h"
@@ -39,9 +40,26 @@ std::string ReproduceCommand(std::uint64_t seed, core::MutantSet mutants,
     if (mutants.Has(info.mutant)) command += fmt::format(" --mutant {}", info.name);
   }
   if (overrides.profile == faults::Profile::kNetwork) command += " --profile network";
-  if (overrides.replicas) command += fmt::format(" --replicas {}", *overrides.replicas);
-  if (overrides.clients) command += fmt::format(" --clients {}", *overrides.clients);
-  if (overrides.ticks) command += fmt::format(" --ticks {}", *overrides.ticks);
+  if (const std::string flags = OverrideFlags(overrides); !flags.empty()) command += " " + flags;
+  return command;
+}
+
+std::string OverrideFlags(const Overrides& overrides) {
+  std::string flags;
+  const auto add = [&](const char* flag, const auto& value) {
+    if (value) flags += fmt::format("{}{} {}", flags.empty() ? "" : " ", flag, *value);
+  };
+  add("--replicas", overrides.replicas);
+  add("--clients", overrides.clients);
+  add("--ticks", overrides.ticks);
+  return flags;
+}
+
+std::string ScenarioReproduceCommand(const std::string& path, core::MutantSet mutants) {
+  std::string command = fmt::format("vsrsim run --scenario {}", path);
+  for (const core::MutantInfo& info : core::kMutants) {
+    if (mutants.Has(info.mutant)) command += fmt::format(" --mutant {}", info.name);
+  }
   return command;
 }
 
@@ -68,7 +86,7 @@ int RunCommand(const RunArguments& arguments) {
   }
   options.keep_trace = !arguments.trace_path.empty() || !arguments.html_path.empty();
   const std::string reproduce =
-      scenario ? fmt::format("vsrsim run --scenario {}", arguments.scenario_path)
+      scenario ? ScenarioReproduceCommand(arguments.scenario_path, arguments.mutants)
                : ReproduceCommand(arguments.seed, arguments.mutants, arguments.overrides);
   if (!arguments.json) {
     fmt::print("seed = {}\n", options.seed);
@@ -77,9 +95,14 @@ int RunCommand(const RunArguments& arguments) {
     }
     std::fflush(stdout);
   }
-  const IsolatedRun run = RunIsolated(
-      options,
-      [&]() {
+  // The child is killed and waited for on SIGINT/SIGTERM, so a run never outlives its command.
+  InstallStopSignals();
+  const int parent = ::getpid();
+  std::optional<IsolatedRun> isolated;
+  RunPool(
+      1, {.jobs = 1, .timeout_ms = arguments.timeout_ms}, [&](std::size_t) { return options; },
+      [&](std::size_t) {
+        DieWithParent(parent);
         sim::RunResult result;
         if (scenario) {
           scenario->options.keep_trace = options.keep_trace;
@@ -117,7 +140,14 @@ int RunCommand(const RunArguments& arguments) {
         }
         return result;
       },
-      0);
+      [&](std::size_t, IsolatedRun&& run) { isolated = std::move(run); },
+      [] { return StopSignal() != 0; });
+  if (!isolated) {
+    fmt::print(stderr, "vsrsim: stopped by {}; the run was killed before it finished\n",
+               SignalName(StopSignal()));
+    return ExitCodeOfSignal(StopSignal());
+  }
+  const IsolatedRun& run = *isolated;
   if (run.child_exit == kExitIo) {
     fmt::print(stderr, "{}", run.child_stderr);
     return kExitIo;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "faults/shrink.h"
@@ -41,13 +42,55 @@ std::optional<faults::Scenario> DumpInChild(const sim::RunOptions& options, std:
   std::string lines;
   (void)ReadFile(path, lines);
   std::remove(path);
-  faults::Scenario empty{.options = faults::ScriptedOptions(options), .events = {}, .core = {}};
-  return faults::ParseScenario("(dump)", faults::FormatScenario(empty) + lines, error);
+  // The options, then the core and fault lines the child wrote as the run decided them.
+  std::string text;
+  for (const auto& [name, value] : sim::DescribeOptions(faults::ScriptedOptions(options))) {
+    text += fmt::format("{} = {}\n", name, value);
+  }
+  return faults::ParseScenario("(dump)", text + lines, error);
+}
+
+// A run that could not finish within its time says nothing about the candidate: unknown.
+std::optional<faults::Verdict> Evaluate(const faults::Scenario& candidate,
+                                        std::uint64_t timeout_ms) {
+  const IsolatedRun run = RunIsolated(
+      candidate.options, [&] { return faults::PlayScenario(candidate); }, timeout_ms);
+  if (run.result.outcome == sim::Outcome::kTimeout) return std::nullopt;
+  return faults::Verdict{run.result.outcome, run.result.checker};
+}
+
+std::string DescribeVerdict(const std::optional<faults::Verdict>& verdict) {
+  if (!verdict) return "unknown (it ran out of time)";
+  return fmt::format("{} ({})", sim::OutcomeName(verdict->outcome), verdict->checker);
+}
+
+// A candidate's own limit on wall time: a run far longer than the whole failure is not a smaller
+// reproducer. The final replay gets the same, never the shrink's deadline.
+constexpr std::uint64_t kCandidateTimeoutMs = 20'000;
+
+// Plays the scenario text that was written, parsed back as a user's `run --scenario` would, and
+// checks it fails like the target. Returns 0, or the exit code with one line printed.
+int ReplayWritten(const std::string& name, const std::string& text, const faults::Verdict& target) {
+  std::string error;
+  const auto written = faults::ParseScenario(name, text, error);
+  if (!written) {
+    fmt::print(stderr, "vsrsim: the written scenario does not parse back: {}\n", error);
+    return kExitBadData;
+  }
+  const auto verdict = Evaluate(*written, kCandidateTimeoutMs);
+  if (verdict != target) {
+    fmt::print(stderr, "vsrsim: {} replays to {}, not to the target {}; do not trust it\n", name,
+               DescribeVerdict(verdict), DescribeVerdict(target));
+    return sim::ExitCodeOf(sim::Outcome::kNondeterministic);
+  }
+  fmt::print("verified: {} replays to {}\n", name, DescribeVerdict(verdict));
+  return 0;
 }
 
 }  // namespace
 
 int ShrinkCommand(const ShrinkArguments& arguments) {
+  const std::uint64_t started = MonotonicMs();
   std::optional<faults::Scenario> scenario;
   std::string error;
   if (!arguments.scenario_path.empty()) {
@@ -72,43 +115,76 @@ int ShrinkCommand(const ShrinkArguments& arguments) {
       return kExitIo;
     }
   }
-  const std::uint64_t deadline = MonotonicMs() + arguments.time_limit_ms;
-  const auto evaluate = [&](const faults::Scenario& candidate) -> faults::Verdict {
-    if (MonotonicMs() > deadline) return {};  // Out of time: no candidate is kept any more.
-    const IsolatedRun run = RunIsolated(
-        candidate.options, [&] { return faults::PlayScenario(candidate); }, 20'000);
-    return {run.result.outcome, run.result.checker};
-  };
-  const faults::Verdict verdict = evaluate(*scenario);
-  if (verdict.outcome == sim::Outcome::kPass) {
+  const std::uint64_t run_started = MonotonicMs();
+  const std::optional<faults::Verdict> target = Evaluate(*scenario, kCandidateTimeoutMs);
+  const std::uint64_t run_ms = MonotonicMs() - run_started;
+  if (!target) {
+    fmt::print(stderr,
+               "vsrsim: the scenario ran longer than {} ms, so there is no verified "
+               "failure to shrink\n",
+               kCandidateTimeoutMs);
+    return sim::ExitCodeOf(sim::Outcome::kTimeout);
+  }
+  if (target->outcome == sim::Outcome::kPass) {
     fmt::print(stderr, "vsrsim: the run passes, so there is nothing to shrink\n");
     return kExitBadData;
   }
-  fmt::print("shrinking a {} failure ({}): {}\n", sim::OutcomeName(verdict.outcome),
-             verdict.checker, faults::DescribeSize(*scenario));
+  const bool limited = arguments.time_limit_ms != 0;
+  const std::uint64_t deadline = started + arguments.time_limit_ms;
+  if (limited && MonotonicMs() >= deadline) {
+    fmt::print(stderr,
+               "vsrsim: --time-limit-ms {} is shorter than one run of this scenario ({} ms); give "
+               "at least {}, or 0 for no limit\n",
+               arguments.time_limit_ms, run_ms, 2 * (MonotonicMs() - started) + 1);
+    return kExitUsage;
+  }
+  fmt::print("shrinking a {} failure: {}\n", DescribeVerdict(target),
+             faults::DescribeSize(*scenario));
   std::fflush(stdout);
-  const std::uint64_t started = MonotonicMs();
   faults::ShrinkStats stats;
-  const faults::Scenario shrunk =
-      faults::Shrink(*scenario, evaluate, arguments.candidates_max, stats);
-  const faults::Verdict final_verdict = evaluate(shrunk);
+  const faults::ShrinkLimits limits{.candidates_max = arguments.candidates_max,
+                                    .stop = [&] { return limited && MonotonicMs() >= deadline; }};
+  const faults::Scenario shrunk = faults::Shrink(
+      *scenario, *target,
+      [&](const faults::Scenario& candidate) {
+        const std::uint64_t now = MonotonicMs();
+        return Evaluate(candidate,
+                        limited ? std::clamp<std::uint64_t>(deadline - now, 1, kCandidateTimeoutMs)
+                                : kCandidateTimeoutMs);
+      },
+      limits, stats);
   fmt::print("before: {}\nafter:  {}\n", faults::DescribeSize(*scenario),
              faults::DescribeSize(shrunk));
-  fmt::print("{} candidates played, {} steps kept, {:.1f} s; the result fails with {} ({})\n",
-             stats.candidates, stats.accepted,
-             static_cast<double>(MonotonicMs() - started) / 1000.0,
-             sim::OutcomeName(final_verdict.outcome), final_verdict.checker);
+  fmt::print("{} candidates played ({} unknown), {} steps kept, {:.1f} s{}\n", stats.candidates,
+             stats.unknown, stats.accepted, static_cast<double>(MonotonicMs() - started) / 1000.0,
+             stats.stopped ? "; the time limit ended the search, so this is the smallest verified "
+                             "failure found so far"
+                           : "");
+  const std::string text = faults::FormatScenario(shrunk);
+  std::string name = "the shrunk scenario";
   if (!arguments.out_path.empty()) {
-    if (error = WriteFileAtomically(arguments.out_path, faults::FormatScenario(shrunk));
-        !error.empty()) {
+    if (error = WriteFileAtomically(arguments.out_path, text); !error.empty()) {
       fmt::print(stderr, "vsrsim: {}\n", error);
       return kExitIo;
     }
-    fmt::print("replay: vsrsim run --scenario {}\n", arguments.out_path);
+    name = arguments.out_path;
   } else {
-    fmt::print("{}", faults::FormatScenario(shrunk));
+    fmt::print("{}", text);
   }
-  return sim::ExitCodeOf(final_verdict.outcome);
+  std::fflush(stdout);
+  std::string written = text;
+  if (!arguments.out_path.empty()) {
+    written.clear();
+    if (error = ReadFile(arguments.out_path, written); !error.empty()) {
+      fmt::print(stderr, "vsrsim: {}\n", error);
+      return kExitIo;
+    }
+  }
+  if (const int status = ReplayWritten(name, written, *target); status != 0) return status;
+  if (!arguments.out_path.empty()) {
+    fmt::print("replay: {}\n", ScenarioReproduceCommand(arguments.out_path, arguments.mutants));
+  }
+  return sim::ExitCodeOf(target->outcome);
 }
 
 }  // namespace vsrsim::reports

@@ -110,9 +110,11 @@ Cluster::Cluster(const RunOptions& options)
         .retry_ticks_min = options.client_retry_ticks_min,
         .retry_ticks_max = options.client_retry_ticks_max,
     };
-    clients_.emplace_back(client_options, static_cast<std::uint32_t>(c),
-                          options.requests_per_client,
-                          client_prng.Fork(fmt::format("client-{}", c)));
+    clients_.emplace_back(
+        client_options, static_cast<std::uint32_t>(c),
+        SimClient::Workload{.requests_total = options.requests_per_client, .reads = options.reads},
+        client_prng.Fork(fmt::format("client-{}", c)),
+        client_prng.Fork(fmt::format("client-{}-reads", c)));
     queue_.push(now_ + Duration::Microseconds(client_prng.Below(options.tick_us * 4)),
                 {EventKind::kClientTick, static_cast<std::uint8_t>(client_process(c)), 0});
     client_done_.push_back(0);

@@ -62,6 +62,7 @@ struct RunOptions {
   std::uint8_t client_count = 4;
   std::uint32_t clients_max = 8;
   std::uint32_t requests_per_client = 20;
+  Ratio reads{0, 1};  // The share of workload requests that are reads of the partition log.
   std::uint64_t tick_us = 10000;
   std::uint64_t ticks_max = 4000;           // The safety phase's budget.
   std::uint64_t liveness_ticks_max = 3000;  // The bound on convergence after healing.

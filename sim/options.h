@@ -74,6 +74,7 @@ struct RunOptions {
   StorageOptions storage;
   FaultOptions faults;
   bool keep_trace = false;
+  bool keep_history = false;  // Return the client history in the run's result (history.h).
 };
 
 // Every option as (name, value) in a fixed order: printed first by a run and echoed in its JSON.

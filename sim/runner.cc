@@ -65,9 +65,10 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
   Cluster cluster(options);
   RunPhase(cluster, nemesis, options.ticks_max, [&] { return cluster.clients_done(); });
   std::string stall_note;
+  std::vector<std::size_t> core;
+  bool settled = false;  // The healed core converged and every client is done.
 
   if (!cluster.finding().has_value()) {
-    std::vector<std::size_t> core;
     if (nemesis != nullptr) {
       core = nemesis->heal(cluster);
     } else {
@@ -77,11 +78,12 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
     const std::uint64_t deadline = cluster.ticks() + options.liveness_ticks_max;
     RunPhase(cluster, nullptr, deadline,
              [&] { return cluster.clients_done() && cluster.converged(core); });
+    settled = cluster.clients_done() && cluster.converged(core);
     if (!cluster.finding().has_value()) {
       const std::string legitimate = LegitimateStall(cluster, core);
-      if ((!cluster.clients_done() || !cluster.converged(core)) && !legitimate.empty()) {
+      if (!settled && !legitimate.empty()) {
         stall_note = "stalled for a legitimate cause: " + legitimate;
-      } else if (!cluster.clients_done() || !cluster.converged(core)) {
+      } else if (!settled) {
         cluster.report({Outcome::kLiveness, "liveness",
                         fmt::format("no convergence within {} ticks after healing: {}",
                                     options.liveness_ticks_max, DescribeStall(cluster, core))});
@@ -93,6 +95,7 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
     }
   }
 
+  cluster.finish_client_history(core, settled);
   if (inspect) inspect(cluster);
   RunResult result;
   result.options = options;
@@ -116,6 +119,7 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
   result.coverage = cluster.coverage();
   result.checkpoints = cluster.trace().checkpoints();
   result.records = cluster.trace().kept();
+  if (options.keep_history) result.history = cluster.client_history();
   return result;
 }
 

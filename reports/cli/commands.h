@@ -34,6 +34,7 @@ struct RunArguments {
   std::string html_path;           // The space-time page (html_report.h).
   std::string scenario_path;       // Play this scenario instead of the seed's swarm run.
   std::string dump_scenario_path;  // Write the swarm run as an explicit scenario.
+  std::string history_path;        // Write the client history as JSON Lines (history_jsonl.h).
 };
 
 // The seed's options with the mutants and overrides applied.
@@ -55,6 +56,7 @@ struct SweepArguments {
   std::uint32_t shard_count = 1;
   std::string report_dir;
   std::string save_failures_dir;
+  std::string history_dir;  // Write each failing seed's client history to DIR/seed-N.jsonl.
   std::uint32_t check_determinism_per_mille = 0;
   std::uint64_t timeout_ms = 60'000;
   bool quiet = false;  // No progress output.

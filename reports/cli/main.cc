@@ -130,6 +130,8 @@ int main(int argc, char** argv) {
   run_command->add_option("--trace", run.trace_path, "Write a readable text trace to FILE");
   run_command->add_option("--html", run.html_path,
                           "Write the run as a space-time diagram (one HTML page) to FILE");
+  run_command->add_option("--history", run.history_path,
+                          "Write the client history (JSON Lines, see README) to FILE");
   AddOverrides(*run_command, run.overrides, run_profile);
 
   vsrsim::reports::SweepArguments sweep;
@@ -155,6 +157,8 @@ int main(int argc, char** argv) {
   sweep_command->add_option("--report", sweep.report_dir, "Write summary.json (and more) to DIR");
   sweep_command->add_option("--save-failures", sweep.save_failures_dir,
                             "Write every failing seed as a seed file to DIR");
+  sweep_command->add_option("--history-dir", sweep.history_dir,
+                            "Write every failing seed's client history to DIR/seed-N.jsonl");
   sweep_command
       ->add_option("--check-determinism", sweep_recheck,
                    "Re-run this share of seeds (0..1) and compare fingerprints")

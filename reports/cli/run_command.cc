@@ -11,6 +11,7 @@
 #include "reports/atomic_file.h"
 #include "reports/cli/commands.h"
 #include "reports/cli/isolate.h"
+#include "reports/history_jsonl.h"
 #include "reports/html_report.h"
 #include "reports/run_json.h"
 #include "reports/text_trace.h"
@@ -67,6 +68,7 @@ int RunCommand(const RunArguments& arguments) {
     options = scenario->options;
   }
   options.keep_trace = !arguments.trace_path.empty() || !arguments.html_path.empty();
+  options.keep_history = !arguments.history_path.empty();
   const std::string reproduce =
       scenario ? fmt::format("vsrsim run --scenario {}", arguments.scenario_path)
                : ReproduceCommand(arguments.seed, arguments.mutants, arguments.overrides);
@@ -80,40 +82,34 @@ int RunCommand(const RunArguments& arguments) {
   const IsolatedRun run = RunIsolated(
       options,
       [&]() {
+        const auto write_or_exit = [](const std::string& path, const std::string& text) {
+          if (const std::string error = WriteFileAtomically(path, text); !error.empty()) {
+            fmt::print(stderr, "vsrsim: {}\n", error);
+            std::fflush(stderr);
+            ::_exit(kExitIo);
+          }
+        };
         sim::RunResult result;
         if (scenario) {
           scenario->options.keep_trace = options.keep_trace;
+          scenario->options.keep_history = options.keep_history;
           result = faults::PlayScenario(*scenario);
         } else if (!arguments.dump_scenario_path.empty()) {
           const faults::Scenario dumped = faults::DumpScenario(options, &result);
-          const std::string error =
-              WriteFileAtomically(arguments.dump_scenario_path, faults::FormatScenario(dumped));
-          if (!error.empty()) {
-            fmt::print(stderr, "vsrsim: {}\n", error);
-            std::fflush(stderr);
-            ::_exit(kExitIo);
-          }
+          write_or_exit(arguments.dump_scenario_path, faults::FormatScenario(dumped));
         } else {
           result = PlayRun(options);
         }
-        if (!arguments.trace_path.empty()) {
-          const std::string error = WriteFileAtomically(
-              arguments.trace_path, RenderTextTrace(result.records, options.replica_count));
-          if (!error.empty()) {
-            fmt::print(stderr, "vsrsim: {}\n", error);
-            std::fflush(stderr);
-            ::_exit(kExitIo);
-          }
-        }
         // Written here, where the records are: only the result crosses back to the parent.
+        if (!arguments.trace_path.empty()) {
+          write_or_exit(arguments.trace_path,
+                        RenderTextTrace(result.records, options.replica_count));
+        }
         if (!arguments.html_path.empty()) {
-          const std::string error =
-              WriteFileAtomically(arguments.html_path, SpaceTimeHtml(result, reproduce));
-          if (!error.empty()) {
-            fmt::print(stderr, "vsrsim: {}\n", error);
-            std::fflush(stderr);
-            ::_exit(kExitIo);
-          }
+          write_or_exit(arguments.html_path, SpaceTimeHtml(result, reproduce));
+        }
+        if (!arguments.history_path.empty()) {
+          write_or_exit(arguments.history_path, HistoryJsonLines(result.history));
         }
         return result;
       },

@@ -17,6 +17,7 @@
 #include "reports/atomic_file.h"
 #include "reports/cli/commands.h"
 #include "reports/cli/isolate.h"
+#include "reports/history_jsonl.h"
 #include "reports/html_report.h"
 #include "reports/run_json.h"
 #include "reports/seed_file.h"
@@ -97,7 +98,8 @@ class Progress {
 // At most this many failing seeds get a space-time page: each is a re-run and up to half a MB.
 constexpr std::size_t kFailurePagesMax = 100;
 
-// Writes DIR/seed-N.html for the failing seeds: each is re-run with its trace kept, in a forked
+// Writes DIR/seed-N.html (--report) and HISTORY_DIR/seed-N.jsonl (--history-dir, the client
+// history) for the failing seeds: each is re-run with its trace or history kept, in a forked
 // child that writes the page itself (the records never cross the pipe), so a seed that crashes
 // again cannot take the sweep down; its page is then written here, without the diagram. A seed
 // that timed out is not re-run (it would only time out again), nor one that was killed from
@@ -110,6 +112,7 @@ int WriteFailurePages(const SweepArguments& arguments, const std::vector<SweepEn
     return fmt::format("{}/seed-{}.html", arguments.report_dir, entry.seed);
   };
   const auto write = [&](const SweepEntry& entry, const sim::RunResult& result) {
+    if (arguments.report_dir.empty()) return;
     if (const std::string error =
             WriteFileAtomically(path_of(entry), SpaceTimeHtml(result, entry.reproduce));
         !error.empty()) {
@@ -139,15 +142,24 @@ int WriteFailurePages(const SweepArguments& arguments, const std::vector<SweepEn
   const auto options_of = [&](std::size_t i) {
     sim::RunOptions options =
         ResolveOptions(reruns[i]->seed, arguments.mutants, arguments.overrides);
-    options.keep_trace = true;
+    options.keep_trace = !arguments.report_dir.empty();
+    options.keep_history = !arguments.history_dir.empty();
     return options;
   };
   RunPool(
       reruns.size(), {.jobs = jobs, .timeout_ms = arguments.timeout_ms}, options_of,
       [&](std::size_t i) {
         const sim::RunResult result = PlayRun(options_of(i));
-        const std::string error =
-            WriteFileAtomically(path_of(*reruns[i]), SpaceTimeHtml(result, reruns[i]->reproduce));
+        std::string error;
+        if (!arguments.report_dir.empty()) {
+          error =
+              WriteFileAtomically(path_of(*reruns[i]), SpaceTimeHtml(result, reruns[i]->reproduce));
+        }
+        if (error.empty() && !arguments.history_dir.empty()) {
+          error = WriteFileAtomically(
+              fmt::format("{}/seed-{}.jsonl", arguments.history_dir, reruns[i]->seed),
+              HistoryJsonLines(result.history));
+        }
         if (!error.empty()) {
           fmt::print(stderr, "vsrsim: {}\n", error);
           std::fflush(stderr);
@@ -161,10 +173,10 @@ int WriteFailurePages(const SweepArguments& arguments, const std::vector<SweepEn
           status = kExitIo;
         } else if (run.result.outcome == sim::Outcome::kCrash ||
                    run.result.outcome == sim::Outcome::kTimeout) {
-          fmt::print(stderr, "vsrsim: seed {} {} on its re-run, so {} has no diagram\n",
+          fmt::print(stderr, "vsrsim: seed {} {} on its re-run, so it has no diagram{}\n",
                      reruns[i]->seed,
                      run.result.outcome == sim::Outcome::kCrash ? "crashed" : "timed out",
-                     path_of(*reruns[i]));
+                     arguments.history_dir.empty() ? "" : " and no history file");
           write(*reruns[i], run.result);
         }
       },
@@ -176,7 +188,8 @@ int WriteFailurePages(const SweepArguments& arguments, const std::vector<SweepEn
 
 int SweepCommand(const SweepArguments& arguments) {
   for (const auto& [dir, flag] : {std::pair{arguments.report_dir, "--report"},
-                                  std::pair{arguments.save_failures_dir, "--save-failures"}}) {
+                                  std::pair{arguments.save_failures_dir, "--save-failures"},
+                                  std::pair{arguments.history_dir, "--history-dir"}}) {
     if (dir.empty()) continue;
     if (const std::string error = EnsureDirectory(dir, flag); !error.empty()) {
       fmt::print(stderr, "vsrsim: {}\n", error);
@@ -286,6 +299,8 @@ int SweepCommand(const SweepArguments& arguments) {
       fmt::print(stderr, "vsrsim: {}\n", error);
       io_status = kExitIo;
     }
+  }
+  if (!arguments.report_dir.empty() || !arguments.history_dir.empty()) {
     if (WriteFailurePages(arguments, summary.entries, jobs) != 0) io_status = kExitIo;
   }
   if (!arguments.save_failures_dir.empty()) {

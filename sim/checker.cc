@@ -18,6 +18,8 @@ const char* OutcomeName(Outcome outcome) {
       return "determinism";
     case Outcome::kKilled:
       return "killed";
+    case Outcome::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -38,6 +40,8 @@ int ExitCodeOf(Outcome outcome) {
       return 4;
     case Outcome::kKilled:
       return 75;  // EX_TEMPFAIL: not the seed's fault; run it again.
+    case Outcome::kUnknown:
+      return 5;  // No verdict: not a pass, and not known to be a violation.
   }
   return 1;
 }

@@ -12,6 +12,8 @@ namespace vsrsim::sim {
 // kNondeterministic is a sweep's finding: the same seed ran twice with different fingerprints.
 // kKilled is not a finding about the system under test: the process running the seed died from a
 // signal it did not raise itself (SIGKILL from outside, the OOM killer), on its run and its re-run.
+// kUnknown: a checker could not reach a verdict within its budget (the linearizability search);
+// it is never a pass.
 enum class Outcome : std::uint8_t {
   kPass,
   kSafety,
@@ -19,13 +21,14 @@ enum class Outcome : std::uint8_t {
   kCrash,
   kTimeout,
   kNondeterministic,
-  kKilled
+  kKilled,
+  kUnknown,
 };
 
 // Every outcome, in the order reports list them.
 inline constexpr std::array kOutcomes = {
     Outcome::kPass,    Outcome::kSafety,           Outcome::kLiveness, Outcome::kCrash,
-    Outcome::kTimeout, Outcome::kNondeterministic, Outcome::kKilled};
+    Outcome::kTimeout, Outcome::kNondeterministic, Outcome::kKilled,   Outcome::kUnknown};
 
 const char* OutcomeName(Outcome outcome);
 int ExitCodeOf(Outcome outcome);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "sim/cluster.h"
+#include "sim/final_read_checker.h"
+#include "sim/history_linearizability.h"
 
 namespace vsrsim::sim {
 
@@ -58,6 +60,13 @@ std::string LegitimateStall(const Cluster& cluster, const std::vector<std::size_
   return "";
 }
 
+// The outside-only checkers of the whole history: final reads first (their messages are the most
+// specific), then the linearizability search.
+Finding CheckClientHistory(const History& history) {
+  if (Finding finding = CheckFinalReads(history)) return finding;
+  return CheckLinearizable(history).finding;
+}
+
 }  // namespace
 
 RunResult Run(const RunOptions& options, Nemesis* nemesis,
@@ -79,12 +88,18 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
     RunPhase(cluster, nullptr, deadline,
              [&] { return cluster.clients_done() && cluster.converged(core); });
     settled = cluster.clients_done() && cluster.converged(core);
+    cluster.finish_client_history(core, settled);
     if (!cluster.finding().has_value()) {
       const std::string legitimate = LegitimateStall(cluster, core);
-      if (!settled && !legitimate.empty()) {
+      // Judge from the outside first: the client history alone.
+      if (Finding outside = CheckClientHistory(cluster.client_history())) {
+        cluster.report(*outside);
+      } else if (!settled && !legitimate.empty()) {
         stall_note = "stalled for a legitimate cause: " + legitimate;
       } else if (!settled) {
-        cluster.report({Outcome::kLiveness, "liveness",
+        // A client still waiting is what a client sees (outside); replicas that never converge
+        // while every client is done only the replicas' state shows (white-box).
+        cluster.report({Outcome::kLiveness, cluster.clients_done() ? "convergence" : "liveness",
                         fmt::format("no convergence within {} ticks after healing: {}",
                                     options.liveness_ticks_max, DescribeStall(cluster, core))});
       } else if (Finding finding = cluster.check_converged(core)) {
@@ -93,9 +108,10 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
         cluster.report(*hygiene);
       }
     }
+  } else {
+    cluster.finish_client_history(core, false);
   }
 
-  cluster.finish_client_history(core, settled);
   if (inspect) inspect(cluster);
   RunResult result;
   result.options = options;

@@ -58,3 +58,8 @@ vsrsim_add_test(NAME sim_durability_test
   SOURCES durability_test.cc
   LIBS vsrsim_sim
   LABELS unit)
+
+vsrsim_add_test(NAME sim_history_checkers_test
+  SOURCES history_checkers_test.cc
+  LIBS vsrsim_sim vsrsim_faults
+  LABELS unit)

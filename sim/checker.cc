@@ -24,6 +24,11 @@ const char* OutcomeName(Outcome outcome) {
   return "unknown";
 }
 
+bool IsOutsideOnly(std::string_view checker) {
+  return checker == "history-linearizability" || checker == "final-read" ||
+         checker == "starvation" || checker == "liveness" || checker == "crash";
+}
+
 int ExitCodeOf(Outcome outcome) {
   switch (outcome) {
     case Outcome::kPass:

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace vsrsim::sim {
 
@@ -40,5 +41,11 @@ struct Violation {
 };
 
 using Finding = std::optional<Violation>;
+
+// Whether `checker` judges from the outside only: from what a client could see (the client history,
+// its final reads, a client left waiting, a replica process that aborted), reading no execution
+// report and no replica state. The others (at-most-once, reply-caching, the witness
+// linearizability, agreement, durability, hygiene, convergence) are white-box.
+bool IsOutsideOnly(std::string_view checker);
 
 }  // namespace vsrsim::sim

@@ -140,6 +140,7 @@ void Cluster::open_replica(std::size_t index, std::uint64_t restart_nonce) {
 
 void Cluster::report(const Violation& violation) {
   if (finding_.has_value()) return;  // The first finding ends the run; keep it.
+  if (options_.outside_only && !IsOutsideOnly(violation.checker)) return;
   finding_ = violation;
   trace_.record({.time_us = now_.microseconds(), .kind = TraceKind::kViolation});
 }

@@ -75,6 +75,10 @@ struct RunOptions {
   FaultOptions faults;
   bool keep_trace = false;
   bool keep_history = false;  // Return the client history in the run's result (history.h).
+  // Only the outside-only checkers' findings count (checker.h, IsOutsideOnly); the white-box
+  // checkers still run but their findings are ignored, so the run goes on. For the detection
+  // matrix: what a client-side oracle alone catches.
+  bool outside_only = false;
 };
 
 // Every option as (name, value) in a fixed order: printed first by a run and echoed in its JSON.

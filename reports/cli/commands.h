@@ -23,6 +23,11 @@ struct Overrides {
   std::optional<std::uint32_t> clients;
   std::optional<std::uint64_t> ticks;
   faults::Profile profile = faults::Profile::kFull;
+  // Only the outside-only checkers judge (sim::IsOutsideOnly); white-box findings are ignored.
+  bool outside_only = false;
+  // The fault knobs aimed at review findings off: no disconnect right after a retransmission
+  // ((b)), and no more clients than the table holds ((e)). The other draws stay as drawn.
+  bool unaimed = false;
 };
 
 struct RunArguments {

@@ -51,6 +51,11 @@ void AddOverrides(CLI::App& command, vsrsim::reports::Overrides& overrides, std:
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10'000'000}));
   command.add_option("--profile", profile, "Fault profile: full (default) or network")
       ->check(CLI::IsMember({"full", "network"}));
+  command.add_flag("--outside-only", overrides.outside_only,
+                   "Judge with the outside-only checkers alone (white-box findings ignored)");
+  command.add_flag("--unaimed", overrides.unaimed,
+                   "Switch off the fault knobs aimed at review findings (disconnect after "
+                   "retransmit; more clients than clients_max)");
 }
 
 // Parses "A..B" (both ends included).

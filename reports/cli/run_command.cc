@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -25,6 +26,12 @@ sim::RunOptions ResolveOptions(std::uint64_t seed, core::MutantSet mutants,
   if (overrides.replicas) options.replica_count = static_cast<std::uint8_t>(*overrides.replicas);
   if (overrides.clients) options.client_count = static_cast<std::uint8_t>(*overrides.clients);
   if (overrides.ticks) options.ticks_max = *overrides.ticks;
+  if (overrides.unaimed) {
+    options.faults.disconnect_after_retransmit = {0, 1};
+    options.client_count = static_cast<std::uint8_t>(
+        std::min<std::uint32_t>(options.client_count, options.clients_max));
+  }
+  options.outside_only = overrides.outside_only;
   return options;
 }
 
@@ -43,6 +50,8 @@ std::string ReproduceCommand(std::uint64_t seed, core::MutantSet mutants,
   if (overrides.replicas) command += fmt::format(" --replicas {}", *overrides.replicas);
   if (overrides.clients) command += fmt::format(" --clients {}", *overrides.clients);
   if (overrides.ticks) command += fmt::format(" --ticks {}", *overrides.ticks);
+  if (overrides.unaimed) command += " --unaimed";
+  if (overrides.outside_only) command += " --outside-only";
   return command;
 }
 

@@ -28,22 +28,33 @@ ClientSend ClientProtocol::start_register() {
   return send_in_flight();
 }
 
-ClientSend ClientProtocol::submit(std::span<const std::uint64_t> entries) {
+ClientSend ClientProtocol::submit_request(Request request) {
   VSRSIM_ASSERT(idle());
   VSRSIM_ASSERT(registered());
-  VSRSIM_ASSERT_GT(entries.size(), 0U);
-  VSRSIM_ASSERT_LE(entries.size(), kBatchEntriesMax);
   request_++;
-  Request request{.client = options_.id,
-                  .session = session_,
-                  .request = request_,
-                  .operation = Operation::kAppend,
-                  .entry_count = static_cast<std::uint8_t>(entries.size())};
-  std::copy(entries.begin(), entries.end(), request.entries.begin());
+  request.client = options_.id;
+  request.session = session_;
+  request.request = request_;
   in_flight_ = request;
   timeout_ticks_ = options_.retry_ticks_min;
   target_ = Raw(PrimaryOf(view_, options_.replica_count));
   return send_in_flight();
+}
+
+ClientSend ClientProtocol::submit(std::span<const std::uint64_t> entries) {
+  VSRSIM_ASSERT_GT(entries.size(), 0U);
+  VSRSIM_ASSERT_LE(entries.size(), kBatchEntriesMax);
+  Request request{.operation = Operation::kAppend,
+                  .entry_count = static_cast<std::uint8_t>(entries.size())};
+  std::copy(entries.begin(), entries.end(), request.entries.begin());
+  return submit_request(request);
+}
+
+ClientSend ClientProtocol::submit_read(std::uint64_t offset, std::uint8_t max) {
+  VSRSIM_ASSERT_GT(max, 0U);
+  VSRSIM_ASSERT_LE(max, kReadEntriesMax);
+  return submit_request(
+      Request{.operation = Operation::kRead, .entry_count = max, .read_offset = offset});
 }
 
 ReplyOutcome ClientProtocol::on_reply(const Reply& reply) {

@@ -34,7 +34,7 @@ struct ClientSend {
 enum class ReplyOutcome : std::uint8_t {
   kIgnored,     // Not for the request in flight (late, duplicate, or another session's).
   kRegistered,  // The register committed: a session is open.
-  kCompleted,   // The append in flight completed.
+  kCompleted,   // The append or read in flight completed.
   kEvicted,     // The session was evicted; the request in flight is abandoned.
 };
 
@@ -44,8 +44,10 @@ class ClientProtocol {
 
   // Requires: idle. Starts registration (again, after eviction).
   ClientSend start_register();
-  // Requires: registered and idle.
+  // Requires: registered and idle. Appends `entries` (1..kBatchEntriesMax of them).
   ClientSend submit(std::span<const std::uint64_t> entries);
+  // Requires: registered and idle. Reads up to `max` (1..kReadEntriesMax) entries from `offset`.
+  ClientSend submit_read(std::uint64_t offset, std::uint8_t max);
   ReplyOutcome on_reply(const Reply& reply);
   ReplyOutcome on_eviction(const Eviction& eviction);
   // Returns a retransmission when the request in flight timed out.
@@ -59,6 +61,8 @@ class ClientProtocol {
 
  private:
   ClientSend send_in_flight();
+  // Sends `request` as the session's next request.
+  ClientSend submit_request(Request request);
 
   ClientOptions options_;
   Session session_ = 0;

@@ -74,6 +74,20 @@ TEST(ClientProtocolTest, RegisterThenSubmit) {
   EXPECT_EQ(*client.in_flight(), append.request);
 }
 
+TEST(ClientProtocolTest, ReadIsTheSessionsNextRequestAndCompletesLikeAnAppend) {
+  // A read carries the session, the next request number, the offset and the maximum; its reply
+  // completes it.
+  ClientProtocol client = Registered();
+  const ClientSend send = client.submit_read(5, 3);
+  EXPECT_EQ(send.request.operation, Operation::kRead);
+  EXPECT_EQ(send.request.session, 7U);
+  EXPECT_EQ(send.request.request, 1U);
+  EXPECT_EQ(send.request.read_offset, 5U);
+  EXPECT_EQ(send.request.entry_count, 3);
+  EXPECT_EQ(client.on_reply(AppendReply(7, 1)), ReplyOutcome::kCompleted);
+  EXPECT_TRUE(client.idle());
+}
+
 TEST(ClientProtocolTest, RequestNumbersGrowByOne) {
   // Each completed append lets the next submit use the next request number of the same session.
   ClientProtocol client = Registered();

@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include <algorithm>
+
 namespace vsrsim::core {
 
 std::uint64_t EntryChecksum(const LogEntry& entry) {
-  // Hash the fields one by one (not the struct's bytes) so padding never enters the checksum.
-  const std::array<std::uint64_t, 10> words = {
+  // Hash the fields one by one (not the struct's bytes) so padding never enters the checksum. Every
+  // batch entry enters on its own, so two different batches never fold to the same words.
+  std::array<std::uint64_t, 8 + kBatchEntriesMax> words = {
       entry.op,
       entry.view,
       entry.parent,
@@ -15,10 +18,9 @@ std::uint64_t EntryChecksum(const LogEntry& entry) {
       entry.request.session,
       entry.request.request,
       (static_cast<std::uint64_t>(entry.request.operation) << 8) | entry.request.entry_count,
-      entry.request.entries[0] ^ (entry.request.entries[1] << 1),
-      entry.request.entries[2],
-      entry.request.entries[3],
+      entry.request.read_offset,
   };
+  std::copy(entry.request.entries.begin(), entry.request.entries.end(), words.begin() + 8);
   return XXH3_64bits(words.data(), sizeof(words));
 }
 

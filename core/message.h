@@ -19,23 +19,29 @@
 
 namespace vsrsim::core {
 
-enum class Operation : std::uint8_t { kRegister, kAppend };
+enum class Operation : std::uint8_t { kRegister, kAppend, kRead };
 
-// A client's request. `register` carries session 0 and request 0; an append carries the session the
-// register's reply named and a request number one above the client's previous one.
+// A client's request. `register` carries session 0 and request 0; an append or a read carries the
+// session the register's reply named and a request number one above the client's previous one. An
+// append carries its batch in `entries`; a read asks for up to `entry_count` entries of the
+// partition log from `read_offset` (reads go through the log like appends, so they are
+// linearizable).
 struct Request {
   ClientId client{};
   Session session = 0;
   RequestNumber request = 0;
   Operation operation = Operation::kRegister;
   std::uint8_t entry_count = 0;
+  std::uint64_t read_offset = 0;
   std::array<std::uint64_t, kBatchEntriesMax> entries{};
   bool operator==(const Request&) const = default;
 };
 
 // The reply to a committed request. It is derived only from the committed log entry and the state
 // machine, never from the executing replica, so every replica caches the same bytes. `view` is the
-// view the op was prepared in; clients use it as a hint of where the primary is.
+// view the op was prepared in; clients use it as a hint of where the primary is. An append's reply
+// carries the offsets assigned (first_offset, entry_count); a read's carries the read offset, the
+// number of entries found there and the entries themselves.
 struct Reply {
   View view = 0;
   ClientId client{};
@@ -44,6 +50,7 @@ struct Reply {
   Op op = 0;
   std::uint64_t first_offset = 0;
   std::uint8_t entry_count = 0;
+  std::array<std::uint64_t, kReadEntriesMax> entries{};  // A read's entries; zero otherwise.
   bool operator==(const Reply&) const = default;
 };
 

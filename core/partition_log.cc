@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <array>
 
 namespace vsrsim::core {
@@ -14,6 +15,13 @@ std::uint64_t PartitionLog::append(std::span<const std::uint64_t> entries) {
     digest_ = XXH3_64bits(words.data(), sizeof(words));
   }
   return first_offset;
+}
+
+std::size_t PartitionLog::read(std::uint64_t offset, std::span<std::uint64_t> out) const {
+  if (offset >= entries_.size()) return 0;
+  const std::size_t count = std::min<std::size_t>(out.size(), entries_.size() - offset);
+  std::copy_n(entries_.begin() + static_cast<std::ptrdiff_t>(offset), count, out.begin());
+  return count;
 }
 
 }  // namespace vsrsim::core

@@ -18,6 +18,8 @@ class PartitionLog {
   std::uint64_t append(std::span<const std::uint64_t> entries);
   // Makes room for `entries` entries in all (capacity only: nothing observable changes).
   void reserve(std::size_t entries) { entries_.reserve(entries); }
+  // Copies the entries at [offset, offset + out.size()) that exist into `out`; returns how many.
+  std::size_t read(std::uint64_t offset, std::span<std::uint64_t> out) const;
   std::uint64_t next_offset() const { return entries_.size(); }
   const std::vector<std::uint64_t>& entries() const { return entries_; }
   std::uint64_t Digest() const { return digest_; }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -71,6 +72,20 @@ TEST(PartitionLogTest, DigestDependsOnOrder) {
   b.append(backward);
   EXPECT_NE(a.Digest(), b.Digest());
   EXPECT_NE(a, b);
+}
+
+TEST(PartitionLogTest, ReadReturnsTheEntriesThatExistFromTheOffset) {
+  // A read copies entries[offset, offset + max) that exist: all of them, a short tail, or none.
+  PartitionLog log;
+  const std::vector<std::uint64_t> entries = {10, 11, 12};
+  log.append(entries);
+  std::array<std::uint64_t, 2> out{};
+  EXPECT_EQ(log.read(0, out), 2U);
+  EXPECT_EQ(out, (std::array<std::uint64_t, 2>{10, 11}));
+  EXPECT_EQ(log.read(2, out), 1U);
+  EXPECT_EQ(out[0], 12U);
+  EXPECT_EQ(log.read(3, out), 0U);
+  EXPECT_EQ(log.read(99, out), 0U);
 }
 
 }  // namespace

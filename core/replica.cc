@@ -178,7 +178,7 @@ void Replica::on_request(const Request& request) {
   if (commit_min_ < commit_max_) return;
   // A session above what this replica executed was registered where it has not caught up (it may be
   // a primary cut off in an old view): it cannot judge the request, and must not call it evicted.
-  if (request.operation == Operation::kAppend && request.session > commit_min_) return;
+  if (request.operation != Operation::kRegister && request.session > commit_min_) return;
   const Classification classification = table_.check_request(request, in_pipeline(request));
   switch (classification.status) {
     case RequestStatus::kNew:
@@ -222,7 +222,8 @@ void Replica::propose(const Request& request) {
   storage_.write_entry(entry);
   dirty_ = true;
   // Mutant (d): the reviewed primary registered a pending waiter for every accepted request.
-  if (mutants_.Has(Mutant::kPendingSurvivesViewChange) && request.operation == Operation::kAppend) {
+  if (mutants_.Has(Mutant::kPendingSurvivesViewChange) &&
+      request.operation != Operation::kRegister) {
     table_.register_pending(request.client, request.request);
   }
   send_to_others(Prepare{.view = view_, .commit = commit_max_, .entry = entry});
@@ -348,9 +349,7 @@ void Replica::execute(const LogEntry& entry) {
   } else {
     execution.applied = !keep_table || table_.admits(request);
     if (execution.applied) {
-      execution.reply.first_offset = state_machine_.append(
-          std::span<const std::uint64_t>(request.entries.data(), request.entry_count));
-      execution.reply.entry_count = request.entry_count;
+      apply(request, execution.reply);
       if (keep_table) table_.commit_reply(execution.reply);
     }
   }
@@ -359,6 +358,20 @@ void Replica::execute(const LogEntry& entry) {
     table_.resolve_pending(request.client, request.request);
     if (execution.applied) send_to_client(request.client, execution.reply);
   }
+}
+
+void Replica::apply(const Request& request, Reply& reply) {
+  if (request.operation == Operation::kAppend) {
+    reply.first_offset = state_machine_.append(
+        std::span<const std::uint64_t>(request.entries.data(), request.entry_count));
+    reply.entry_count = request.entry_count;
+    return;
+  }
+  VSRSIM_ASSERT(request.operation == Operation::kRead);
+  VSRSIM_ASSERT_LE(request.entry_count, kReadEntriesMax);
+  reply.first_offset = request.read_offset;
+  reply.entry_count = static_cast<std::uint8_t>(state_machine_.read(
+      request.read_offset, std::span<std::uint64_t>(reply.entries.data(), request.entry_count)));
 }
 
 // --- View change ---------------------------------------------------------------------------------

@@ -123,6 +123,8 @@ class Replica {
   void maybe_commit();
   void execute_committed();
   void execute(const LogEntry& entry);
+  // Applies an admitted append or read to the state machine and fills in its reply's result.
+  void apply(const Request& request, Reply& reply);
 
   void start_view_change(View view);
   DoViewChange make_do_view_change() const;

@@ -28,6 +28,8 @@ using RequestNumber = std::uint64_t;
 constexpr std::size_t kReplicasMax = 6;
 // Entries (messages) one append request carries. Fixed so a request has no heap storage.
 constexpr std::size_t kBatchEntriesMax = 4;
+// Entries one read returns at most. Fixed so a reply has no heap storage.
+constexpr std::size_t kReadEntriesMax = 4;
 // Prepares the primary keeps in flight beyond commit_max. Requests beyond it are dropped, and the
 // client retransmits.
 constexpr std::size_t kPipelineMax = 8;

@@ -73,6 +73,8 @@ sim::RunOptions DrawOptions(std::uint64_t seed, Profile profile) {
   // Drawn after everything else, so the draws above stay what they were before this fault existed.
   faults.replay = MaybeRate(prng, 30, 1000);
   faults.replay_after_restart = MaybeRate(prng, 4, 4);
+  // Drawn last of all, for the same reason: the share of workload requests that are reads.
+  options.reads = {static_cast<std::uint32_t>(prng.Between(0, 50)), 100};
   if (profile == Profile::kFull) {
     options.faults = faults;
     options.network.replay_memory =

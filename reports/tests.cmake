@@ -30,3 +30,8 @@ vsrsim_add_test(NAME reports_isolate_test
   SOURCES cli/isolate_test.cc
   LIBS vsrsim_cli
   LABELS unit)
+
+vsrsim_add_test(NAME reports_history_jsonl_test
+  SOURCES history_jsonl_test.cc
+  LIBS vsrsim_reports vsrsim_faults
+  LABELS unit)

@@ -52,7 +52,7 @@ Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
   history_.push_back(
       HistoryEntry{entry.checksum, entry.request, execution.applied, execution.reply, replica});
   const core::Request& request = entry.request;
-  if (!execution.applied || request.operation != core::Operation::kAppend) return std::nullopt;
+  if (!execution.applied || request.operation == core::Operation::kRegister) return std::nullopt;
   const auto [applied_op, inserted] =
       applied_.try_emplace({core::Raw(request.client), request.session, request.request}, entry.op);
   if (!inserted) {
@@ -62,6 +62,7 @@ Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
                                  core::Raw(request.client), request.request, request.session,
                                  *applied_op, entry.op, replica)};
   }
+  if (request.operation != core::Operation::kAppend) return std::nullopt;
   for (std::uint8_t i = 0; i < request.entry_count; i++) {
     const auto [payload_op, fresh] = payloads_.try_emplace(request.entries[i], entry.op);
     if (!fresh) {

@@ -18,8 +18,15 @@ const char* OutcomeName(Outcome outcome) {
       return "determinism";
     case Outcome::kKilled:
       return "killed";
+    case Outcome::kUnknown:
+      return "unknown";
   }
   return "unknown";
+}
+
+bool IsOutsideOnly(std::string_view checker) {
+  return checker == "history-linearizability" || checker == "final-read" ||
+         checker == "starvation" || checker == "liveness" || checker == "crash";
 }
 
 int ExitCodeOf(Outcome outcome) {
@@ -38,6 +45,8 @@ int ExitCodeOf(Outcome outcome) {
       return 4;
     case Outcome::kKilled:
       return 75;  // EX_TEMPFAIL: not the seed's fault; run it again.
+    case Outcome::kUnknown:
+      return 5;  // No verdict: not a pass, and not known to be a violation.
   }
   return 1;
 }

@@ -60,7 +60,9 @@ Cluster::Cluster(const RunOptions& options)
       reply_caching_(at_most_once_),
       linearizability_(at_most_once_),
       agreement_(options.replica_count),
-      durability_(options.replica_count) {
+      durability_(options.replica_count),
+      client_history_(options.client_count,
+                      2 * (std::size_t{options.client_count} * (options.requests_per_client + 2))) {
   VSRSIM_ASSERT_GE(options.replica_count, 1U);
   VSRSIM_ASSERT_LE(options.replica_count, core::kReplicasMax);
   VSRSIM_ASSERT_GE(options.client_count, 1U);
@@ -110,9 +112,11 @@ Cluster::Cluster(const RunOptions& options)
         .retry_ticks_min = options.client_retry_ticks_min,
         .retry_ticks_max = options.client_retry_ticks_max,
     };
-    clients_.emplace_back(client_options, static_cast<std::uint32_t>(c),
-                          options.requests_per_client,
-                          client_prng.Fork(fmt::format("client-{}", c)));
+    clients_.emplace_back(
+        client_options, static_cast<std::uint32_t>(c),
+        SimClient::Workload{.requests_total = options.requests_per_client, .reads = options.reads},
+        client_prng.Fork(fmt::format("client-{}", c)),
+        client_prng.Fork(fmt::format("client-{}-reads", c)));
     queue_.push(now_ + Duration::Microseconds(client_prng.Below(options.tick_us * 4)),
                 {EventKind::kClientTick, static_cast<std::uint8_t>(client_process(c)), 0});
     client_done_.push_back(0);
@@ -136,6 +140,7 @@ void Cluster::open_replica(std::size_t index, std::uint64_t restart_nonce) {
 
 void Cluster::report(const Violation& violation) {
   if (finding_.has_value()) return;  // The first finding ends the run; keep it.
+  if (options_.outside_only && !IsOutsideOnly(violation.checker)) return;
   finding_ = violation;
   trace_.record({.time_us = now_.microseconds(), .kind = TraceKind::kViolation});
 }
@@ -263,6 +268,7 @@ void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
                    .a = reply.session,
                    .b = reply.request,
                    .c = reply.op});
+    client_history_.on_ok(static_cast<std::uint32_t>(client), now_.microseconds(), reply);
     if (Finding finding = reply_caching_.on_accept(reply)) report(*finding);
     if (!step.accepted->registered) {
       if (Finding finding = linearizability_.on_acknowledge(reply)) report(*finding);
@@ -274,10 +280,15 @@ void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
                    .kind = TraceKind::kEvicted,
                    .from = process,
                    .a = step.eviction->session});
+    client_history_.on_info(static_cast<std::uint32_t>(client), now_.microseconds());
     if (Finding finding = reply_caching_.on_eviction(*step.eviction)) report(*finding);
   }
   if (step.send.has_value()) {
-    if (!step.retransmission) linearizability_.on_invoke(clients_[client].id());
+    if (!step.retransmission) {
+      linearizability_.on_invoke(clients_[client].id());
+      client_history_.on_invoke(static_cast<std::uint32_t>(client), now_.microseconds(),
+                                step.send->request);
+    }
     send(process, core::Raw(step.send->to), step.send->request);
     if (step.retransmission && faults_enabled_ &&
         retransmit_prng_.Chance(options_.faults.disconnect_after_retransmit)) {
@@ -453,6 +464,15 @@ Finding Cluster::check_converged(const std::vector<std::size_t>& core) const {
     if (replicas_[index] != nullptr) live.push_back(replicas_[index].get());
   }
   return agreement_.on_converged(live);
+}
+
+void Cluster::finish_client_history(const std::vector<std::size_t>& core, bool converged) {
+  client_history_.finish(now_.microseconds());
+  if (!converged) return;
+  for (const std::size_t index : core) {
+    client_history_.final_read(static_cast<std::uint32_t>(index),
+                               replicas_[index]->state_machine().entries());
+  }
 }
 
 Finding Cluster::check_hygiene() const {

@@ -18,6 +18,7 @@
 #include "sim/coverage.h"
 #include "sim/durability.h"
 #include "sim/event_queue.h"
+#include "sim/history.h"
 #include "sim/linearizability.h"
 #include "sim/network.h"
 #include "sim/options.h"
@@ -87,6 +88,11 @@ class Cluster {
   const Trace& trace() const { return trace_; }
   // The canonical committed history (every op's first execution).
   const AtMostOnceChecker& history() const { return at_most_once_; }
+  // What the clients saw (history.h): recorded by the clients' steps alone.
+  const History& client_history() const { return client_history_.history(); }
+  // Ends the client history: closes open operations as `info` and, if the healed `core` converged,
+  // reads every core replica's whole partition log (the final reads).
+  void finish_client_history(const std::vector<std::size_t>& core, bool converged);
   Prng& fault_prng() { return fault_prng_; }
 
  private:
@@ -148,6 +154,7 @@ class Cluster {
   LinearizabilityChecker linearizability_;
   AgreementChecker agreement_;
   DurabilityChecker durability_;
+  HistoryRecorder client_history_;
   Finding finding_;
   bool faults_enabled_ = true;
 

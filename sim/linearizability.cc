@@ -29,7 +29,9 @@ Finding LinearizabilityChecker::on_acknowledge(const core::Reply& reply) {
   // The reply-caching checker has already matched the reply with its op's execution.
   if (reply.op == 0 || reply.op > history_.history().size()) return std::nullopt;
   const std::uint64_t expected = model_offset(reply.op);
-  if (reply.first_offset != expected) {
+  const bool append =
+      history_.history()[reply.op - 1].request.operation == core::Operation::kAppend;
+  if (append && reply.first_offset != expected) {
     return Violation{Outcome::kSafety, "linearizability",
                      fmt::format("client {} request {} was acknowledged at offset {} (op {}), but "
                                  "the sequential partition log puts op {} at offset {}",

@@ -57,6 +57,7 @@ void ForEachOption(Options& o, Visit visit) {
   visit("client_count", o.client_count);
   visit("clients_max", o.clients_max);
   visit("requests_per_client", o.requests_per_client);
+  visit("reads", o.reads);
   visit("tick_us", o.tick_us);
   visit("ticks_max", o.ticks_max);
   visit("liveness_ticks_max", o.liveness_ticks_max);

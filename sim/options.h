@@ -65,6 +65,7 @@ struct RunOptions {
   std::uint8_t client_count = 4;
   std::uint32_t clients_max = 8;
   std::uint32_t requests_per_client = 20;
+  Ratio reads{0, 1};  // The share of workload requests that are reads of the partition log.
   std::uint64_t tick_us = 10000;
   std::uint64_t ticks_max = 4000;           // The safety phase's budget.
   std::uint64_t liveness_ticks_max = 3000;  // The bound on convergence after healing.
@@ -76,6 +77,11 @@ struct RunOptions {
   StorageOptions storage;
   FaultOptions faults;
   bool keep_trace = false;
+  bool keep_history = false;  // Return the client history in the run's result (history.h).
+  // Only the outside-only checkers' findings count (checker.h, IsOutsideOnly); the white-box
+  // checkers still run but their findings are ignored, so the run goes on. For the detection
+  // matrix: what a client-side oracle alone catches.
+  bool outside_only = false;
 };
 
 // Every option as (name, value) in a fixed order: printed first by a run and echoed in its JSON.

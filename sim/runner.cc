@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "sim/cluster.h"
+#include "sim/final_read_checker.h"
+#include "sim/history_linearizability.h"
 
 namespace vsrsim::sim {
 
@@ -58,6 +60,13 @@ std::string LegitimateStall(const Cluster& cluster, const std::vector<std::size_
   return "";
 }
 
+// The outside-only checkers of the whole history: final reads first (their messages are the most
+// specific), then the linearizability search.
+Finding CheckClientHistory(const History& history) {
+  if (Finding finding = CheckFinalReads(history)) return finding;
+  return CheckLinearizable(history).finding;
+}
+
 }  // namespace
 
 RunResult Run(const RunOptions& options, Nemesis* nemesis,
@@ -65,9 +74,10 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
   Cluster cluster(options);
   RunPhase(cluster, nemesis, options.ticks_max, [&] { return cluster.clients_done(); });
   std::string stall_note;
+  std::vector<std::size_t> core;
+  bool settled = false;  // The healed core converged and every client is done.
 
   if (!cluster.finding().has_value()) {
-    std::vector<std::size_t> core;
     if (nemesis != nullptr) {
       core = nemesis->heal(cluster);
     } else {
@@ -77,12 +87,19 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
     const std::uint64_t deadline = cluster.ticks() + options.liveness_ticks_max;
     RunPhase(cluster, nullptr, deadline,
              [&] { return cluster.clients_done() && cluster.converged(core); });
+    settled = cluster.clients_done() && cluster.converged(core);
+    cluster.finish_client_history(core, settled);
     if (!cluster.finding().has_value()) {
       const std::string legitimate = LegitimateStall(cluster, core);
-      if ((!cluster.clients_done() || !cluster.converged(core)) && !legitimate.empty()) {
+      // Judge from the outside first: the client history alone.
+      if (Finding outside = CheckClientHistory(cluster.client_history())) {
+        cluster.report(*outside);
+      } else if (!settled && !legitimate.empty()) {
         stall_note = "stalled for a legitimate cause: " + legitimate;
-      } else if (!cluster.clients_done() || !cluster.converged(core)) {
-        cluster.report({Outcome::kLiveness, "liveness",
+      } else if (!settled) {
+        // A client still waiting is what a client sees (outside); replicas that never converge
+        // while every client is done only the replicas' state shows (white-box).
+        cluster.report({Outcome::kLiveness, cluster.clients_done() ? "convergence" : "liveness",
                         fmt::format("no convergence within {} ticks after healing: {}",
                                     options.liveness_ticks_max, DescribeStall(cluster, core))});
       } else if (Finding finding = cluster.check_converged(core)) {
@@ -91,6 +108,8 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
         cluster.report(*hygiene);
       }
     }
+  } else {
+    cluster.finish_client_history(core, false);
   }
 
   if (inspect) inspect(cluster);
@@ -116,6 +135,7 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
   result.coverage = cluster.coverage();
   result.checkpoints = cluster.trace().checkpoints();
   result.records = cluster.trace().kept();
+  if (options.keep_history) result.history = cluster.client_history();
   return result;
 }
 

@@ -14,6 +14,7 @@
 
 #include "sim/checker.h"
 #include "sim/coverage.h"
+#include "sim/history.h"
 #include "sim/nemesis.h"
 #include "sim/options.h"
 #include "sim/trace.h"
@@ -34,6 +35,7 @@ struct RunResult {
   Coverage coverage;
   std::vector<std::uint64_t> checkpoints;
   std::vector<TraceRecord> records;  // Only when options.keep_trace.
+  History history;                   // Only when options.keep_history.
 };
 
 // `nemesis` may be null: a run with network faults only. `inspect`, if given, sees the cluster at

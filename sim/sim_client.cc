@@ -1,5 +1,6 @@
 #include "sim/sim_client.h"
 
+#include <algorithm>
 #include <array>
 
 #include "core/assert.h"
@@ -7,16 +8,23 @@
 namespace vsrsim::sim {
 
 SimClient::SimClient(const core::ClientOptions& options, std::uint32_t index,
-                     std::uint32_t requests_total, Prng prng)
+                     const Workload& workload, Prng prng, Prng read_prng)
     : options_(options),
       index_(index),
-      requests_total_(requests_total),
+      requests_total_(workload.requests_total),
+      reads_(workload.reads),
       prng_(prng),
+      read_prng_(read_prng),
       protocol_(options) {}
 
 std::optional<core::ClientSend> SimClient::next() {
   if (!protocol_.idle() || completed_ + abandoned_ == requests_total_) return std::nullopt;
   if (!protocol_.registered()) return protocol_.start_register();
+  if (read_prng_.Chance(reads_)) {
+    submitted_++;
+    const std::uint64_t offset = read_prng_.Below(offset_seen_ + 1);
+    return protocol_.submit_read(offset, static_cast<std::uint8_t>(core::kReadEntriesMax));
+  }
   std::array<std::uint64_t, core::kBatchEntriesMax> entries{};
   const auto count = static_cast<std::size_t>(prng_.Between(1, core::kBatchEntriesMax));
   for (std::size_t i = 0; i < count; i++) {
@@ -43,9 +51,12 @@ ClientStep SimClient::on_message(const core::Message& message) {
     if (outcome == core::ReplyOutcome::kRegistered || outcome == core::ReplyOutcome::kCompleted) {
       step.accepted = ClientAccept{*reply, outcome == core::ReplyOutcome::kRegistered};
     }
+    if (outcome == core::ReplyOutcome::kCompleted) {
+      offset_seen_ = std::max(offset_seen_, reply->first_offset + reply->entry_count);
+    }
   } else if (const auto* eviction = std::get_if<core::Eviction>(&message)) {
     const bool append_in_flight = protocol_.in_flight().has_value() &&
-                                  protocol_.in_flight()->operation == core::Operation::kAppend;
+                                  protocol_.in_flight()->operation != core::Operation::kRegister;
     outcome = protocol_.on_eviction(*eviction);
     if (outcome == core::ReplyOutcome::kEvicted) {
       step.eviction = *eviction;

@@ -1,10 +1,13 @@
 #pragma once
 // A simulated client: the core's client protocol driven by a workload of appends with unique
-// payloads (so a duplicate execution shows as a duplicate append).
+// payloads (so a duplicate execution shows as a duplicate append) and reads of the partition log.
 //
-// It registers, keeps one request in flight, and submits the next as soon as one completes. After
-// an eviction the request in flight is abandoned (its outcome is unknown) and the client registers
-// again. It is done when every workload request has completed or been abandoned.
+// It registers, keeps one request in flight, and submits the next as soon as one completes. Each
+// workload request is a read with the chance `reads` (drawn from a stream of its own, so the
+// appends' payload draws stay what they were), of up to kReadEntriesMax entries from an offset at
+// or below the highest offset the client has seen. After an eviction the request in flight is
+// abandoned (its outcome is unknown) and the client registers again. It is done when every workload
+// request has completed or been abandoned.
 
 #include <cstdint>
 #include <optional>
@@ -28,8 +31,12 @@ struct ClientStep {
 
 class SimClient {
  public:
-  SimClient(const core::ClientOptions& options, std::uint32_t index, std::uint32_t requests_total,
-            Prng prng);
+  struct Workload {
+    std::uint32_t requests_total = 0;
+    Ratio reads{0, 1};
+  };
+  SimClient(const core::ClientOptions& options, std::uint32_t index, const Workload& workload,
+            Prng prng, Prng read_prng);
 
   ClientStep on_tick();
   ClientStep on_message(const core::Message& message);
@@ -48,7 +55,10 @@ class SimClient {
   core::ClientOptions options_;
   std::uint32_t index_;
   std::uint32_t requests_total_;
+  Ratio reads_;
   Prng prng_;
+  Prng read_prng_;
+  std::uint64_t offset_seen_ = 0;  // One above the highest offset a reply has shown.
   core::ClientProtocol protocol_;
   std::uint32_t submitted_ = 0;
   std::uint32_t completed_ = 0;

@@ -63,3 +63,8 @@ vsrsim_add_test(NAME sim_options_test
   SOURCES options_test.cc
   LIBS vsrsim_sim
   LABELS unit)
+
+vsrsim_add_test(NAME sim_history_checkers_test
+  SOURCES history_checkers_test.cc
+  LIBS vsrsim_sim vsrsim_faults
+  LABELS unit)

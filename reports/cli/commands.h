@@ -24,6 +24,11 @@ struct Overrides {
   std::optional<std::uint32_t> clients;
   std::optional<std::uint64_t> ticks;
   faults::Profile profile = faults::Profile::kFull;
+  // Only the outside-only checkers judge (sim::IsOutsideOnly); white-box findings are ignored.
+  bool outside_only = false;
+  // The fault knobs aimed at review findings off: no disconnect right after a retransmission
+  // ((b)), and no more clients than the table holds ((e)). The other draws stay as drawn.
+  bool unaimed = false;
 };
 
 struct RunArguments {
@@ -36,6 +41,7 @@ struct RunArguments {
   std::string scenario_path;          // Play this scenario instead of the seed's swarm run.
   std::string dump_scenario_path;     // Write the swarm run as an explicit scenario.
   std::uint64_t timeout_ms = 60'000;  // 0: none.
+  std::string history_path;           // Write the client history as JSON Lines (history_jsonl.h).
 };
 
 // The seed's options with the mutants and overrides applied.
@@ -61,6 +67,7 @@ struct SweepArguments {
   std::uint32_t shard_count = 1;
   std::string report_dir;
   std::string save_failures_dir;
+  std::string history_dir;  // Write each failing seed's client history to DIR/seed-N.jsonl.
   std::uint32_t check_determinism_per_mille = 0;
   std::uint64_t timeout_ms = 60'000;
   bool quiet = false;  // No progress output.

@@ -66,7 +66,12 @@ void AddOverrides(CLI::App& command, vsrsim::reports::Overrides& overrides, std:
       command.add_option("--ticks", overrides.ticks, "Override the safety phase's tick budget")
           ->check(RangeOf("ticks_max")),
       command.add_option("--profile", profile, "Fault profile: full (default) or network")
-          ->check(CLI::IsMember({"full", "network"}))};
+          ->check(CLI::IsMember({"full", "network"})),
+      command.add_flag("--unaimed", overrides.unaimed,
+                       "Switch off the fault knobs aimed at review findings (disconnect after "
+                       "retransmit; more clients than clients_max)")};
+  command.add_flag("--outside-only", overrides.outside_only,
+                   "Judge with the outside-only checkers alone (white-box findings ignored)");
   if (scenario == nullptr) return;
   for (CLI::Option* option : added) option->excludes(scenario);
 }
@@ -168,6 +173,8 @@ int main(int argc, char** argv) {
   run_command->add_option("--trace", run.trace_path, "Write a readable text trace to FILE");
   run_command->add_option("--html", run.html_path,
                           "Write the run as a space-time diagram (one HTML page) to FILE");
+  run_command->add_option("--history", run.history_path,
+                          "Write the client history (JSON Lines, see README) to FILE");
   run_command
       ->add_option("--timeout-ms", run.timeout_ms,
                    "Wall-clock limit on the run (default 60000; 0: none; at most 86400000)")
@@ -199,6 +206,8 @@ int main(int argc, char** argv) {
                             "Write every failing seed as a seed file to DIR");
   sweep_command->add_option("--check-determinism", sweep_recheck,
                             "Re-run this share of seeds (0..1) and compare fingerprints");
+  sweep_command->add_option("--history-dir", sweep.history_dir,
+                            "Write every failing seed's client history to DIR/seed-N.jsonl");
   sweep_command
       ->add_option("--timeout-ms", sweep.timeout_ms,
                    "Wall-clock limit per seed (default 60000; 0: none; at most 86400000)")

@@ -39,6 +39,7 @@ bool Belongs(std::string name, FolderKind kind) {
   if (StartsWith(name, ".vsrsim-probe.")) return true;  // A probe whose command was killed.
   if (const auto tmp = name.find(".tmp."); tmp != std::string::npos) name = name.substr(0, tmp);
   if (kind == FolderKind::kSeedFiles) return IsPerSeed(name, ".seed");
+  if (kind == FolderKind::kHistories) return IsPerSeed(name, ".jsonl");
   return name == "summary.json" || name == "junit.xml" || name == "summary.md" ||
          IsPerSeed(name, ".html");
 }
@@ -99,7 +100,10 @@ std::string OutputFolder::Prepare(const std::string& dir, const char* flag, Fold
     return fmt::format(
         "{} {}: the folder holds {}, which vsrsim did not write there; give an empty or new "
         "folder, or one that holds only an earlier {}",
-        flag, dir, name, kind == FolderKind::kReport ? "report" : "sweep's seed files");
+        flag, dir, name,
+        kind == FolderKind::kReport      ? "report"
+        : kind == FolderKind::kSeedFiles ? "sweep's seed files"
+                                         : "sweep's histories");
   }
   return "";
 }

@@ -1,5 +1,6 @@
 #pragma once
-// A folder a command writes into (`sweep --report`, `sweep --save-failures`, `merge --report`).
+// A folder a command writes into (`sweep --report`, `--save-failures`, `--history-dir`, `merge
+// --report`).
 //
 // Prepare() runs before any seed: it creates the folder and its missing parents (as `mkdir -p`),
 // proves it writable by creating and removing a real file (access() says yes to root even on
@@ -18,6 +19,7 @@ namespace vsrsim::reports {
 enum class FolderKind {
   kReport,     // summary.json, junit.xml, summary.md, seed-N.html.
   kSeedFiles,  // seed-N.seed.
+  kHistories,  // seed-N.jsonl (sweep --history-dir).
 };
 
 class OutputFolder {

@@ -12,6 +12,7 @@
 #include "reports/cli/commands.h"
 #include "reports/cli/isolate.h"
 #include "reports/cli/stop_signals.h"
+#include "reports/history_jsonl.h"
 #include "reports/html_report.h"
 #include "reports/run_json.h"
 #include "reports/text_trace.h"
@@ -25,6 +26,12 @@ sim::RunOptions ResolveOptions(std::uint64_t seed, core::MutantSet mutants,
   if (overrides.replicas) options.replica_count = static_cast<std::uint8_t>(*overrides.replicas);
   if (overrides.clients) options.client_count = static_cast<std::uint8_t>(*overrides.clients);
   if (overrides.ticks) options.ticks_max = *overrides.ticks;
+  if (overrides.unaimed) {
+    options.faults.disconnect_after_retransmit = {0, 1};
+    options.client_count = static_cast<std::uint8_t>(
+        std::min<std::uint32_t>(options.client_count, options.clients_max));
+  }
+  options.outside_only = overrides.outside_only;
   return options;
 }
 
@@ -52,6 +59,8 @@ std::string OverrideFlags(const Overrides& overrides) {
   add("--replicas", overrides.replicas);
   add("--clients", overrides.clients);
   add("--ticks", overrides.ticks);
+  if (overrides.unaimed) flags += flags.empty() ? "--unaimed" : " --unaimed";
+  if (overrides.outside_only) flags += flags.empty() ? "--outside-only" : " --outside-only";
   return flags;
 }
 
@@ -82,9 +91,11 @@ int RunCommand(const RunArguments& arguments) {
     for (const core::MutantInfo& info : core::kMutants) {
       if (arguments.mutants.Has(info.mutant)) scenario->options.mutants.Add(info.mutant);
     }
+    scenario->options.outside_only = arguments.overrides.outside_only;
     options = scenario->options;
   }
   options.keep_trace = !arguments.trace_path.empty() || !arguments.html_path.empty();
+  options.keep_history = !arguments.history_path.empty();
   const std::string reproduce =
       scenario ? ScenarioReproduceCommand(arguments.scenario_path, arguments.mutants)
                : ReproduceCommand(arguments.seed, arguments.mutants, arguments.overrides);
@@ -103,40 +114,34 @@ int RunCommand(const RunArguments& arguments) {
       1, {.jobs = 1, .timeout_ms = arguments.timeout_ms}, [&](std::size_t) { return options; },
       [&](std::size_t) {
         DieWithParent(parent);
+        const auto write_or_exit = [](const std::string& path, const std::string& text) {
+          if (const std::string error = WriteFileAtomically(path, text); !error.empty()) {
+            fmt::print(stderr, "vsrsim: {}\n", error);
+            std::fflush(stderr);
+            ::_exit(kExitIo);
+          }
+        };
         sim::RunResult result;
         if (scenario) {
           scenario->options.keep_trace = options.keep_trace;
+          scenario->options.keep_history = options.keep_history;
           result = faults::PlayScenario(*scenario);
         } else if (!arguments.dump_scenario_path.empty()) {
           const faults::Scenario dumped = faults::DumpScenario(options, &result);
-          const std::string error =
-              WriteFileAtomically(arguments.dump_scenario_path, faults::FormatScenario(dumped));
-          if (!error.empty()) {
-            fmt::print(stderr, "vsrsim: {}\n", error);
-            std::fflush(stderr);
-            ::_exit(kExitIo);
-          }
+          write_or_exit(arguments.dump_scenario_path, faults::FormatScenario(dumped));
         } else {
           result = PlayRun(options);
         }
-        if (!arguments.trace_path.empty()) {
-          const std::string error = WriteFileAtomically(
-              arguments.trace_path, RenderTextTrace(result.records, options.replica_count));
-          if (!error.empty()) {
-            fmt::print(stderr, "vsrsim: {}\n", error);
-            std::fflush(stderr);
-            ::_exit(kExitIo);
-          }
-        }
         // Written here, where the records are: only the result crosses back to the parent.
+        if (!arguments.trace_path.empty()) {
+          write_or_exit(arguments.trace_path,
+                        RenderTextTrace(result.records, options.replica_count));
+        }
         if (!arguments.html_path.empty()) {
-          const std::string error =
-              WriteFileAtomically(arguments.html_path, SpaceTimeHtml(result, reproduce));
-          if (!error.empty()) {
-            fmt::print(stderr, "vsrsim: {}\n", error);
-            std::fflush(stderr);
-            ::_exit(kExitIo);
-          }
+          write_or_exit(arguments.html_path, SpaceTimeHtml(result, reproduce));
+        }
+        if (!arguments.history_path.empty()) {
+          write_or_exit(arguments.history_path, HistoryJsonLines(result.history));
         }
         return result;
       },

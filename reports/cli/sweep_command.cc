@@ -21,6 +21,7 @@
 #include "reports/cli/isolate.h"
 #include "reports/cli/output_folder.h"
 #include "reports/cli/stop_signals.h"
+#include "reports/history_jsonl.h"
 #include "reports/html_report.h"
 #include "reports/run_json.h"
 #include "reports/seed_file.h"
@@ -152,7 +153,8 @@ sim::RunResult WithoutDiagram(const SweepArguments& arguments, const SweepEntry&
   return result;
 }
 
-// Writes DIR/seed-N.html for the failing seeds: each is re-run with its trace kept, in a forked
+// Writes DIR/seed-N.html (--report) and HISTORY_DIR/seed-N.jsonl (--history-dir, the client
+// history) for the failing seeds: each is re-run with its trace or history kept, in a forked
 // child that writes the page itself (the records never cross the pipe), so a seed that crashes
 // again cannot take the sweep down; its page is then written here, without the diagram. A seed
 // that timed out is not re-run (it would only time out again), nor one that was killed from
@@ -165,6 +167,7 @@ int WriteFailurePages(const SweepArguments& arguments, const std::vector<SweepEn
     return fmt::format("{}/seed-{}.html", arguments.report_dir, entry.seed);
   };
   const auto write = [&](const SweepEntry& entry, const sim::RunResult& result) {
+    if (arguments.report_dir.empty()) return;
     if (const std::string error =
             WriteFileAtomically(path_of(entry), SpaceTimeHtml(result, entry.reproduce));
         !error.empty()) {
@@ -190,7 +193,8 @@ int WriteFailurePages(const SweepArguments& arguments, const std::vector<SweepEn
   const auto options_of = [&](std::size_t i) {
     sim::RunOptions options =
         ResolveOptions(reruns[i]->seed, arguments.mutants, arguments.overrides);
-    options.keep_trace = true;
+    options.keep_trace = !arguments.report_dir.empty();
+    options.keep_history = !arguments.history_dir.empty();
     return options;
   };
   std::vector<bool> written(reruns.size(), false);
@@ -198,8 +202,16 @@ int WriteFailurePages(const SweepArguments& arguments, const std::vector<SweepEn
       reruns.size(), {.jobs = jobs, .timeout_ms = arguments.timeout_ms}, options_of,
       [&](std::size_t i) {
         const sim::RunResult result = PlayRun(options_of(i));
-        const std::string error =
-            WriteFileAtomically(path_of(*reruns[i]), SpaceTimeHtml(result, reruns[i]->reproduce));
+        std::string error;
+        if (!arguments.report_dir.empty()) {
+          error =
+              WriteFileAtomically(path_of(*reruns[i]), SpaceTimeHtml(result, reruns[i]->reproduce));
+        }
+        if (error.empty() && !arguments.history_dir.empty()) {
+          error = WriteFileAtomically(
+              fmt::format("{}/seed-{}.jsonl", arguments.history_dir, reruns[i]->seed),
+              HistoryJsonLines(result.history));
+        }
         if (!error.empty()) {
           fmt::print(stderr, "vsrsim: {}\n", error);
           std::fflush(stderr);
@@ -214,10 +226,10 @@ int WriteFailurePages(const SweepArguments& arguments, const std::vector<SweepEn
           status = kExitIo;
         } else if (run.result.outcome == sim::Outcome::kCrash ||
                    run.result.outcome == sim::Outcome::kTimeout) {
-          fmt::print(stderr, "vsrsim: seed {} {} on its re-run, so {} has no diagram\n",
+          fmt::print(stderr, "vsrsim: seed {} {} on its re-run, so it has no diagram{}\n",
                      reruns[i]->seed,
                      run.result.outcome == sim::Outcome::kCrash ? "crashed" : "timed out",
-                     path_of(*reruns[i]));
+                     arguments.history_dir.empty() ? "" : " and no history file");
           write(*reruns[i], run.result);
         }
       },
@@ -345,14 +357,17 @@ int SweepCommand(const SweepArguments& arguments) {
   InstallStopSignals();
   OutputFolder report;
   OutputFolder failures;
+  OutputFolder histories;
   const auto abandon = [&] {
+    histories.Abandon();
     failures.Abandon();
     report.Abandon();
   };
   for (auto [folder, dir, flag, kind] :
        {std::tuple{&report, arguments.report_dir, "--report", FolderKind::kReport},
         std::tuple{&failures, arguments.save_failures_dir, "--save-failures",
-                   FolderKind::kSeedFiles}}) {
+                   FolderKind::kSeedFiles},
+        std::tuple{&histories, arguments.history_dir, "--history-dir", FolderKind::kHistories}}) {
     if (dir.empty()) continue;
     if (const std::string error = folder->Prepare(dir, flag, kind); !error.empty()) {
       fmt::print(stderr, "vsrsim: {}\n", error);
@@ -390,13 +405,24 @@ int SweepCommand(const SweepArguments& arguments) {
   }
 
   int io_status = 0;
+  bool pages = true;
   if (!arguments.report_dir.empty()) {
     if (const std::string error = WriteReports(report, summary); !error.empty()) {
       fmt::print(stderr, "vsrsim: {}\n", error);
       io_status = kExitIo;
-    } else if (WriteFailurePages(arguments, summary.entries, jobs) != 0) {
-      io_status = kExitIo;
+      pages = false;
     }
+  }
+  if (!arguments.history_dir.empty()) {
+    if (const std::string error = histories.ReplaceEarlier(); !error.empty()) {
+      fmt::print(stderr, "vsrsim: {}\n", error);
+      io_status = kExitIo;
+      pages = false;
+    }
+  }
+  if (pages && (!arguments.report_dir.empty() || !arguments.history_dir.empty()) &&
+      WriteFailurePages(arguments, summary.entries, jobs) != 0) {
+    io_status = kExitIo;
   }
   if (!arguments.save_failures_dir.empty()) {
     if (const std::string error = failures.ReplaceEarlier(); !error.empty()) {

@@ -19,7 +19,8 @@ OUT/results/), shardable (--shard I/N), and `--merge DIR...` merges shard report
 unsharded one.
 
     scripts/mutate.py [--files core/replica.cc,...] [--seeds A..B] [--jobs N] [--sample K]
-                      [--shard I/N] [--out DIR] [--build-dir DIR] [--timeout-ms MS]
+                      [--only TEXT,...] [--shard I/N] [--out DIR] [--build-dir DIR]
+                      [--timeout-ms MS]
     scripts/mutate.py --merge DIR... [--out DIR]
 """
 
@@ -29,6 +30,8 @@ import glob
 import hashlib
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -49,13 +52,15 @@ def parse_args(argv):
     p.add_argument("--seeds", default="1..1000", help="seed range A..B (both included)")
     p.add_argument("--jobs", type=int, default=2, help="mutants swept at once")
     p.add_argument("--sample", type=int, help="only K mutants, chosen by a hash of their id")
+    p.add_argument("--only", help="only the mutants whose id, or FUNCTION:KIND, contains one of "
+                   "these comma-separated texts (e.g. Replica::maybe_commit:delete-break)")
     p.add_argument("--shard", default="0/1", help="only the mutants at positions I mod N")
     p.add_argument("--out", default=os.path.join(ROOT, "reports/out/mutants"))
     p.add_argument("--build-dir", default=os.path.join(ROOT, "build/release"),
                    help="the build folder whose objects and flags the mutants reuse")
     p.add_argument("--work", help="generated sources and binaries (default BUILD-DIR/mutate)")
     p.add_argument("--no-build", action="store_true", help="do not (re)build the reference")
-    p.add_argument("--timeout-ms", type=int, default=10000, help="wall-clock limit per seed")
+    p.add_argument("--timeout-ms", type=int, default=5000, help="wall-clock limit per seed")
     p.add_argument("--triage", default=os.path.join(ROOT, "core/MUTANTS.md"))
     p.add_argument("--merge", nargs="+", metavar="DIR", help="merge shard reports into --out")
     p.add_argument("--verbose", action="store_true", help="one line per mutant")
@@ -89,7 +94,11 @@ def all_mutants(files):
     return rows, parsed
 
 
-def select(rows, sample, shard):
+def select(rows, sample, shard, only=None):
+    if only:
+        texts = [t for t in only.split(",") if t]
+        rows = [r for r in rows if any(t in r["id"] or t in f"{r['function']}:{r['kind']}"
+                                       for t in texts)]
     if sample is not None:
         key = lambda r: hashlib.sha256(r["id"].encode()).hexdigest()  # noqa: E731
         rows = sorted(sorted(rows, key=key)[:sample], key=lambda r: r["order"])
@@ -104,8 +113,12 @@ def public(row):
 # --- Sweeps ----------------------------------------------------------------------------------------
 
 
-def sweep(binary, first, last, timeout_ms, mutation=None):
-    """Runs one sweep; returns its summary.json as a dict."""
+FAIL_LINE = re.compile(r"^FAIL seed=(\S+) kind=(\S+) checker=([^:]*): (.*)$")
+
+
+def sweep(binary, first, last, timeout_ms, mutation=None, stop_at_failure=False):
+    """Runs one sweep on one worker (seeds in order). Returns its summary.json as a dict, or with
+    `stop_at_failure` the first failure as soon as the sweep prints it (the sweep is then ended)."""
     env = dict(os.environ)
     env.pop("VSRSIM_MUTATION", None)
     if mutation is not None:
@@ -113,43 +126,39 @@ def sweep(binary, first, last, timeout_ms, mutation=None):
     with tempfile.TemporaryDirectory(prefix="vsrsim-mutate-") as folder:
         command = [binary, "sweep", "--seeds", f"{first}..{last}", "--jobs", "1", "--quiet",
                    "--timeout-ms", str(timeout_ms), "--report", folder]
-        result = subprocess.run(command, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+        try:
+            for line in process.stdout:
+                match = FAIL_LINE.match(line.rstrip("\n"))
+                if stop_at_failure and match and match.group(2) != "killed":
+                    seed, outcome, checker, message = match.groups()
+                    return {"failure": {"seed": int(seed), "outcome": outcome,
+                                        "checker": checker, "message": message}}
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+            process.stdout.close()
+            code = process.wait()
         path = os.path.join(folder, "summary.json")
-        if result.returncode in (EXIT_USAGE, 65, EXIT_IO) or not os.path.exists(path):
-            raise RuntimeError(f"{' '.join(command)} exited {result.returncode}: "
-                               f"{result.stderr.strip()[-500:]}")
+        if code in (EXIT_USAGE, 65, EXIT_IO) or not os.path.exists(path):
+            raise RuntimeError(f"{' '.join(command)} exited {code}")
         return json.load(open(path))
 
 
-def chunks(first, last):
-    """[first], then 9, 90, 900, ... seeds: a killed mutant usually stops in the first ones."""
-    start, size = first, 1
-    while start <= last:
-        end = min(last, start + size - 1)
-        yield start, end
-        start, size = end + 1, size * 10
-
-
 def classify(binary, mutation, args, baseline):
-    """Sweeps one mutant chunk by chunk; returns the result fields of its row."""
+    """Sweeps one mutant until its first failing seed; returns the result fields of its row."""
     first, last = args.range
-    changed = False
-    for a, b in chunks(first, last):
-        summary = sweep(binary, a, b, args.timeout_ms, mutation)
-        if summary.get("interrupted"):
-            raise KeyboardInterrupt
-        failures = [f for f in summary["failures"] if f["outcome"] != "killed"]
-        if len(failures) != len(summary["failures"]):
-            raise RuntimeError(f"a worker was killed from outside while sweeping {mutation}")
-        if failures:
-            f = min(failures, key=lambda x: int(x["seed"]))
-            return {"status": "killed", "seeds_run": int(f["seed"]) - first + 1,
-                    "trivial": int(f["seed"]) == first and f["outcome"] == "crash",
-                    "first_failure": {k: f.get(k) for k in ("seed", "outcome", "checker",
-                                                            "message")}}
-        changed = changed or any(r["fingerprint"] != baseline[int(r["seed"])]
-                                 for r in summary["results"])
+    summary = sweep(binary, first, last, args.timeout_ms, mutation, stop_at_failure=True)
+    if "failure" in summary:
+        f = summary["failure"]
+        return {"status": "killed", "seeds_run": f["seed"] - first + 1,
+                "trivial": f["seed"] == first and f["outcome"] == "crash", "first_failure": f}
+    if summary.get("interrupted"):
+        raise KeyboardInterrupt
+    if summary["failures"]:
+        raise RuntimeError(f"mutant {mutation}: a worker was killed from outside; run again")
+    changed = any(r["fingerprint"] != baseline[int(r["seed"])] for r in summary["results"])
     return {"status": "survived" if changed else "unchanged", "seeds_run": last - first + 1,
             "trivial": False, "first_failure": None}
 
@@ -242,7 +251,7 @@ def run(args):
             print(f"mutate: --files: {f} is not a file of core/", file=sys.stderr)
             return EXIT_USAGE
     rows, parsed = all_mutants(files)
-    selected = select(rows, args.sample, args.shard_pair)
+    selected = select(rows, args.sample, args.shard_pair, args.only)
     seeds = f"{args.range[0]}..{args.range[1]}"
     results = Results(args.out, seeds)
     todo = [r for r in selected if results.get(r) is None]
@@ -259,15 +268,15 @@ def run(args):
         result = results.get(row)
         finished.append(dict(public(row), **{k: v for k, v in result.items()
                                               if k not in ("id", "seeds")}))
-    meta = {"seeds": seeds, "files": files, "sample": args.sample,
+    meta = {"seeds": seeds, "files": files, "sample": args.sample, "only": args.only,
             "shard": f"{args.shard_pair[0]}/{args.shard_pair[1]}"}
     return finish(args.out, meta, finished, args.triage, time.monotonic() - started)
 
 
 def sweep_all(builder, todo, parsed, args, results, log):
     first, last = args.range
-    schemata_rows = [r for r in todo]
-    binary, alone = build_schemata(builder, schemata_rows, parsed, log)
+    binary, alone = build_schemata(builder, todo, parsed, log)
+    alone_ids = {r["id"] for r in alone}
     reference = sweep(builder.reference_binary, first, last, args.timeout_ms)
     baseline = {int(r["seed"]): r["fingerprint"] for r in reference["results"]}
     check = sweep(binary, first, last, args.timeout_ms)
@@ -281,7 +290,7 @@ def sweep_all(builder, todo, parsed, args, results, log):
     done, lock = [0], threading.Lock()
 
     def one(row):
-        if row in alone:
+        if row["id"] in alone_ids:
             single = build_alone(builder, row, parsed)
             if single is None:
                 result = {"status": "invalid", "seeds_run": 0, "trivial": False,
@@ -328,7 +337,7 @@ def merge(args):
         except (OSError, ValueError) as error:
             print(f"mutate: --merge: {folder}: {error}", file=sys.stderr)
             return EXIT_IO
-        shard_meta = {k: document[k] for k in ("seeds", "files", "sample")}
+        shard_meta = {k: document[k] for k in ("seeds", "files", "sample", "only")}
         if meta is not None and shard_meta != meta:
             print(f"mutate: --merge: {folder} swept {shard_meta}, not {meta}", file=sys.stderr)
             return EXIT_USAGE

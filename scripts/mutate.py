@@ -290,6 +290,7 @@ def sweep_all(builder, todo, parsed, args, results, log):
     done, lock = [0], threading.Lock()
 
     def one(row):
+        started = time.monotonic()
         if row["id"] in alone_ids:
             single = build_alone(builder, row, parsed)
             if single is None:
@@ -299,6 +300,7 @@ def sweep_all(builder, todo, parsed, args, results, log):
                 result = dict(classify(single, None, args, baseline), build="alone")
         else:
             result = dict(classify(binary, row["order"], args, baseline), build="schemata")
+        result["seconds"] = round(time.monotonic() - started, 2)
         results.put(row, result)
         with lock:
             done[0] += 1
@@ -321,7 +323,7 @@ def finish(out_dir, meta, rows, triage_path, seconds):
     summary = report.write_reports(out_dir, meta, rows, triage)
     print(report.summary_line(summary))
     for row in sorted(rows, key=lambda r: r["order"]):
-        if row["status"] == "survived" and row["id"] not in triage:
+        if row["status"] == "survived" and report.decision_of(row, triage) is None:
             print(f"UNTRIAGED {row['id']} ({row['function']}): {row['mutated'].strip()}")
     print(f"mutate: {seconds:.0f} s; report {os.path.join(out_dir, 'mutants.md')}",
           file=sys.stderr)

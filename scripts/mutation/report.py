@@ -8,7 +8,7 @@ import re
 import tempfile
 
 DECISIONS = ("equivalent", "gap closed", "accepted", "gap open")
-TRIAGE_ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|\s*([^|]+?)\s*\|\s*(.*?)\s*\|\s*$")
+TRIAGE_ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|\s*([^|]+?)\s*\|\s*(.*?)\s*\|(?:\s*`([^`]*)`\s*\|)?\s*$")
 
 
 def write_atomic(path, text):
@@ -21,7 +21,8 @@ def write_atomic(path, text):
 
 
 def read_triage(path):
-    """Mutant id -> (decision, reason), from the table rows `| `id` | decision | reason |`."""
+    """Mutant id (and line-free key) -> (decision, reason), from the table rows
+    `| `id` | decision | reason | `key` |` (the key column is optional)."""
     triage = {}
     if not os.path.exists(path):
         return triage
@@ -29,10 +30,12 @@ def read_triage(path):
         match = TRIAGE_ROW.match(line.rstrip("\n"))
         if not match:
             continue
-        mutant, decision, reason = match.groups()
+        mutant, decision, reason, key = match.groups()
         if decision not in DECISIONS:
             raise ValueError(f"{path}:{number}: decision {decision!r} is not one of {DECISIONS}")
         triage[mutant] = (decision, reason)
+        if key:
+            triage["key:" + key] = (decision, reason)
     return triage
 
 
@@ -51,12 +54,17 @@ def summary_line(summary):
             f"unchanged={s['unchanged']} invalid={s['invalid']} score={s['score']:.1f}%")
 
 
+def decision_of(row, triage):
+    """The row's triage: by id, else by its line-free key (the mutant moved lines)."""
+    return triage.get(row["id"]) or triage.get("key:" + row.get("key", ""))
+
+
 def attach_triage(rows, triage):
     for row in rows:
         row.pop("triage", None)
-        if row["status"] == "survived" and row["id"] in triage:
-            decision, reason = triage[row["id"]]
-            row["triage"] = {"decision": decision, "reason": reason}
+        found = decision_of(row, triage) if row["status"] == "survived" else None
+        if found:
+            row["triage"] = {"decision": found[0], "reason": found[1]}
 
 
 def write_reports(out_dir, meta, rows, triage):
@@ -106,6 +114,13 @@ def markdown(meta, summary, rows):
         lines += ["-" + x for x in row["original"].splitlines()]
         lines += ["+" + x for x in row["mutated"].splitlines()]
         lines += ["```", ""]
+    timed = sorted((r for r in rows if r.get("seconds") is not None), key=lambda r: -r["seconds"])
+    if timed:
+        total = sum(r["seconds"] for r in timed)
+        lines += ["## Time", "", f"{total:.0f} s of builds and sweeps over {len(timed)} mutants "
+                  "(one worker each); the slowest:", ""]
+        lines += [f"- `{r['id']}` ({r['status']}): {r['seconds']:.1f} s" for r in timed[:5]]
+        lines.append("")
     invalid = [r for r in rows if r["status"] == "invalid"]
     if invalid:
         lines += [f"## Invalid ({len(invalid)})", ""]

@@ -664,7 +664,14 @@ def find_sites(path, source, header_sources):
             "mutated": "\n".join(patched[first:last + 1 + delta]),
             "site": site,
         })
+    occurrences = {}
     for row in out:
+        # A key without the line number, so a triage decision follows its mutant when lines move.
+        text = "\0".join([path, row["function"], row["kind"], " ".join(row["original"].split()),
+                          " ".join(row["mutated"].split())])
+        base = hashlib.sha256(text.encode()).hexdigest()[:10]
+        occurrences[base] = occurrences.get(base, -1) + 1
+        row["key"] = f"{base}-{occurrences[base]}"
         row["digest"] = hashlib.sha256(
             (row["id"] + "\0" + row["original"] + "\0" + row["mutated"]).encode()).hexdigest()[:16]
     return parser.tokens, out

@@ -1,7 +1,8 @@
 """Builds of mutated cores, on top of an existing build folder (the release preset by default).
 
 Only the mutated core files are compiled (with the build folder's own flags from
-compile_commands.json, minus -Werror: a mutant is judged on its behaviour, not its warnings); every
+compile_commands.json, minus -Werror: a mutant is judged on its behaviour, not its warnings; plus
+-D_GLIBCXX_ASSERTIONS, so an out-of-range index aborts deterministically); every
 other object comes from the build folder. The mutated objects replace their members in a copy of
 libvsrsim_core.a, and the vsrsim binary is linked again with the build folder's own link command.
 Nothing in the source tree is written: generated sources, objects and binaries live in the work
@@ -92,7 +93,10 @@ class Builder:
                 skip_next = True
                 continue
             if arg == "-c":
-                args += ["-c", source]
+                # Bounds-checked standard containers: a mutant that indexes out of range aborts
+                # (a crash) instead of reading whatever the heap holds, which would make its
+                # outcome depend on what the worker ran before.
+                args += ["-D_GLIBCXX_ASSERTIONS", "-c", source]
                 skip_next = True
                 continue
             args.append(arg)

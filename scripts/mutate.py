@@ -116,15 +116,16 @@ def public(row):
 FAIL_LINE = re.compile(r"^FAIL seed=(\S+) kind=(\S+) checker=([^:]*): (.*)$")
 
 
-def sweep(binary, first, last, timeout_ms, mutation=None, stop_at_failure=False):
-    """Runs one sweep on one worker (seeds in order). Returns its summary.json as a dict, or with
-    `stop_at_failure` the first failure as soon as the sweep prints it (the sweep is then ended)."""
+def sweep(binary, first, last, timeout_ms, mutation=None, stop_at_failure=False, jobs=1):
+    """Runs one sweep (on one worker unless `jobs`: seeds in order). Returns its summary.json as a
+    dict, or with `stop_at_failure` the first failure as soon as the sweep prints it (the sweep is
+    then ended)."""
     env = dict(os.environ)
     env.pop("VSRSIM_MUTATION", None)
     if mutation is not None:
         env["VSRSIM_MUTATION"] = str(mutation)
     with tempfile.TemporaryDirectory(prefix="vsrsim-mutate-") as folder:
-        command = [binary, "sweep", "--seeds", f"{first}..{last}", "--jobs", "1", "--quiet",
+        command = [binary, "sweep", "--seeds", f"{first}..{last}", "--jobs", str(jobs), "--quiet",
                    "--timeout-ms", str(timeout_ms), "--report", folder]
         process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                                    stderr=subprocess.DEVNULL, text=True, start_new_session=True)
@@ -277,9 +278,9 @@ def sweep_all(builder, todo, parsed, args, results, log):
     first, last = args.range
     binary, alone = build_schemata(builder, todo, parsed, log)
     alone_ids = {r["id"] for r in alone}
-    reference = sweep(builder.reference_binary, first, last, args.timeout_ms)
+    reference = sweep(builder.reference_binary, first, last, args.timeout_ms, jobs=args.jobs)
     baseline = {int(r["seed"]): r["fingerprint"] for r in reference["results"]}
-    check = sweep(binary, first, last, args.timeout_ms)
+    check = sweep(binary, first, last, args.timeout_ms, jobs=args.jobs)
     if check["fingerprint_of_fingerprints"] != reference["fingerprint_of_fingerprints"]:
         raise build.BuildError(
             f"self-check failed: with no mutation active the schemata build gives "

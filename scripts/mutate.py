@@ -39,7 +39,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mutation import build, report, sites  # noqa: E402
+from mutation import build, report, schemata, sites  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_FILES = "core/replica.cc,core/clients_table.cc"
@@ -77,7 +77,7 @@ def parse_args(argv):
     return args
 
 
-# --- The mutants -----------------------------------------------------------------------------------
+# --- The mutants ----------------------------------------------------------------------------------
 
 
 def all_mutants(files):
@@ -110,7 +110,7 @@ def public(row):
     return {k: v for k, v in row.items() if k not in ("site",)}
 
 
-# --- Sweeps ----------------------------------------------------------------------------------------
+# --- Sweeps ---------------------------------------------------------------------------------------
 
 
 FAIL_LINE = re.compile(r"^FAIL seed=(\S+) kind=(\S+) checker=([^:]*): (.*)$")
@@ -164,7 +164,7 @@ def classify(binary, mutation, args, baseline):
             "trivial": False, "first_failure": None}
 
 
-# --- Builds ----------------------------------------------------------------------------------------
+# --- Builds ---------------------------------------------------------------------------------------
 
 
 def build_schemata(builder, rows, parsed, log):
@@ -175,7 +175,8 @@ def build_schemata(builder, rows, parsed, log):
         active = [r for r in rows if r["file"] == path]
         for _ in range(60):
             ids = {id(r["site"]): r["order"] for r in active}
-            text, crossing = sites.schemata_source(source, tokens, [r["site"] for r in active], ids)
+            text, crossing = schemata.schemata_source(source, tokens, [r["site"] for r in active],
+                                                      ids)
             crossing_ids = {id(s) for s in crossing}
             moved = [r for r in active if id(r["site"]) in crossing_ids]
             alone += moved
@@ -186,7 +187,8 @@ def build_schemata(builder, rows, parsed, log):
                 break
             bad = culprits(active, tokens, build.error_lines(errors, os.path.basename(path)))
             if not bad:
-                raise build.BuildError(f"the schemata of {path} does not compile:\n{errors[-3000:]}")
+                raise build.BuildError(
+                    f"the schemata of {path} does not compile:\n{errors[-3000:]}")
             log(f"schemata {path}: {len(bad)} site(s) moved to single builds")
             alone += bad
             active = [r for r in active if r not in bad]
@@ -197,7 +199,7 @@ def build_schemata(builder, rows, parsed, log):
 
 
 def culprits(active, tokens, lines):
-    """The sites an error on `lines` may come from: those editing the line, else those spanning it."""
+    """The sites an error on `lines` may come from: those editing it, else those spanning it."""
     bad = []
     for line in lines:
         editing = [r for r in active if r["line"] <= line <= tokens[r["site"].edit_end - 1].line]
@@ -212,13 +214,14 @@ def culprits(active, tokens, lines):
 def build_alone(builder, row, parsed):
     """Builds one mutant on its own; returns its binary, or None if it does not compile."""
     source, tokens = parsed[row["file"]]
-    obj, _ = builder.compile_source(row["file"], sites.single_source(source, tokens, row["site"]))
+    patched = schemata.single_source(source, tokens, row["site"])
+    obj, _ = builder.compile_source(row["file"], patched)
     if obj is None:
         return None
     return builder.link_binary([obj], "alone-" + row["digest"])
 
 
-# --- The run ---------------------------------------------------------------------------------------
+# --- The run --------------------------------------------------------------------------------------
 
 
 class Results:
@@ -237,10 +240,12 @@ class Results:
             result = json.load(open(self.path(row)))
         except (OSError, ValueError):
             return None
-        return result if result.get("seeds") == self.seeds and result.get("id") == row["id"] else None
+        same = result.get("seeds") == self.seeds and result.get("id") == row["id"]
+        return result if same else None
 
     def put(self, row, result):
-        report.write_atomic(self.path(row), json.dumps(dict(result, id=row["id"], seeds=self.seeds)))
+        text = json.dumps(dict(result, id=row["id"], seeds=self.seeds))
+        report.write_atomic(self.path(row), text)
 
 
 def run(args):

@@ -43,7 +43,8 @@ class Builder:
                 raise BuildError(f"cmake --preset {preset} failed:\n{result.stdout[-2000:]}")
         result = run(["cmake", "--build", self.build_dir, "--target", "vsrsim"])
         if result.returncode != 0:
-            raise BuildError(f"building vsrsim in {self.build_dir} failed:\n{result.stdout[-3000:]}")
+            raise BuildError(
+                f"building vsrsim in {self.build_dir} failed:\n{result.stdout[-3000:]}")
 
     @property
     def reference_binary(self):

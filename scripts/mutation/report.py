@@ -8,7 +8,8 @@ import re
 import tempfile
 
 DECISIONS = ("equivalent", "gap closed", "accepted", "gap open")
-TRIAGE_ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|\s*([^|]+?)\s*\|\s*(.*?)\s*\|(?:\s*`([^`]*)`\s*\|)?\s*$")
+TRIAGE_ROW = re.compile(
+    r"^\|\s*`([^`]+)`\s*\|\s*([^|]+?)\s*\|\s*(.*?)\s*\|(?:\s*`([^`]*)`\s*\|)?\s*$")
 
 
 def write_atomic(path, text):

@@ -10,82 +10,21 @@ core/*.h shows it. Never mutated: assertions (VSRSIM_ASSERT*), the named-mutant 
 (`mutants_.Has(...)`, `unknown_client_is_new_` and the code they guard), capacity hints (`reserve`),
 `if constexpr` conditions and template arguments.
 
-Each site is a span of the source and one edit inside it. `single_source` applies one edit (the
-mutant as a patch); `schemata_source` rewrites every site as a runtime choice on the mutation id,
-e.g. `(vsrsim_mutation_is(17) ? (a <= b) : (a < b))` or `{ if (!vsrsim_mutation_is(18)) { s; } }`,
-keeping every line where it was so a compiler error names the line of the site that broke.
+Each site is a span of the source and one edit inside it (schemata.py renders them); each mutant
+gets a stable id `file:line:kind:ordinal` and a key without the line, for triage.
 """
 
 import hashlib
 import re
 from dataclasses import dataclass, field
 
-# --- Tokens ----------------------------------------------------------------------------------------
+from mutation.headers import header_declarations, integer_constants
+from mutation.schemata import single_source
+from mutation.tokens import ASSIGN_OPS, BINARY_LEVEL, KEYWORDS_STOP, OPEN, tokenize
 
-OPERATORS = sorted(
-    """<=> <<= >>= ->* ... :: -> ++ -- << >> <= >= == != && || += -= *= /= %= &= |= ^= .*
-    + - * / % < > = ! ~ & | ^ ? : ; , . ( ) [ ] { }""".split(),
-    key=len,
-    reverse=True,
-)
-TOKEN_RE = re.compile(
-    r"(?P<space>\s+)|(?P<comment>//[^\n]*|/\*.*?\*/)|(?P<string>\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*')"
-    r"|(?P<number>(?:0[xX][0-9a-fA-F']+|\d[\d']*)[uUlLzZ]*)|(?P<ident>[A-Za-z_]\w*)|(?P<op>"
-    + "|".join(re.escape(o) for o in OPERATORS)
-    + r")",
-    re.S,
-)
-KEYWORDS_STOP = {"return", "case", "throw", "else", "do", "if", "while", "for", "switch", "co_return"}
-ASSIGN_OPS = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
-# Binary precedence (smaller binds tighter), as in C++.
-BINARY_LEVEL = {"*": 5, "/": 5, "%": 5, "+": 6, "-": 6, "<<": 7, ">>": 7, "<=>": 8, "<": 9,
-                "<=": 9, ">": 9, ">=": 9, "==": 10, "!=": 10, "&": 11, "^": 12, "|": 13, "&&": 14,
-                "||": 15}
-OPEN = {"(": ")", "[": "]", "{": "}"}
 SWITCH_IDENTIFIERS = {"Has", "unknown_client_is_new_"}
 
-
-@dataclass
-class Token:
-    kind: str  # number, ident, op, string
-    text: str
-    start: int  # character offsets in the source
-    end: int
-    line: int
-
-
-def tokenize(source):
-    """Tokens of `source`, without comments, whitespace and preprocessor lines."""
-    tokens, pos, line = [], 0, 1
-    at_line_start = True
-    while pos < len(source):
-        if at_line_start and source[pos] == "#":
-            end = pos
-            while True:
-                end = source.find("\n", end)
-                if end < 0 or source[end - 1] != "\\":
-                    break
-                end += 1
-            end = len(source) if end < 0 else end
-            line += source.count("\n", pos, end)
-            pos = end
-            continue
-        match = TOKEN_RE.match(source, pos)
-        if not match:
-            raise ValueError(f"line {line}: cannot tokenize {source[pos:pos + 20]!r}")
-        kind, text = match.lastgroup, match.group()
-        if kind not in ("space", "comment"):
-            tokens.append(Token(kind, text, pos, match.end(), line))
-            at_line_start = False
-        newlines = text.count("\n")
-        if newlines:
-            at_line_start = kind == "space" and text.rstrip(" \t").endswith("\n")
-            line += newlines
-        pos = match.end()
-    return tokens
-
-
-# --- Sites -----------------------------------------------------------------------------------------
+# --- Sites ----------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -271,8 +210,10 @@ class Parser:
 
     def _binary_sites(self):
         t, out = self.tokens, []
-        swaps = {"<": [("boundary", "<="), ("flip", ">")], "<=": [("boundary", "<"), ("flip", ">=")],
-                 ">": [("boundary", ">="), ("flip", "<")], ">=": [("boundary", ">"), ("flip", "<=")],
+        swaps = {"<": [("boundary", "<="), ("flip", ">")],
+                 "<=": [("boundary", "<"), ("flip", ">=")],
+                 ">": [("boundary", ">="), ("flip", "<")],
+                 ">=": [("boundary", ">"), ("flip", "<=")],
                  "==": [("equality", "!=")], "!=": [("equality", "==")],
                  "&&": [("logic", "||")], "||": [("logic", "&&")]}
         for k, tok in enumerate(t):
@@ -415,7 +356,8 @@ class Parser:
         out, j = [], start
         while j < end:
             out.append(j)
-            j = self.match[j] + 1 if (self.tokens[j].text in OPEN or j in self.template_open) else j + 1
+            grouped = self.tokens[j].text in OPEN or j in self.template_open
+            j = self.match[j] + 1 if grouped else j + 1
         return out
 
     def _is_declaration(self, start, end):
@@ -511,118 +453,7 @@ class Parser:
         return t[j].text == ")"
 
 
-# --- Rendering -------------------------------------------------------------------------------------
-
-
-def nest(sites):
-    """Builds the site tree (spans nest or are disjoint); returns the roots and the dropped sites."""
-    ordered = sorted(sites, key=lambda s: (s.start, -s.end))
-    roots, stack, dropped = [], [], []
-    for site in ordered:
-        site.children = []
-        while stack and stack[-1].end <= site.start:
-            stack.pop()
-        if stack and site.end > stack[-1].end:
-            dropped.append(site)
-            continue
-        (stack[-1].children if stack else roots).append(site)
-        stack.append(site)
-    return roots, dropped
-
-
-def mutated_text(tokens, site):
-    """The site's span with its edit applied, on one line (tokens joined; comments gone)."""
-    before = " ".join(x.text for x in tokens[site.start:site.edit_start])
-    after = " ".join(x.text for x in tokens[site.edit_end:site.end])
-    return " ".join(p for p in (before, site.replacement, after) if p)
-
-
-def schemata_source(source, tokens, sites, ids):
-    """The file with every site rewritten as a runtime choice on its id (`ids[site]`)."""
-    roots, dropped = nest(sites)
-
-    def render(char_start, char_end, children):
-        out, pos = [], char_start
-        for child in children:
-            out.append(source[pos:tokens[child.start].start])
-            out.append(render_site(child))
-            pos = tokens[child.end - 1].end
-        out.append(source[pos:char_end])
-        return "".join(out)
-
-    def render_site(site):
-        original = render(tokens[site.start].start, tokens[site.end - 1].end, site.children)
-        n = ids[id(site)]
-        if site.statement:
-            return f"{{ if (!vsrsim_mutation_is({n})) {{ {original} }} }}"
-        mutant = mutated_text(tokens, site)
-        if site.kind == "negate":
-            return f"(vsrsim_mutation_is({n}) ? {mutant} : static_cast<bool>({original}))"
-        return f"(vsrsim_mutation_is({n}) ? ({mutant}) : ({original}))"
-
-    body = render(0, len(source), roots)
-    return PRELUDE + body, dropped
-
-
-PRELUDE = """#include <cstdlib>
-// Generated by scripts/mutate.py: a mutant schemata. The active mutation is read once per process.
-namespace {
-[[maybe_unused]] bool vsrsim_mutation_is(long id) {
-  static const long active = [] {
-    const char* text = std::getenv("VSRSIM_MUTATION");
-    return text == nullptr ? -1L : std::strtol(text, nullptr, 10);
-  }();
-  return active == id;
-}
-}  // namespace
-#line 1
-"""  # `#line 1`: compiler errors name the line of the original source.
-
-
-def single_source(source, tokens, site):
-    """The file with this one mutant applied (the patch)."""
-    start, end = tokens[site.edit_start].start, tokens[site.edit_end - 1].end
-    return source[:start] + (site.patch or "{}") + source[end:]
-
-
-# --- Declarations from the headers -----------------------------------------------------------------
-
-ALIASES = {"View": "u64", "Op": "u64", "Session": "u64", "RequestNumber": "u64",
-           "std::uint64_t": "u64", "std::size_t": "u64", "size_t": "u64", "uint64_t": "u64"}
-
-
-def header_declarations(header_sources):
-    """Function name -> normalized parameter types, for names declared once in the headers."""
-    seen = {}
-    decl = re.compile(r"\b([A-Za-z_]\w*)\s*\(([^()]*)\)\s*(?:const\s*)?(?:[;{]|override|=)")
-    for text in header_sources:
-        text = re.sub(r"//[^\n]*", "", text)
-        for match in decl.finditer(text):
-            name, params = match.group(1), match.group(2).strip()
-            if name in ("if", "while", "for", "switch", "return", "sizeof") or not params:
-                continue
-            types = [normalize_type(p) for p in params.split(",")]
-            if None in types or "." in params:
-                continue  # A call, not a declaration.
-            seen.setdefault(name, []).append(types)
-    return {n: v[0] for n, v in seen.items() if len(v) == 1 and len(v[0]) >= 2}
-
-
-def normalize_type(param):
-    param = re.sub(r"\bconst\b", "", param).replace("&", " ").replace("*", " * ").strip()
-    words = param.split()
-    if len(words) < 2:
-        return None
-    type_text = " ".join(words[:-1])
-    return ALIASES.get(type_text, type_text)
-
-
-def integer_constants(header_sources):
-    pattern = re.compile(r"constexpr\s+std::(?:size_t|uint\d+_t)\s+(k[A-Z]\w*)\s*=\s*\d+")
-    return {m.group(1) for text in header_sources for m in pattern.finditer(text)}
-
-
-# --- Functions and stable ids ----------------------------------------------------------------------
+# --- Functions and stable ids ---------------------------------------------------------------------
 
 FUNCTION_RE = re.compile(r"([A-Za-z_~][\w]*(?:::[A-Za-z_~][\w]*)*)\(")
 

@@ -26,6 +26,16 @@ assert job["spec"]["completions"] == 4
 args = job["spec"]["template"]["spec"]["containers"][0]["args"][0]
 k8s = args.split("&&")[-1].strip()
 assert k8s == "scripts/nightly-sweep.sh --shard auto/4 --out /out/shard-$JOB_COMPLETION_INDEX", k8s
+# The mutation jobs: 4 shards of scripts/mutate.py on a fixed range, merged (run by the mutation
+# ctest, scripts/mutate_test.sh, on a sample; too long to run here in full).
+steps = {s.get("name"): s["run"] for j in ("mutants", "mutants-merge") for s in wf["jobs"][j]["steps"]
+         if "run" in s}
+assert wf["jobs"]["mutants"]["strategy"]["matrix"]["shard"] == [0, 1, 2, 3]
+assert steps["mutants"] == ("scripts/setup.sh release && scripts/mutate.py --seeds 1..1000 --shard "
+                            "${{ matrix.shard }}/4 --out reports/out/mutants-${{ matrix.shard }}"), steps
+assert steps["merge"] == "scripts/mutate.py --merge " + " ".join(
+    f"reports/out/mutants-{i}" for i in range(4)) + " --out reports/out/mutants", steps
+assert "mutants/mutants.md" in steps["job summary"], steps
 open(work + "/cmd-sweep", "w").write(sweep)
 open(work + "/cmd-merge", "w").write(merge[len(prefix):])
 open(work + "/cmd-k8s", "w").write(k8s)

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
 #include <optional>
 #include <unordered_set>
 #include <vector>
@@ -98,6 +97,26 @@ struct ConfigurationHash {
                                 c.hash ^ c.length);
   }
 };
+// The fast memo key: the linearised set as the XOR of one random word per operation (updated in
+// O(1) per step, where hashing the bitset costs O(operations) and made the search quadratic), the
+// log's length and hash. Distinct configurations could share a key (about n^2 / 2^128 for n
+// configurations); a shared key only prunes, so it can only turn a pass into a violation, and
+// every violation is searched again with exact keys before it is reported.
+struct FastKey {
+  std::uint64_t linearised = 0;
+  std::size_t length = 0;
+  std::uint64_t hash = 0;
+  bool operator==(const FastKey&) const = default;
+};
+struct FastKeyHash {
+  std::size_t operator()(const FastKey& k) const {
+    return static_cast<std::size_t>(k.linearised ^ (k.hash * 0x9e3779b97f4a7c15ULL) ^ k.length);
+  }
+};
+std::uint64_t OperationWord(std::size_t op) {
+  const std::uint64_t index = op;
+  return XXH3_64bits_withSeed(&index, sizeof(index), 0x7a0b1157);
+}
 
 std::vector<Operation> OperationsOf(const History& history, std::vector<Node>& nodes) {
   std::vector<Operation> operations;
@@ -133,11 +152,15 @@ std::vector<Operation> OperationsOf(const History& history, std::vector<Node>& n
   // an info append whose payload is not in the final log can only take effect after the final
   // read, which is the same as never: it is left out. One whose payload is there must take effect
   // before it, at the offset where the payload sits.
-  std::map<std::uint64_t, std::uint64_t> final_offset;  // payload entry -> offset
+  // (payload entry, offset), sorted: a binary search per info append.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> final_offset;
   if (!history.final_reads.empty()) {
     const std::vector<std::uint64_t>& log = history.final_reads.front().entries;
-    for (std::uint64_t offset = 0; offset < log.size(); offset++)
-      final_offset[log[offset]] = offset;
+    final_offset.reserve(log.size());
+    for (std::uint64_t offset = 0; offset < log.size(); offset++) {
+      final_offset.emplace_back(log[offset], offset);
+    }
+    std::sort(final_offset.begin(), final_offset.end());
   }
   for (Node& node : nodes) {
     Operation& op = operations[node.operation];
@@ -145,8 +168,10 @@ std::vector<Operation> OperationsOf(const History& history, std::vector<Node>& n
     if (op.f == HistoryFunction::kRead) {
       node.operation = kNone;
     } else if (!history.final_reads.empty()) {
-      const auto found = final_offset.find(op.invoke->values[0]);
-      if (found == final_offset.end()) {
+      const std::uint64_t payload = op.invoke->values[0];
+      const auto found = std::lower_bound(final_offset.begin(), final_offset.end(),
+                                          std::pair<std::uint64_t, std::uint64_t>{payload, 0});
+      if (found == final_offset.end() || found->first != payload) {
         node.operation = kNone;
       } else {
         op.offset = found->second;
@@ -176,9 +201,7 @@ std::string Describe(const Operation& op) {
                      op.process, op.invoke->offset, op.invoke->count, op.invoked_us, op.ok->count);
 }
 
-}  // namespace
-
-LinearizabilitySearch CheckLinearizable(const History& history, std::uint64_t steps_max) {
+LinearizabilitySearch Search(const History& history, std::uint64_t steps_max, bool exact) {
   std::vector<Node> nodes;
   const std::vector<Operation> operations = OperationsOf(history, nodes);
   // Link the list and match each call with its return (info operations have none).
@@ -220,7 +243,21 @@ LinearizabilitySearch CheckLinearizable(const History& history, std::uint64_t st
   LogModel model;
   Configuration configuration{.linearised =
                                   std::vector<std::uint64_t>((operations.size() + 63) / 64)};
-  std::unordered_set<Configuration, ConfigurationHash> seen;  // Looked up only, never iterated.
+  // Looked up only, never iterated.
+  std::unordered_set<Configuration, ConfigurationHash> seen;
+  std::unordered_set<FastKey, FastKeyHash> seen_fast;
+  (exact ? seen.reserve(operations.size()) : seen_fast.reserve(2 * operations.size()));
+  std::vector<std::uint64_t> words(operations.size());
+  for (std::size_t op = 0; op < operations.size(); op++) words[op] = OperationWord(op);
+  std::uint64_t linearised_word = 0;
+  const auto first_visit = [&] {
+    if (exact) return seen.insert(configuration).second;
+    return seen_fast
+        .insert({.linearised = linearised_word,
+                 .length = configuration.length,
+                 .hash = configuration.hash})
+        .second;
+  };
   struct Frame {
     std::size_t node;
     LogModel::Mark mark;
@@ -244,9 +281,10 @@ LinearizabilitySearch CheckLinearizable(const History& history, std::uint64_t st
       const LogModel::Mark mark = model.mark();
       if (model.step(operations[op])) {
         configuration.linearised[op / 64] |= std::uint64_t{1} << (op % 64);
+        linearised_word ^= words[op];
         configuration.length = model.length();
         configuration.hash = model.mark().hash;
-        if (seen.insert(configuration).second) {
+        if (first_visit()) {
           stack.push_back({node, mark});
           if (nodes[node].match != kNone) ok_remaining--;
           lift(node);
@@ -254,6 +292,7 @@ LinearizabilitySearch CheckLinearizable(const History& history, std::uint64_t st
           continue;
         }
         configuration.linearised[op / 64] &= ~(std::uint64_t{1} << (op % 64));
+        linearised_word ^= words[op];
         model.undo(mark);
       }
       node = nodes[node].next;
@@ -269,6 +308,7 @@ LinearizabilitySearch CheckLinearizable(const History& history, std::uint64_t st
     stack.pop_back();
     const std::size_t op = nodes[frame.node].operation;
     configuration.linearised[op / 64] &= ~(std::uint64_t{1} << (op % 64));
+    linearised_word ^= words[op];
     model.undo(frame.mark);
     if (nodes[frame.node].match != kNone) ok_remaining++;
     unlift(frame.node);
@@ -282,6 +322,17 @@ LinearizabilitySearch CheckLinearizable(const History& history, std::uint64_t st
                   "at best {} of {} operations linearise, and then {} cannot",
                   deepest, operations.size(), Describe(operations[nodes[stuck].operation]))};
   return search;
+}
+
+}  // namespace
+
+LinearizabilitySearch CheckLinearizable(const History& history, std::uint64_t steps_max) {
+  LinearizabilitySearch fast = Search(history, steps_max, /*exact=*/false);
+  if (!fast.finding || fast.finding->outcome != Outcome::kSafety) return fast;
+  // A violation is reported only when the exact search agrees (see FastKey).
+  LinearizabilitySearch exact = Search(history, steps_max, /*exact=*/true);
+  exact.steps += fast.steps;
+  return exact;
 }
 
 }  // namespace vsrsim::sim

@@ -11,7 +11,7 @@
 // The search is Wing and Gong's (1993) with Lowe's memoisation (2017), as in Knossos and
 // Porcupine: walk the calls and returns in history order; try to linearise each pending call
 // whose model step matches its result; at a return whose call is not linearised yet, backtrack.
-// A configuration (the set of linearised operations as a bitset, the model state as the log's
+// A configuration (the set of linearised operations, the model state as the log's
 // length and a hash of its entries) seen once is never explored again. An `info` operation may
 // take effect at any point after its invocation, or never: it has no return, so nothing forces it
 // in, and the search succeeds once every `ok` operation is linearised. An info read constrains

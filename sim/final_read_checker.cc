@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/flat_hash_map.h"
+
 namespace vsrsim::sim {
 
 namespace {
@@ -28,15 +30,19 @@ Finding CheckFinalReads(const History& history) {
                       log.replica, other.replica, log.entries.size(), other.entries.size()));
     }
   }
-  // Sorted vectors, not trees or hashes: a long run has tens of thousands of entries, and a
-  // finding names the same entry whatever the order of a hash.
-  std::vector<std::uint64_t> invoked;
+  // Flat hash maps, looked up only (never iterated), so a finding names the same entry in every
+  // run: a long run has tens of thousands of entries, too many for trees or sorting at its end.
+  struct EntryHash {
+    std::uint64_t operator()(std::uint64_t entry) const { return MixBits(entry); }
+  };
+  FlatHashMap<std::uint64_t, std::uint8_t, EntryHash> invoked;  // Entry -> 1.
+  invoked.reserve(2 * log.entries.size());
   std::vector<const HistoryEvent*> open;  // process -> its open append
   for (const HistoryEvent& event : history.events) {
     if (event.f != HistoryFunction::kAppend) continue;
     if (event.process >= open.size()) open.resize(event.process + 1, nullptr);
     if (event.type == HistoryType::kInvoke) {
-      invoked.insert(invoked.end(), event.values.begin(), event.values.begin() + event.count);
+      for (std::uint8_t i = 0; i < event.count; i++) invoked.try_emplace(event.values[i], 1);
       open[event.process] = &event;
       continue;
     }
@@ -54,28 +60,17 @@ Finding CheckFinalReads(const History& history) {
       }
     }
   }
-  std::sort(invoked.begin(), invoked.end());
-  // first_at[offset]: the first offset holding the same entry (itself unless a duplicate).
-  std::vector<std::pair<std::uint64_t, std::size_t>> by_entry;
-  by_entry.reserve(log.entries.size());
-  for (std::size_t offset = 0; offset < log.entries.size(); offset++) {
-    by_entry.emplace_back(log.entries[offset], offset);
-  }
-  std::sort(by_entry.begin(), by_entry.end());
-  std::vector<std::size_t> first_at(log.entries.size());
-  for (std::size_t k = 0; k < by_entry.size(); k++) {
-    const bool repeat = k > 0 && by_entry[k].first == by_entry[k - 1].first;
-    first_at[by_entry[k].second] = repeat ? first_at[by_entry[k - 1].second] : by_entry[k].second;
-  }
+  FlatHashMap<std::uint64_t, std::uint64_t, EntryHash> at;  // Entry -> its first offset + 1.
+  at.reserve(log.entries.size());
   for (std::size_t offset = 0; offset < log.entries.size(); offset++) {
     const std::uint64_t entry = log.entries[offset];
-    if (first_at[offset] != offset) {
+    if (const auto [first, fresh] = at.try_emplace(entry, offset + 1); !fresh) {
       return Wrong(
           fmt::format("entry {:x} appears twice in the final log of replica {}, at "
                       "offsets {} and {}: a duplicate execution",
-                      entry, log.replica, first_at[offset], offset));
+                      entry, log.replica, *first - 1, offset));
     }
-    if (!std::binary_search(invoked.begin(), invoked.end(), entry)) {
+    if (!invoked.contains(entry)) {
       return Wrong(
           fmt::format("entry {:x} at offset {} of replica {}'s final log was never "
                       "appended by any client",

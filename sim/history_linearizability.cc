@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/assert.h"
+#include "sim/flat_hash_map.h"
 
 namespace vsrsim::sim {
 
@@ -152,15 +153,17 @@ std::vector<Operation> OperationsOf(const History& history, std::vector<Node>& n
   // an info append whose payload is not in the final log can only take effect after the final
   // read, which is the same as never: it is left out. One whose payload is there must take effect
   // before it, at the offset where the payload sits.
-  // (payload entry, offset), sorted: a binary search per info append.
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> final_offset;
+  struct EntryHash {
+    std::uint64_t operator()(std::uint64_t entry) const { return MixBits(entry); }
+  };
+  // Payload entry -> its offset + 1 in the final log (looked up only, never iterated).
+  FlatHashMap<std::uint64_t, std::uint64_t, EntryHash> final_offset;
   if (!history.final_reads.empty()) {
     const std::vector<std::uint64_t>& log = history.final_reads.front().entries;
     final_offset.reserve(log.size());
     for (std::uint64_t offset = 0; offset < log.size(); offset++) {
-      final_offset.emplace_back(log[offset], offset);
+      final_offset.try_emplace(log[offset], offset + 1);
     }
-    std::sort(final_offset.begin(), final_offset.end());
   }
   for (Node& node : nodes) {
     Operation& op = operations[node.operation];
@@ -168,13 +171,11 @@ std::vector<Operation> OperationsOf(const History& history, std::vector<Node>& n
     if (op.f == HistoryFunction::kRead) {
       node.operation = kNone;
     } else if (!history.final_reads.empty()) {
-      const std::uint64_t payload = op.invoke->values[0];
-      const auto found = std::lower_bound(final_offset.begin(), final_offset.end(),
-                                          std::pair<std::uint64_t, std::uint64_t>{payload, 0});
-      if (found == final_offset.end() || found->first != payload) {
+      const std::uint64_t* found = final_offset.find(op.invoke->values[0]);
+      if (found == nullptr) {
         node.operation = kNone;
       } else {
-        op.offset = found->second;
+        op.offset = *found - 1;
       }
     }
   }

@@ -485,6 +485,13 @@ void Replica::enter_normal(View view, const std::vector<LogEntry>& log, Op commi
     VSRSIM_ASSERT_GE(log.size(), op());
     if (op() > 0) VSRSIM_ASSERT_EQ(log[op() - 1].checksum, log_.back().checksum);
   }
+  if (view > view_) {
+    // The new view reaches the disk before the log rewritten for it (writes land in order): a
+    // crash in the middle of the rewrite then leaves view > log_view, so the replica can never
+    // rejoin its old view with a partly rewritten log; it takes part in the new view's change.
+    view_ = view;
+    persist_superblock();
+  }
   view_ = view;
   log_view_ = view;
   status_ = Status::kNormal;

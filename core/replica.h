@@ -15,7 +15,9 @@
 // - Within one log_view the log never shrinks. A replica that was normal in its view and restarts
 //   re-enters that view only through a nonce-checked answer to its own probe (or moves to a later
 //   view); it rejoins its own view's view change only if it crashed in the middle of it
-//   (log_view < view). In a view change, log_view < view always.
+//   (log_view < view). In a view change, log_view < view always. Entering a newer view, the new
+//   view is persisted before the log is rewritten for it, so a crash mid-rewrite never leaves the
+//   old log_view with a partly rewritten log as the replica's own view.
 // - The new primary takes the canonical log (highest log_view, then highest op) and never truncates
 // a
 //   committed op. It rebuilds its pipeline (ops above commit_max) from the log and admits client

@@ -22,6 +22,7 @@
 #   BENCH_SWEEP_REPEATS=N     times each sweep (--jobs 1, --jobs 2, all cores) is timed, in turn;
 #                             the fastest of each counts (default 3)
 #   BENCH_MEMORY_SEEDS="..."  seeds whose peak memory is measured (default "1 2 3 4 5 12 26")
+#   BENCH_RATIO_REPS=N        interleaved pairs of the fault-free / bare-loop ratio (default 7)
 #   BENCH_JSON_OUT=FILE       also keep the raw benchmark JSON there
 # Rates and times of the benchmarks are per CPU second of the benchmark thread (robust on a shared
 # machine); a sweep's seeds/s is wall time. The ratios (fault-free over bare loop, sweep over
@@ -39,6 +40,7 @@ CLI_BIN="$BUILD_DIR/reports/vsrsim"
 SWEEP_COUNT="${BENCH_SWEEP_COUNT:-2000}"
 SWEEP_REPEATS="${BENCH_SWEEP_REPEATS:-3}"
 MEMORY_SEEDS="${BENCH_MEMORY_SEEDS:-1 2 3 4 5 12 26}"
+RATIO_REPS="${BENCH_RATIO_REPS:-7}"
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -73,6 +75,14 @@ if [[ ! -x "$CLI_BIN" ]]; then CLI_OK=0; fi
 log "running $BENCH_BIN (about a minute)"
 "$BENCH_BIN" --benchmark_format=json --in_process_seeds="$SWEEP_COUNT" "$@" >"$WORK/bench.json"
 if [[ -n "${BENCH_JSON_OUT:-}" ]]; then cp "$WORK/bench.json" "$BENCH_JSON_OUT"; fi
+# The fault-free / bare-loop ratio, measured on its own: both benchmarks repeated, their
+# repetitions randomly interleaved, so each pair ran close together in time and a disturbance of
+# the machine (another tenant, a frequency change) falls on both sides of a ratio rather than on one
+# benchmark of the table. The row gives the median of the pairs' ratios and their range.
+log "measuring the fault-free / bare-loop ratio ($RATIO_REPS interleaved pairs)"
+"$BENCH_BIN" --benchmark_format=json --benchmark_filter='^(BM_BareEventLoop|BM_SimulationFaultFree)$' \
+  --benchmark_repetitions="$RATIO_REPS" --benchmark_enable_random_interleaving=true \
+  --benchmark_min_time=0.3 >"$WORK/ratio.json"
 
 # --- Peak memory per seed: max RSS of `vsrsim run --seed S` (the run happens in a forked child;
 # the kernel folds a reaped child's max RSS into its parent's, so the parent's figure covers it).
@@ -179,10 +189,19 @@ if free:
 if heavy:
     rows.append((f"fault-heavy simulation (swarm seed {int(heavy['seed'])})", rate(heavy["events/s"]),
                  f"{ms(heavy):.2f} ms/run, {heavy['events/run'] / 1e3:.1f} k events/run", "-", "-"))
-if bare and free:
-    ratio = free_rate / bare_rate
-    rows.append(("ratio fault-free / bare loop", "-", f"{100 * ratio:.1f}%", ">= 15%",
-                 status(ratio >= 0.15)))
+# The ratio from its own interleaved pass: repetition i of each benchmark form a pair.
+pairs = {}
+for b in json.load(open(f"{work}/ratio.json"))["benchmarks"]:
+    if b.get("run_type") == "iteration" and not b.get("error_occurred"):
+        name = b.get("run_name", b["name"])
+        pairs.setdefault(b.get("repetition_index", 0), {})[name] = b["events/s"]
+ratios = sorted(p["BM_SimulationFaultFree"] / p["BM_BareEventLoop"] for p in pairs.values()
+                if "BM_SimulationFaultFree" in p and "BM_BareEventLoop" in p)
+if ratios:
+    ratio = statistics.median(ratios)
+    rows.append((f"ratio fault-free / bare loop (median of {len(ratios)} interleaved pairs)", "-",
+                 f"{100 * ratio:.1f}% (range {100 * ratios[0]:.1f}-{100 * ratios[-1]:.1f}%)",
+                 ">= 15%", status(ratio >= 0.15)))
 if free:
     rows.append(("sim-time per second of run (fault-free)", "-",
                  f"{free['sim_s/s']:.0f} sim s/s", "-", "-"))

@@ -35,14 +35,18 @@ Finding CheckFinalReads(const History& history) {
   struct EntryHash {
     std::uint64_t operator()(std::uint64_t entry) const { return MixBits(entry); }
   };
-  FlatHashMap<std::uint64_t, std::uint8_t, EntryHash> invoked;  // Entry -> 1.
-  invoked.reserve(2 * log.entries.size());
+  // One table for both passes: entry -> kInvoked once a client invoked an append of it, then
+  // (offset + kOffsetBase) once the final log showed it at offset.
+  constexpr std::uint64_t kInvoked = 1;
+  constexpr std::uint64_t kOffsetBase = 2;
+  FlatHashMap<std::uint64_t, std::uint64_t, EntryHash> entries;
+  entries.reserve(log.entries.size());
   std::vector<const HistoryEvent*> open;  // process -> its open append
   for (const HistoryEvent& event : history.events) {
     if (event.f != HistoryFunction::kAppend) continue;
     if (event.process >= open.size()) open.resize(event.process + 1, nullptr);
     if (event.type == HistoryType::kInvoke) {
-      for (std::uint8_t i = 0; i < event.count; i++) invoked.try_emplace(event.values[i], 1);
+      for (std::uint8_t i = 0; i < event.count; i++) entries.try_emplace(event.values[i], kInvoked);
       open[event.process] = &event;
       continue;
     }
@@ -60,22 +64,22 @@ Finding CheckFinalReads(const History& history) {
       }
     }
   }
-  FlatHashMap<std::uint64_t, std::uint64_t, EntryHash> at;  // Entry -> its first offset + 1.
-  at.reserve(log.entries.size());
   for (std::size_t offset = 0; offset < log.entries.size(); offset++) {
     const std::uint64_t entry = log.entries[offset];
-    if (const auto [first, fresh] = at.try_emplace(entry, offset + 1); !fresh) {
-      return Wrong(
-          fmt::format("entry {:x} appears twice in the final log of replica {}, at "
-                      "offsets {} and {}: a duplicate execution",
-                      entry, log.replica, *first - 1, offset));
-    }
-    if (!invoked.contains(entry)) {
+    std::uint64_t* state = entries.find(entry);
+    if (state == nullptr) {
       return Wrong(
           fmt::format("entry {:x} at offset {} of replica {}'s final log was never "
                       "appended by any client",
                       entry, offset, log.replica));
     }
+    if (*state != kInvoked) {
+      return Wrong(
+          fmt::format("entry {:x} appears twice in the final log of replica {}, at "
+                      "offsets {} and {}: a duplicate execution",
+                      entry, log.replica, *state - kOffsetBase, offset));
+    }
+    *state = offset + kOffsetBase;
   }
   return std::nullopt;
 }

@@ -64,6 +64,12 @@ class FlatHashMap {
     const Slot& slot = slots_[probe(key)];
     return slot.used() ? &slot.value : nullptr;
   }
+  // The value may be changed, never to Value{} (that would erase the key and break probing).
+  Value* find(const Key& key) {
+    if (slots_.empty()) return nullptr;
+    Slot& slot = slots_[probe(key)];
+    return slot.used() ? &slot.value : nullptr;
+  }
   bool contains(const Key& key) const { return find(key) != nullptr; }
   std::size_t size() const { return size_; }
   // Slots allocated (twice the keys it can hold without growing).

@@ -114,14 +114,15 @@ struct FastKeyHash {
     return static_cast<std::size_t>(k.linearised ^ (k.hash * 0x9e3779b97f4a7c15ULL) ^ k.length);
   }
 };
-std::uint64_t OperationWord(std::size_t op) {
-  const std::uint64_t index = op;
-  return XXH3_64bits_withSeed(&index, sizeof(index), 0x7a0b1157);
-}
+// One operation's word: the finaliser is a bijection, so the words are distinct; how they XOR
+// together can collide only as FastKey says, which the exact re-search rules out.
+std::uint64_t OperationWord(std::size_t op) { return MixBits(op + 0x7a0b1157ULL); }
 
 std::vector<Operation> OperationsOf(const History& history, std::vector<Node>& nodes) {
   std::vector<Operation> operations;
-  std::vector<std::size_t> open(history.events.size(), kNone);  // process -> its call node.
+  operations.reserve(history.events.size() / 2 + history.final_reads.size());
+  nodes.reserve(history.events.size() + 2 * history.final_reads.size());
+  std::vector<std::size_t> open;  // process -> its call node.
   const auto add_call = [&](const Operation& op) {
     operations.push_back(op);
     nodes.push_back({.operation = operations.size() - 1, .call = true});
@@ -158,7 +159,11 @@ std::vector<Operation> OperationsOf(const History& history, std::vector<Node>& n
   };
   // Payload entry -> its offset + 1 in the final log (looked up only, never iterated).
   FlatHashMap<std::uint64_t, std::uint64_t, EntryHash> final_offset;
-  if (!history.final_reads.empty()) {
+  const bool info_appends = std::any_of(nodes.begin(), nodes.end(), [&](const Node& node) {
+    const Operation& op = operations[node.operation];
+    return node.call && op.ok == nullptr && op.f == HistoryFunction::kAppend;
+  });
+  if (info_appends && !history.final_reads.empty()) {
     const std::vector<std::uint64_t>& log = history.final_reads.front().entries;
     final_offset.reserve(log.size());
     for (std::uint64_t offset = 0; offset < log.size(); offset++) {
@@ -246,17 +251,20 @@ LinearizabilitySearch Search(const History& history, std::uint64_t steps_max, bo
                                   std::vector<std::uint64_t>((operations.size() + 63) / 64)};
   // Looked up only, never iterated.
   std::unordered_set<Configuration, ConfigurationHash> seen;
-  std::unordered_set<FastKey, FastKeyHash> seen_fast;
-  (exact ? seen.reserve(operations.size()) : seen_fast.reserve(2 * operations.size()));
+  // A flat table (the fast search inserts one key per step forward; node-based sets allocated
+  // each one). The value 1 marks a key as present.
+  FlatHashMap<FastKey, std::uint8_t, FastKeyHash> seen_fast;
+  (exact ? seen.reserve(operations.size()) : seen_fast.reserve(operations.size()));
   std::vector<std::uint64_t> words(operations.size());
   for (std::size_t op = 0; op < operations.size(); op++) words[op] = OperationWord(op);
   std::uint64_t linearised_word = 0;
   const auto first_visit = [&] {
     if (exact) return seen.insert(configuration).second;
     return seen_fast
-        .insert({.linearised = linearised_word,
-                 .length = configuration.length,
-                 .hash = configuration.hash})
+        .try_emplace({.linearised = linearised_word,
+                      .length = configuration.length,
+                      .hash = configuration.hash},
+                     1)
         .second;
   };
   struct Frame {

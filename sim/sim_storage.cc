@@ -19,8 +19,12 @@ void SimStorage::apply(const Write& write) {
   if (const auto* superblock = std::get_if<core::Superblock>(&write)) {
     superblock_ = *superblock;
   } else if (const auto* entry = std::get_if<core::LogEntry>(&write)) {
-    if (journal_.size() < entry->op) journal_.resize(entry->op);
-    journal_[entry->op - 1] = *entry;
+    if (journal_.size() + 1 == entry->op) {
+      journal_.push_back(*entry);  // The usual case: the next op, written once.
+    } else {
+      if (journal_.size() < entry->op) journal_.resize(entry->op);
+      journal_[entry->op - 1] = *entry;
+    }
   } else {
     const core::Op op = std::get<Truncate>(write).op;
     if (journal_.size() > op) journal_.resize(op);

@@ -61,6 +61,7 @@ Cluster::Cluster(const RunOptions& options)
       linearizability_(at_most_once_),
       agreement_(options.replica_count),
       durability_(options.replica_count),
+      wire_contract_(options.replica_count),
       client_history_(options.client_count,
                       2 * (std::size_t{options.client_count} * (options.requests_per_client + 2))) {
   VSRSIM_ASSERT_GE(options.replica_count, 1U);
@@ -146,6 +147,8 @@ void Cluster::report(const Violation& violation) {
 }
 
 void Cluster::send(Process from, Process to, const core::Message& message) {
+  // Issue 14: the wire contract (sim/wire_contract.h), for every sender.
+  if (Finding finding = wire_contract_.on_send(from, to, message)) report(*finding);
   if (from < options_.replica_count) {
     if (Finding finding = durability_.on_send(from, message)) report(*finding);
   }

@@ -26,6 +26,7 @@
 #include "sim/sim_client.h"
 #include "sim/sim_storage.h"
 #include "sim/trace.h"
+#include "sim/wire_contract.h"
 
 namespace vsrsim::sim {
 
@@ -154,6 +155,7 @@ class Cluster {
   LinearizabilityChecker linearizability_;
   AgreementChecker agreement_;
   DurabilityChecker durability_;
+  WireContractChecker wire_contract_;  // Issue 14: who may send what to whom.
   HistoryRecorder client_history_;
   Finding finding_;
   bool faults_enabled_ = true;

@@ -390,6 +390,8 @@ void Cluster::crash(std::size_t index) {
   replicas_[index].reset();
   incarnations_[index]++;
   coverage_.crashes++;
+  // Issue 14: a crash that lands in the sync window, with writes at risk.
+  if (storages_[index]->pending_count() > 0) coverage_.crashes_in_sync_window++;
   coverage_.writes_lost += storages_[index]->crash(storage_prng_, options_.faults.torn_write);
   trace_.record({.time_us = now_.microseconds(),
                  .kind = TraceKind::kCrash,

@@ -76,6 +76,10 @@ class Cluster {
   const core::Replica* replica(std::size_t index) const { return replicas_[index].get(); }
   core::Replica* replica_for_test(std::size_t index) { return replicas_[index].get(); }
   const SimClient& client(std::size_t index) const { return clients_[index]; }
+  // Writes on the replica's disk not yet synced (issue 14: the crash nemesis aims at them).
+  std::size_t unsynced_writes(std::size_t replica) const {
+    return storages_[replica]->pending_count();
+  }
   bool clients_done() const { return clients_done_count_ == clients_.size(); }
   // The replica that is primary in the highest view a live replica is normal in, if any.
   std::optional<std::size_t> current_primary() const;

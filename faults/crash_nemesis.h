@@ -7,13 +7,14 @@
 // most max(1, replica_count - replication quorum) replicas are down at once, so most seeds keep a
 // quorum while the faults run. Half the crashes hit the current primary, to force view changes.
 //
-// Crashes in the sync window (issue 14): with the chance `crash_sync_window` per tick, a replica
-// whose disk holds writes not yet synced crashes before its sync completes, so exactly those
-// writes are at risk (the disk's rules above decide which survive). Random crashes rarely land
-// there, yet it is where a replica that said something before it was durable (an acknowledgement,
-// a view, a commit counted on its own unsynced write) is caught out. These crashes share the
-// budget of down replicas and draw from their own stream, so switching them on shifts no other
-// fault's draws.
+// Crashes in the sync window (issue 14): with the chance `crash_sync_window` per tick, a live
+// replica (half the time the primary) is armed to crash right before its next sync completes, so
+// the writes of that sync are at risk (the disk's rules above decide which survive) and whatever
+// it sent while they were pending has left. Random crashes rarely land there, yet it is where a
+// replica that said something before it was durable (an acknowledgement, a view, a commit counted
+// on its own unsynced write, a log rewrite out of order) is caught out. An armed replica counts
+// against the budget of down replicas; once it crashed it restarts like the others. These draws
+// come from their own stream, so switching the fault on shifts no other fault's draws.
 //
 // Guarantee kept: synced writes survive; every crashed replica of the healed core restarts before
 // the liveness phase.
@@ -40,6 +41,7 @@ class CrashNemesis {
   void maybe_crash_in_sync_window(sim::Cluster& cluster, const Emit& emit);
 
   std::vector<std::uint64_t> restart_tick_;  // 0: up.
+  std::vector<std::uint8_t> armed_;          // Armed to crash before its next sync completes.
   std::optional<sim::Prng> sync_window_prng_;
 };
 

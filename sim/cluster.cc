@@ -99,6 +99,7 @@ Cluster::Cluster(const RunOptions& options)
     buses_.push_back(std::make_unique<ReplicaBus>(*this, r));
     replicas_.push_back(nullptr);
     incarnations_.push_back(0);
+    crash_before_sync_.push_back(0);
     snapshots_.emplace_back();
     open_replica(r, 0);
     // Replica clocks start at different phases, so their ticks interleave.
@@ -212,6 +213,10 @@ bool Cluster::step() {
     case EventKind::kSyncDone:
       queue_.pop();
       if (replicas_[process] != nullptr && incarnations_[process] == event.payload.value) {
+        if (crash_before_sync_[process] != 0 && faults_enabled_) {
+          crash(process);  // Issue 14: an armed crash lands in the sync window.
+          break;
+        }
         storages_[process]->sync();
         replicas_[process]->on_sync_done();
         on_replica_event(process);
@@ -389,6 +394,7 @@ void Cluster::crash(std::size_t index) {
   retired_.state_transfers += c.state_transfers;
   replicas_[index].reset();
   incarnations_[index]++;
+  crash_before_sync_[index] = 0;
   coverage_.crashes++;
   // Issue 14: a crash that lands in the sync window, with writes at risk.
   if (storages_[index]->pending_count() > 0) coverage_.crashes_in_sync_window++;
@@ -420,6 +426,7 @@ void Cluster::set_client_connected(std::size_t client, bool connected) {
 
 void Cluster::heal() {
   faults_enabled_ = false;
+  std::fill(crash_before_sync_.begin(), crash_before_sync_.end(), 0);
   network_.heal();
   network_.calm();
   for (std::size_t c = 0; c < clients_.size(); c++) {

@@ -49,6 +49,13 @@ class Cluster {
   // Faults.
   void crash(std::size_t replica);
   void restart(std::size_t replica);
+  // Issue 14: `replica` crashes right before its next sync completes (the writes of that sync at
+  // risk, per the disk's rules), if it is still up and the faults still run. A crash by other means
+  // disarms it.
+  void crash_before_sync(std::size_t replica) { crash_before_sync_[replica] = 1; }
+  bool crash_before_sync_armed(std::size_t replica) const {
+    return crash_before_sync_[replica] != 0;
+  }
   void set_blocked(Process from, Process to, bool blocked) {
     network_.set_blocked(from, to, blocked);
   }
@@ -148,6 +155,7 @@ class Cluster {
   std::vector<std::unique_ptr<core::Replica>> replicas_;
   std::vector<core::ReplicaOptions> replica_options_;
   std::vector<std::uint32_t> incarnations_;
+  std::vector<std::uint8_t> crash_before_sync_;  // Issue 14: armed crash_before_sync().
   std::vector<std::int64_t> drift_ppm_;
   std::vector<SimClient> clients_;
   // Which clients are done, and how many: kept as they change, so the runner's check after every

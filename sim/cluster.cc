@@ -62,6 +62,7 @@ Cluster::Cluster(const RunOptions& options)
       agreement_(options.replica_count),
       durability_(options.replica_count),
       wire_contract_(options.replica_count),
+      commit_quorum_(options.replica_count),
       client_history_(options.client_count,
                       2 * (std::size_t{options.client_count} * (options.requests_per_client + 2))) {
   VSRSIM_ASSERT_GE(options.replica_count, 1U);
@@ -152,6 +153,7 @@ void Cluster::send(Process from, Process to, const core::Message& message) {
   if (Finding finding = wire_contract_.on_send(from, to, message)) report(*finding);
   if (from < options_.replica_count) {
     if (Finding finding = durability_.on_send(from, message)) report(*finding);
+    if (Finding finding = commit_quorum_.on_send(from, message)) report(*finding);  // Issue 14.
   }
   const SendResult result = network_.send(now_, from, to, message);
   if (result.drop != DropReason::kNone || result.count > 1) {
@@ -243,6 +245,7 @@ void Cluster::deliver(std::uint32_t slot) {
     if (to < options_.replica_count) {
       if (replicas_[to] != nullptr) {
         durability_.on_deliver(to, in_flight.message);
+        commit_quorum_.on_deliver(to, in_flight.message);  // Issue 14.
         replicas_[to]->on_message(in_flight.message);
         on_replica_event(to);
       }

@@ -15,6 +15,7 @@
 #include "core/replica.h"
 #include "sim/agreement.h"
 #include "sim/at_most_once.h"
+#include "sim/commit_quorum.h"
 #include "sim/coverage.h"
 #include "sim/durability.h"
 #include "sim/event_queue.h"
@@ -168,6 +169,7 @@ class Cluster {
   AgreementChecker agreement_;
   DurabilityChecker durability_;
   WireContractChecker wire_contract_;  // Issue 14: who may send what to whom.
+  CommitQuorumChecker commit_quorum_;  // Issue 14: commits backed by acks of their view.
   HistoryRecorder client_history_;
   Finding finding_;
   bool faults_enabled_ = true;

@@ -59,6 +59,11 @@ vsrsim_add_test(NAME sim_durability_test
   LIBS vsrsim_sim
   LABELS unit)
 
+vsrsim_add_test(NAME sim_commit_quorum_test
+  SOURCES commit_quorum_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
 vsrsim_add_test(NAME sim_wire_contract_test
   SOURCES wire_contract_test.cc
   LIBS vsrsim_sim

@@ -151,6 +151,7 @@ void Cluster::report(const Violation& violation) {
 void Cluster::send(Process from, Process to, const core::Message& message) {
   // Issue 14: the wire contract (sim/wire_contract.h), for every sender.
   if (Finding finding = wire_contract_.on_send(from, to, message)) report(*finding);
+  quiescence_.on_send(from, to, message);
   if (from < options_.replica_count) {
     if (Finding finding = durability_.on_send(from, message)) report(*finding);
     if (Finding finding = commit_quorum_.on_send(from, message)) report(*finding);  // Issue 14.
@@ -172,6 +173,7 @@ void Cluster::send(Process from, Process to, const core::Message& message) {
 
 void Cluster::schedule(Process to, const SendResult& result) {
   for (std::uint8_t i = 0; i < result.count; i++) {
+    latest_delivery_ = std::max(latest_delivery_, result.deliveries[i].instant);
     queue_.push(result.deliveries[i].instant, {EventKind::kDeliver, to, result.deliveries[i].slot});
   }
 }
@@ -504,6 +506,14 @@ Finding Cluster::check_hygiene() const {
                     request)};
   }
   return std::nullopt;
+}
+
+void Cluster::watch_quiescence(const std::vector<std::size_t>& core, std::uint64_t window_ticks) {
+  std::size_t primary = core.front();
+  for (const std::size_t index : core) {
+    if (replicas_[index] != nullptr && replicas_[index]->is_primary()) primary = index;
+  }
+  quiescence_.watch(core, primary, window_ticks, options_.faults.drift_ppm_max);
 }
 
 Coverage Cluster::coverage() const {

@@ -23,6 +23,7 @@
 #include "sim/linearizability.h"
 #include "sim/network.h"
 #include "sim/options.h"
+#include "sim/quiescence.h"
 #include "sim/reply_caching.h"
 #include "sim/sim_client.h"
 #include "sim/sim_storage.h"
@@ -97,6 +98,12 @@ class Cluster {
   bool converged(const std::vector<std::size_t>& core) const;
   Finding check_converged(const std::vector<std::size_t>& core) const;
   Finding check_hygiene() const;
+  // Issue 14: the efficiency bound at quiescence (sim/quiescence.h). Starts watching the converged
+  // `core` for `window_ticks`, then the verdict.
+  void watch_quiescence(const std::vector<std::size_t>& core, std::uint64_t window_ticks);
+  Finding finish_quiescence() { return quiescence_.finish(); }
+  // The latest instant any message sent so far is due to arrive (a clogged link's release).
+  Instant latest_delivery() const { return latest_delivery_; }
   Coverage coverage() const;
   const Trace& trace() const { return trace_; }
   // The canonical committed history (every op's first execution).
@@ -170,6 +177,8 @@ class Cluster {
   DurabilityChecker durability_;
   WireContractChecker wire_contract_;  // Issue 14: who may send what to whom.
   CommitQuorumChecker commit_quorum_;  // Issue 14: commits backed by acks of their view.
+  QuiescenceChecker quiescence_;       // Issue 14: an idle core sends only heartbeats.
+  Instant latest_delivery_;
   HistoryRecorder client_history_;
   Finding finding_;
   bool faults_enabled_ = true;

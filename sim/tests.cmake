@@ -64,6 +64,11 @@ vsrsim_add_test(NAME sim_commit_quorum_test
   LIBS vsrsim_sim
   LABELS unit)
 
+vsrsim_add_test(NAME sim_quiescence_test
+  SOURCES quiescence_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
 vsrsim_add_test(NAME sim_wire_contract_test
   SOURCES wire_contract_test.cc
   LIBS vsrsim_sim

@@ -10,8 +10,9 @@ namespace vsrsim::faults {
 
 namespace {
 
-constexpr std::array<const char*, 8> kNames = {"crash", "restart", "isolate",    "isolate-primary",
-                                               "block", "clog",    "disconnect", "replay"};
+constexpr std::array<const char*, 9> kNames = {"crash",           "restart", "isolate",
+                                               "isolate-primary", "block",   "clog",
+                                               "disconnect",      "replay",  "crash-in-sync"};
 
 bool ParseUnsigned(const std::string& text, std::uint64_t& value) {
   if (text.empty() || text.size() > 18) return false;
@@ -30,6 +31,7 @@ std::string FormatFaultEvent(const FaultEvent& e) {
   switch (e.kind) {
     case FaultKind::kCrash:
     case FaultKind::kRestart:
+    case FaultKind::kCrashInSync:
       return fmt::format("at {} {} {}", e.tick, name, e.a);
     case FaultKind::kIsolate:
     case FaultKind::kDisconnect:
@@ -51,7 +53,8 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
   std::vector<std::string> words;
   for (std::string word; in >> word;) words.push_back(word);
   const std::string usage =
-      "expected `at TICK crash|restart R`, `at TICK isolate R for T`, `at TICK isolate-primary for "
+      "expected `at TICK crash|restart|crash-in-sync R`, `at TICK isolate R for T`, `at TICK "
+      "isolate-primary for "
       "T`, `at TICK block|clog A B for T`, `at TICK disconnect C for T` or `at TICK replay A B "
       "KIND AGE`";
   if (words.size() < 3 || words[0] != "at") {
@@ -130,6 +133,7 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
   switch (event.kind) {
     case FaultKind::kCrash:
     case FaultKind::kRestart:
+    case FaultKind::kCrashInSync:
       ok = expect(1, false);
       break;
     case FaultKind::kIsolate:
@@ -160,6 +164,7 @@ std::string CheckFaultEvent(const FaultEvent& event, std::size_t replica_count,
   switch (event.kind) {
     case FaultKind::kCrash:
     case FaultKind::kRestart:
+    case FaultKind::kCrashInSync:
     case FaultKind::kIsolate:
       return within(event.a, replica_count, "replica");
     case FaultKind::kIsolatePrimary:
@@ -208,6 +213,11 @@ void FaultApplier::apply(sim::Cluster& cluster, const FaultEvent& event) {
       return;
     case FaultKind::kRestart:
       if (event.a < replicas && cluster.replica(event.a) == nullptr) cluster.restart(event.a);
+      return;
+    case FaultKind::kCrashInSync:
+      if (event.a < replicas && cluster.replica(event.a) != nullptr) {
+        cluster.crash_before_sync(event.a);
+      }
       return;
     case FaultKind::kIsolate:
       if (event.a < replicas) isolate(event.a);

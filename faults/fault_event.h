@@ -22,6 +22,7 @@ enum class FaultKind : std::uint8_t {
   kClog,            // a -> b (replicas) delivers nothing for `ticks`, then everything.
   kDisconnect,      // a: client; its connections closed for `ticks`.
   kReplay,          // a -> b (replicas): deliver again the remembered `message` kind, `age` back.
+  kCrashInSync,     // a: replica; it crashes right before its next sync completes (issue 14).
 };
 
 // The longest a fault may last, in ticks (a scenario file's `for T`).

@@ -75,6 +75,8 @@ sim::RunOptions DrawOptions(std::uint64_t seed, Profile profile) {
   faults.replay_after_restart = MaybeRate(prng, 4, 4);
   // Drawn last of all, for the same reason: the share of workload requests that are reads.
   options.reads = {static_cast<std::uint32_t>(prng.Between(0, 50)), 100};
+  // Issue 14, drawn after the reads for the same reason: crashes aimed at the sync window.
+  faults.crash_sync_window = MaybeRate(prng, 60, 1000);
   if (profile == Profile::kFull) {
     options.faults = faults;
     options.network.replay_memory =

@@ -11,6 +11,11 @@ vsrsim_add_test(NAME faults_lost_commit_scenario_test
 target_compile_definitions(faults_lost_commit_scenario_test
   PRIVATE VSRSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
+vsrsim_add_test(NAME faults_crash_nemesis_test
+  SOURCES crash_nemesis_test.cc
+  LIBS vsrsim_faults
+  LABELS unit)
+
 vsrsim_add_test(NAME faults_replay_nemesis_test
   SOURCES replay_nemesis_test.cc
   LIBS vsrsim_faults

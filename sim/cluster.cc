@@ -61,6 +61,8 @@ Cluster::Cluster(const RunOptions& options)
       linearizability_(at_most_once_),
       agreement_(options.replica_count),
       durability_(options.replica_count),
+      wire_contract_(options.replica_count),
+      commit_quorum_(options.replica_count),
       client_history_(options.client_count,
                       2 * (std::size_t{options.client_count} * (options.requests_per_client + 2))) {
   VSRSIM_ASSERT_GE(options.replica_count, 1U);
@@ -98,6 +100,7 @@ Cluster::Cluster(const RunOptions& options)
     buses_.push_back(std::make_unique<ReplicaBus>(*this, r));
     replicas_.push_back(nullptr);
     incarnations_.push_back(0);
+    crash_before_sync_.push_back(0);
     snapshots_.emplace_back();
     open_replica(r, 0);
     // Replica clocks start at different phases, so their ticks interleave.
@@ -146,8 +149,12 @@ void Cluster::report(const Violation& violation) {
 }
 
 void Cluster::send(Process from, Process to, const core::Message& message) {
+  // Issue 14: the wire contract (sim/wire_contract.h), for every sender.
+  if (Finding finding = wire_contract_.on_send(from, to, message)) report(*finding);
+  quiescence_.on_send(from, to, message);
   if (from < options_.replica_count) {
     if (Finding finding = durability_.on_send(from, message)) report(*finding);
+    if (Finding finding = commit_quorum_.on_send(from, message)) report(*finding);  // Issue 14.
   }
   const SendResult result = network_.send(now_, from, to, message);
   if (result.drop != DropReason::kNone || result.count > 1) {
@@ -166,6 +173,7 @@ void Cluster::send(Process from, Process to, const core::Message& message) {
 
 void Cluster::schedule(Process to, const SendResult& result) {
   for (std::uint8_t i = 0; i < result.count; i++) {
+    latest_delivery_ = std::max(latest_delivery_, result.deliveries[i].instant);
     queue_.push(result.deliveries[i].instant, {EventKind::kDeliver, to, result.deliveries[i].slot});
   }
 }
@@ -209,6 +217,10 @@ bool Cluster::step() {
     case EventKind::kSyncDone:
       queue_.pop();
       if (replicas_[process] != nullptr && incarnations_[process] == event.payload.value) {
+        if (crash_before_sync_[process] != 0 && faults_enabled_) {
+          crash(process);  // Issue 14: an armed crash lands in the sync window.
+          break;
+        }
         storages_[process]->sync();
         replicas_[process]->on_sync_done();
         on_replica_event(process);
@@ -235,6 +247,7 @@ void Cluster::deliver(std::uint32_t slot) {
     if (to < options_.replica_count) {
       if (replicas_[to] != nullptr) {
         durability_.on_deliver(to, in_flight.message);
+        commit_quorum_.on_deliver(to, in_flight.message);  // Issue 14.
         replicas_[to]->on_message(in_flight.message);
         on_replica_event(to);
       }
@@ -386,7 +399,10 @@ void Cluster::crash(std::size_t index) {
   retired_.state_transfers += c.state_transfers;
   replicas_[index].reset();
   incarnations_[index]++;
+  crash_before_sync_[index] = 0;
   coverage_.crashes++;
+  // Issue 14: a crash that lands in the sync window, with writes at risk.
+  if (storages_[index]->pending_count() > 0) coverage_.crashes_in_sync_window++;
   coverage_.writes_lost += storages_[index]->crash(storage_prng_, options_.faults.torn_write);
   trace_.record({.time_us = now_.microseconds(),
                  .kind = TraceKind::kCrash,
@@ -415,6 +431,7 @@ void Cluster::set_client_connected(std::size_t client, bool connected) {
 
 void Cluster::heal() {
   faults_enabled_ = false;
+  std::fill(crash_before_sync_.begin(), crash_before_sync_.end(), 0);
   network_.heal();
   network_.calm();
   for (std::size_t c = 0; c < clients_.size(); c++) {
@@ -489,6 +506,14 @@ Finding Cluster::check_hygiene() const {
                     request)};
   }
   return std::nullopt;
+}
+
+void Cluster::watch_quiescence(const std::vector<std::size_t>& core, std::uint64_t window_ticks) {
+  std::size_t primary = core.front();
+  for (const std::size_t index : core) {
+    if (replicas_[index] != nullptr && replicas_[index]->is_primary()) primary = index;
+  }
+  quiescence_.watch(core, primary, window_ticks, options_.faults.drift_ppm_max);
 }
 
 Coverage Cluster::coverage() const {

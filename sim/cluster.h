@@ -15,6 +15,7 @@
 #include "core/replica.h"
 #include "sim/agreement.h"
 #include "sim/at_most_once.h"
+#include "sim/commit_quorum.h"
 #include "sim/coverage.h"
 #include "sim/durability.h"
 #include "sim/event_queue.h"
@@ -22,10 +23,12 @@
 #include "sim/linearizability.h"
 #include "sim/network.h"
 #include "sim/options.h"
+#include "sim/quiescence.h"
 #include "sim/reply_caching.h"
 #include "sim/sim_client.h"
 #include "sim/sim_storage.h"
 #include "sim/trace.h"
+#include "sim/wire_contract.h"
 
 namespace vsrsim::sim {
 
@@ -48,6 +51,13 @@ class Cluster {
   // Faults.
   void crash(std::size_t replica);
   void restart(std::size_t replica);
+  // Issue 14: `replica` crashes right before its next sync completes (the writes of that sync at
+  // risk, per the disk's rules), if it is still up and the faults still run. A crash by other means
+  // disarms it.
+  void crash_before_sync(std::size_t replica) { crash_before_sync_[replica] = 1; }
+  bool crash_before_sync_armed(std::size_t replica) const {
+    return crash_before_sync_[replica] != 0;
+  }
   void set_blocked(Process from, Process to, bool blocked) {
     network_.set_blocked(from, to, blocked);
   }
@@ -75,6 +85,10 @@ class Cluster {
   const core::Replica* replica(std::size_t index) const { return replicas_[index].get(); }
   core::Replica* replica_for_test(std::size_t index) { return replicas_[index].get(); }
   const SimClient& client(std::size_t index) const { return clients_[index]; }
+  // Writes on the replica's disk not yet synced (issue 14: the crash nemesis aims at them).
+  std::size_t unsynced_writes(std::size_t replica) const {
+    return storages_[replica]->pending_count();
+  }
   bool clients_done() const { return clients_done_count_ == clients_.size(); }
   // The replica that is primary in the highest view a live replica is normal in, if any.
   std::optional<std::size_t> current_primary() const;
@@ -84,6 +98,12 @@ class Cluster {
   bool converged(const std::vector<std::size_t>& core) const;
   Finding check_converged(const std::vector<std::size_t>& core) const;
   Finding check_hygiene() const;
+  // Issue 14: the efficiency bound at quiescence (sim/quiescence.h). Starts watching the converged
+  // `core` for `window_ticks`, then the verdict.
+  void watch_quiescence(const std::vector<std::size_t>& core, std::uint64_t window_ticks);
+  Finding finish_quiescence() { return quiescence_.finish(); }
+  // The latest instant any message sent so far is due to arrive (a clogged link's release).
+  Instant latest_delivery() const { return latest_delivery_; }
   Coverage coverage() const;
   const Trace& trace() const { return trace_; }
   // The canonical committed history (every op's first execution).
@@ -143,6 +163,7 @@ class Cluster {
   std::vector<std::unique_ptr<core::Replica>> replicas_;
   std::vector<core::ReplicaOptions> replica_options_;
   std::vector<std::uint32_t> incarnations_;
+  std::vector<std::uint8_t> crash_before_sync_;  // Issue 14: armed crash_before_sync().
   std::vector<std::int64_t> drift_ppm_;
   std::vector<SimClient> clients_;
   // Which clients are done, and how many: kept as they change, so the runner's check after every
@@ -154,6 +175,10 @@ class Cluster {
   LinearizabilityChecker linearizability_;
   AgreementChecker agreement_;
   DurabilityChecker durability_;
+  WireContractChecker wire_contract_;  // Issue 14: who may send what to whom.
+  CommitQuorumChecker commit_quorum_;  // Issue 14: commits backed by acks of their view.
+  QuiescenceChecker quiescence_;       // Issue 14: an idle core sends only heartbeats.
+  Instant latest_delivery_;
   HistoryRecorder client_history_;
   Finding finding_;
   bool faults_enabled_ = true;

@@ -23,6 +23,7 @@ void ForEachCounter(C& c, Visit visit) {
   visit("repairs", c.repairs);
   visit("retransmissions", c.retransmissions);
   visit("replays", c.replays);
+  visit("crashes_in_sync_window", c.crashes_in_sync_window);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@ namespace vsrsim::sim {
 struct Coverage {
   std::uint64_t view_changes = 0;  // Views (above 0) in which a primary started normal operation.
   std::uint64_t crashes = 0;
+  std::uint64_t crashes_in_sync_window = 0;  // Crashes while the disk held unsynced writes.
   std::uint64_t restarts = 0;
   std::uint64_t partitions = 0;
   std::uint64_t client_disconnects = 0;

@@ -47,8 +47,31 @@ void DurabilityChecker::claim(std::size_t replica, const char* what, core::View 
 }
 
 Finding DurabilityChecker::on_send(std::size_t replica, const core::Message& message) {
+  if (Finding finding = check_view(replica, message)) return finding;
   // One dispatch per send: this runs for every message a replica sends.
   return std::visit([&](const auto& m) { return on_send_of(replica, m); }, message);
+}
+
+Finding DurabilityChecker::check_view(std::size_t replica, const core::Message& message) {
+  if (std::holds_alternative<core::Request>(message) ||
+      std::holds_alternative<core::Reply>(message) ||
+      std::holds_alternative<core::Eviction>(message)) {
+    return std::nullopt;
+  }
+  const core::View view = core::Summarize(message).view;
+  Claim& c = replicas_[replica];
+  if (view < c.view_announced) {
+    return Violation{Outcome::kSafety, kChecker,
+                     fmt::format("replica {} sent a {} of view {} after its {} of view {}: it went "
+                                 "back to an older view (a view it announced was not durable)",
+                                 replica, core::MessageName(message), view, c.view_announced_by,
+                                 c.view_announced)};
+  }
+  if (view > c.view_announced) {
+    c.view_announced = view;
+    c.view_announced_by = core::MessageName(message);
+  }
+  return std::nullopt;
 }
 
 Finding DurabilityChecker::on_send_of(std::size_t replica, const core::PrepareOk& ok) {

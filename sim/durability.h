@@ -16,9 +16,16 @@
 // leave the old log_view on disk beside the shorter log; that is safe (a suffix missing from a
 // newer view's canonical log was never committed), so it is not a finding.
 //
+// Views too (issue 14): every message a replica sends another replica speaks in a view, and VR
+// persists a view before any message of it leaves. So no replica-to-replica message is of a view
+// below one the replica already spoke in to a replica, restarts included: a restarted replica that
+// speaks in an older view had announced a view its disk did not hold. (Replies and Evictions go
+// to clients outside the outbox and carry other views: a Reply its op's; they do not count.)
+//
 // The class it catches: a log that shrinks within a log_view, a journal that forgets synced writes,
 // an acknowledgement sent before its write is durable (once a crash loses the write), a replica
-// that answers a view change with less than it acknowledged.
+// that answers a view change with less than it acknowledged, a view announced before it is durable
+// (once a crash loses the superblock write).
 
 #include <cstdint>
 #include <vector>
@@ -46,7 +53,12 @@ class DurabilityChecker {
     std::uint64_t checksum = 0;  // That op's checksum.
     const char* what = "";       // The message that made the claim, for the finding.
     core::View view_spoken = 0;  // The highest view of any message it sent.
+    // The highest view of a message it sent another replica, and that message's name.
+    core::View view_announced = 0;
+    const char* view_announced_by = "";
   };
+  // A replica-to-replica message of a view below one the replica announced.
+  Finding check_view(std::size_t replica, const core::Message& message);
   Finding on_send_of(std::size_t replica, const core::PrepareOk& ok);
   Finding on_send_of(std::size_t replica, const core::Prepare& prepare);
   Finding on_send_of(std::size_t replica, const core::DoViewChange& dvc);

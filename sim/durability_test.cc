@@ -168,5 +168,33 @@ TEST(DurabilityTest, AStartViewOfAViewItAlreadyMovedPastEndsNothing) {
   ExpectFires(checker.on_send(kBackup, Dvc(4, 1, Log(3, 1))), {"no longer holds op 5"});
 }
 
+TEST(DurabilityTest, AMessageOfAnOlderViewThanOneAnnouncedFires) {
+  // Announce-before-durable: the backup announced view 3 (its StartViewChange left before the
+  // superblock write of view 3 was synced), crashed, lost the write and restarted in view 2: its
+  // probe of view 2 goes back to a view older than one it spoke in.
+  DurabilityChecker checker(kReplicas);
+  EXPECT_FALSE(
+      checker.on_send(kBackup, core::StartViewChange{.view = 3, .replica = core::ReplicaIndex{2}}));
+  ExpectFires(
+      checker.on_send(kBackup, core::RequestStartView{.view = 2,
+                                                      .nonce = (std::uint64_t{1} << 32) + 1,
+                                                      .replica = core::ReplicaIndex{2}}),
+      {"replica 2", "request_start_view of view 2", "start_view_change of view 3", "older view"});
+}
+
+TEST(DurabilityTest, RepliesAndEvictionsOfOlderViewsDoNotCount) {
+  // A Reply carries its op's view, and an Eviction leaves outside the outbox: neither is a
+  // message to a replica, so neither sets nor breaks the view a replica announced.
+  DurabilityChecker checker(kReplicas);
+  EXPECT_FALSE(
+      checker.on_send(kBackup, core::StartViewChange{.view = 3, .replica = core::ReplicaIndex{2}}));
+  EXPECT_FALSE(checker.on_send(kBackup, core::Reply{.view = 1}));
+  EXPECT_FALSE(checker.on_send(kBackup, core::Eviction{.view = 5}));
+  EXPECT_FALSE(
+      checker.on_send(kBackup, core::StartViewChange{.view = 3, .replica = core::ReplicaIndex{2}}));
+  EXPECT_FALSE(
+      checker.on_send(kBackup, core::StartViewChange{.view = 4, .replica = core::ReplicaIndex{2}}));
+}
+
 }  // namespace
 }  // namespace vsrsim::sim

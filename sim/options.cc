@@ -89,6 +89,7 @@ void ForEachOption(Options& o, Visit visit) {
   visit("fault_drift_ppm_max", o.faults.drift_ppm_max);
   visit("fault_replay", o.faults.replay);
   visit("fault_replay_after_restart", o.faults.replay_after_restart);
+  visit("fault_crash_sync_window", o.faults.crash_sync_window);
 }
 
 std::string Text(const core::MutantSet& mutants) {

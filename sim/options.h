@@ -56,6 +56,9 @@ struct FaultOptions {
   // connections, flushed as it comes back). Needs network.replay_memory.
   Ratio replay{0, 1};
   Ratio replay_after_restart{0, 1};
+  // Chance per tick that a replica whose disk holds unsynced writes crashes before its sync
+  // completes (within the crash budget; faults/crash_nemesis.h).
+  Ratio crash_sync_window{0, 1};
 };
 
 struct RunOptions {

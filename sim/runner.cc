@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sim/cluster.h"
 #include "sim/final_read_checker.h"
 #include "sim/history_linearizability.h"
@@ -67,6 +69,27 @@ Finding CheckClientHistory(const History& history) {
   return CheckLinearizable(history).finding;
 }
 
+// Issue 14: the efficiency bound at quiescence (sim/quiescence.h). The settled core runs on idle:
+// first until every message already in flight has arrived (a clogged link releases its queue late)
+// and a while more for the answers it draws to be over, then a window in which only the primary's
+// heartbeats may flow.
+constexpr std::uint64_t kQuiescenceSettleTicks = 30;
+constexpr std::uint64_t kQuiescenceWindowTicks = 40;
+
+Finding CheckQuiescence(Cluster& cluster, const std::vector<std::size_t>& core) {
+  const auto idle = [] { return false; };
+  const std::uint64_t in_flight_ticks =
+      cluster.latest_delivery().microseconds() / cluster.options().tick_us + 1;
+  RunPhase(cluster, nullptr, std::max(cluster.ticks(), in_flight_ticks) + kQuiescenceSettleTicks,
+           idle);
+  if (cluster.finding().has_value()) return std::nullopt;
+  cluster.watch_quiescence(core, kQuiescenceWindowTicks);
+  RunPhase(cluster, nullptr, cluster.ticks() + kQuiescenceWindowTicks, idle);
+  Finding finding = cluster.finish_quiescence();
+  if (cluster.finding().has_value()) return std::nullopt;
+  return finding;
+}
+
 }  // namespace
 
 RunResult Run(const RunOptions& options, Nemesis* nemesis,
@@ -106,6 +129,8 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
         cluster.report(*finding);
       } else if (Finding hygiene = cluster.check_hygiene()) {
         cluster.report(*hygiene);
+      } else if (Finding idle = CheckQuiescence(cluster, core)) {
+        cluster.report(*idle);
       }
     }
   } else {

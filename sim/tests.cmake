@@ -59,6 +59,21 @@ vsrsim_add_test(NAME sim_durability_test
   LIBS vsrsim_sim
   LABELS unit)
 
+vsrsim_add_test(NAME sim_commit_quorum_test
+  SOURCES commit_quorum_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
+vsrsim_add_test(NAME sim_quiescence_test
+  SOURCES quiescence_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
+vsrsim_add_test(NAME sim_wire_contract_test
+  SOURCES wire_contract_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
 vsrsim_add_test(NAME sim_options_test
   SOURCES options_test.cc
   LIBS vsrsim_sim

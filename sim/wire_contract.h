@@ -1,0 +1,46 @@
+#pragma once
+// The wire contract: who may send which message to whom. A wire oracle, like the durability
+// checker: it sees each message as it leaves (sender, addressee, contents), as a packet capture
+// would, never replica memory. It judges no history; it catches a class of bug that otherwise
+// vanishes silently, because a message that reaches a process that cannot use it is just ignored
+// there (a replica message sent to a client, a heartbeat naming the wrong sender).
+//
+// The contract (VR Revisited's roles, read off the messages alone):
+// - A client sends only Requests, and only to a replica.
+// - A replica sends Replies and Evictions only to clients, never a Request, and every other message
+//   only to another replica (an index below replica_count, not itself).
+// - A message that names its sender (`replica`) names the process that sent it.
+// - Prepare, Commit and StartView of view v come from the primary of v; PrepareOk, DoViewChange and
+//   RequestPrepare of view v go to the primary of v from one of its backups.
+//
+// What it deliberately does not judge: contents (the durability, reply-caching and history
+// checkers do), and which replica answers a client (a Reply carries the view its op was prepared
+// in, not the sender's view, so the wire alone cannot say whether its sender is a primary).
+
+#include <cstdint>
+
+#include "core/message.h"
+#include "sim/checker.h"
+#include "sim/network.h"
+
+namespace vsrsim::sim {
+
+class WireContractChecker {
+ public:
+  explicit WireContractChecker(std::size_t replica_count) : replica_count_(replica_count) {}
+
+  // Every message any process sends, when it leaves (whatever the network then does with it).
+  Finding on_send(Process from, Process to, const core::Message& message) const;
+
+ private:
+  bool is_replica(Process process) const { return process < replica_count_; }
+  Process primary_of(core::View view) const {
+    return static_cast<Process>(core::Raw(core::PrimaryOf(view, replica_count_)));
+  }
+  Finding from_client(Process from, Process to, const core::Message& message) const;
+  Finding between_replicas(Process from, Process to, const core::Message& message) const;
+
+  std::size_t replica_count_;
+};
+
+}  // namespace vsrsim::sim

@@ -385,6 +385,7 @@ void Cluster::crash(std::size_t index) {
   retired_.repairs_requested += c.repairs_requested;
   retired_.state_transfers += c.state_transfers;
   replicas_[index].reset();
+  at_most_once_.on_crash(index);
   incarnations_[index]++;
   coverage_.crashes++;
   coverage_.writes_lost += storages_[index]->crash(storage_prng_, options_.faults.torn_write);

@@ -30,7 +30,11 @@ const char* StatusName(RequestStatus status) {
 ClientsTable::ClientsTable(std::size_t capacity, MutantSet mutants)
     : capacity_(capacity),
       mutants_(mutants),
-      unknown_client_is_new_(mutants.Has(Mutant::kSilentEviction)) {
+      // The reviewed table called a client it did not hold New. Mutant (e) needs it so a silently
+      // evicted client's retry executes again; mutant (a) needs it so a new primary, whose table
+      // as a backup stayed empty, executes a committed request's retransmission again.
+      unknown_client_is_new_(mutants.Has(Mutant::kSilentEviction) ||
+                             mutants.Has(Mutant::kTablePrimaryOnly)) {
   VSRSIM_ASSERT_GT(capacity, 0U);
   entries_.reserve(capacity);
 }
@@ -73,8 +77,8 @@ Classification ClientsTable::check_request(const Request& request, bool in_pipel
   }
   VSRSIM_ASSERT_GT(request.request, 0U);
   if (entry == nullptr) {
-    // Mutant (e): the reviewed table knew nothing of evicted sessions; a client it did not hold
-    // looked New.
+    // Mutants (a) and (e): the reviewed table knew nothing of evicted sessions; a client it did not
+    // hold looked New.
     if (unknown_client_is_new_) {
       return {in_pipeline ? RequestStatus::kInProgress : RequestStatus::kNew, nullptr};
     }
@@ -116,12 +120,13 @@ void ClientsTable::commit_reply(const Reply& reply) {
   auto it = lower_bound(reply.client);
   const bool known = it != entries_.end() && it->client == reply.client;
   if (unknown_client_is_new_ && known) {
-    // Mutant (e): the reviewed commit_reply updated the client's slot in place, whatever it held.
+    // Mutants (a), (e): the reviewed commit_reply updated the client's slot in place, whatever it
+    // held.
     *it = ClientEntry{reply.client, reply.session, reply.request, reply.op, reply};
     return;
   }
   if (unknown_client_is_new_) {
-    // Mutant (e): the reviewed commit_reply allocated a slot for an unknown client, silently
+    // Mutants (a), (e): the reviewed commit_reply allocated a slot for an unknown client, silently
     // evicting the oldest one when full.
     if (entries_.size() == capacity_) {
       evict_oldest();

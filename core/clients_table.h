@@ -66,13 +66,13 @@ class ClientsTable {
 
   // Executes a committed append: records `reply` as the session's latest.
   // Requires: the session is in the table and reply.request is above its latest request.
-  // (Under mutant (e) an unknown client is inserted instead.)
+  // (Under mutants (a) and (e) an unknown client is inserted instead.)
   void commit_reply(const Reply& reply);
 
   // True if (client, session) is the table's current session for that client.
   bool has_session(ClientId client, Session session) const;
-  // Whether executing an append of `request` applies it: its session is current, or (mutant (e))
-  // the reviewed table applied requests of clients it did not hold.
+  // Whether executing an append of `request` applies it: its session is current, or (mutants (a),
+  // (e)) the reviewed table applied requests of clients it did not hold.
   bool admits(const Request& request) const {
     return unknown_client_is_new_ || has_session(request.client, request.session);
   }
@@ -102,8 +102,8 @@ class ClientsTable {
 
   std::size_t capacity_;
   MutantSet mutants_;
-  // The reviewed table's semantics (mutant (e)): a client it does not hold is New, and executing
-  // its request inserts it.
+  // The reviewed table's semantics (mutants (a) and (e)): a client it does not hold is New, and
+  // executing its request inserts it.
   bool unknown_client_is_new_;
   std::vector<ClientEntry> entries_;
   std::set<std::pair<std::uint64_t, RequestNumber>> pending_;

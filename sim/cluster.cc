@@ -62,7 +62,10 @@ Cluster::Cluster(const RunOptions& options)
       agreement_(options.replica_count),
       durability_(options.replica_count),
       client_history_(options.client_count,
-                      2 * (std::size_t{options.client_count} * (options.requests_per_client + 2))) {
+                      2 * (std::size_t{options.client_count} * (options.requests_per_client + 2))),
+      starvation_(options.replica_count, options.client_count,
+                  StarvationChecker::BoundsFor(options.view_change_timeout_ticks_max,
+                                               options.client_retry_ticks_max)) {
   VSRSIM_ASSERT_GE(options.replica_count, 1U);
   VSRSIM_ASSERT_LE(options.replica_count, core::kReplicasMax);
   VSRSIM_ASSERT_GE(options.client_count, 1U);
@@ -269,6 +272,7 @@ void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
                    .b = reply.request,
                    .c = reply.op});
     client_history_.on_ok(static_cast<std::uint32_t>(client), now_.microseconds(), reply);
+    starvation_.on_answered(client);
     if (Finding finding = reply_caching_.on_accept(reply)) report(*finding);
     if (!step.accepted->registered) {
       if (Finding finding = linearizability_.on_acknowledge(reply)) report(*finding);
@@ -281,6 +285,7 @@ void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
                    .from = process,
                    .a = step.eviction->session});
     client_history_.on_info(static_cast<std::uint32_t>(client), now_.microseconds());
+    starvation_.on_answered(client);
     if (Finding finding = reply_caching_.on_eviction(*step.eviction)) report(*finding);
   }
   if (step.send.has_value()) {
@@ -289,7 +294,16 @@ void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
       client_history_.on_invoke(static_cast<std::uint32_t>(client), now_.microseconds(),
                                 step.send->request);
     }
-    send(process, core::Raw(step.send->to), step.send->request);
+    const Process to = core::Raw(step.send->to);
+    const bool link_clear = network_.connected(process, to) && !network_.blocked(process, to) &&
+                            !network_.blocked(to, process) &&
+                            !network_.clogged(process, to, now_) &&
+                            !network_.clogged(to, process, now_);
+    if (Finding finding = starvation_.on_client_send(ticks_, client, clients_[client].id(), to,
+                                                     step.send->request, link_clear)) {
+      report(*finding);
+    }
+    send(process, to, step.send->request);
     if (step.retransmission && faults_enabled_ &&
         retransmit_prng_.Chance(options_.faults.disconnect_after_retransmit)) {
       disconnect_client(client, Duration::Microseconds(retransmit_prng_.Between(
@@ -352,6 +366,8 @@ void Cluster::on_replica_event(std::size_t index) {
     }
     const bool new_view = now.view != snapshot.view;
     snapshot = now;
+    starvation_.on_replica(ticks_, index,
+                           now.status == core::Status::kNormal && replica.is_primary(), now.view);
     if (Finding finding = agreement_.on_replica(replica)) report(*finding);
     // Hygiene: nothing pending outlives its view.
     if (new_view && replica.clients_table().pending_count() > 0) {
@@ -386,6 +402,7 @@ void Cluster::crash(std::size_t index) {
   retired_.state_transfers += c.state_transfers;
   replicas_[index].reset();
   at_most_once_.on_crash(index);
+  starvation_.on_crash(index);
   incarnations_[index]++;
   coverage_.crashes++;
   coverage_.writes_lost += storages_[index]->crash(storage_prng_, options_.faults.torn_write);
@@ -416,6 +433,7 @@ void Cluster::set_client_connected(std::size_t client, bool connected) {
 
 void Cluster::heal() {
   faults_enabled_ = false;
+  starvation_.on_heal();
   network_.heal();
   network_.calm();
   for (std::size_t c = 0; c < clients_.size(); c++) {

@@ -25,6 +25,7 @@
 #include "sim/reply_caching.h"
 #include "sim/sim_client.h"
 #include "sim/sim_storage.h"
+#include "sim/starvation.h"
 #include "sim/trace.h"
 
 namespace vsrsim::sim {
@@ -155,6 +156,7 @@ class Cluster {
   AgreementChecker agreement_;
   DurabilityChecker durability_;
   HistoryRecorder client_history_;
+  StarvationChecker starvation_;
   Finding finding_;
   bool faults_enabled_ = true;
 

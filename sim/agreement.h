@@ -16,15 +16,31 @@
 
 #include "core/replica.h"
 #include "sim/checker.h"
+#include "sim/observer.h"
 
 namespace vsrsim::sim {
 
-class AgreementChecker {
+class AgreementChecker final : public Observer {
  public:
   static constexpr std::size_t kCommitsKept = 1024;
 
   explicit AgreementChecker(std::size_t replica_count)
       : last_(replica_count), commits_(kCommitsKept) {}
+
+  std::uint32_t hooks() const override {
+    return HookBit(Hook::kReplicaChanged) | HookBit(Hook::kReplicaRestarted) |
+           HookBit(Hook::kCoreConverged);
+  }
+  Finding on_replica_changed(ObservedAt, const ReplicaChanged& changed) override {
+    return on_replica(*changed.replica);
+  }
+  Finding on_replica_restarted(ObservedAt, const core::Replica& replica,
+                               const core::Superblock& durable) override {
+    return on_restart(replica, durable);
+  }
+  Finding on_core_converged(const std::vector<const core::Replica*>& replicas) override {
+    return on_converged(replicas);
+  }
 
   // After every event that touched `replica`.
   Finding on_replica(const core::Replica& replica);

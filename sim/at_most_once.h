@@ -24,6 +24,7 @@
 #include "core/bus.h"
 #include "sim/checker.h"
 #include "sim/flat_hash_map.h"
+#include "sim/observer.h"
 
 namespace vsrsim::sim {
 
@@ -35,8 +36,19 @@ struct HistoryEntry {
   std::uint8_t first_replica = 0;
 };
 
-class AtMostOnceChecker {
+class AtMostOnceChecker final : public Observer {
  public:
+  std::uint32_t hooks() const override {
+    return HookBit(Hook::kExecuted) | HookBit(Hook::kReplicaCrashed);
+  }
+  Finding on_executed(ObservedAt, const core::Execution& execution) override {
+    return on_execute(execution);
+  }
+  Finding on_replica_crashed(ObservedAt, std::size_t replica) override {
+    on_crash(replica);
+    return std::nullopt;
+  }
+
   // Makes room for a workload of `appends` append requests (and a register per client), so the
   // checker does not allocate while it checks them. Larger workloads still work: the indexes grow.
   void reserve(std::size_t appends, std::size_t clients);

@@ -31,6 +31,7 @@
 #include "core/message.h"
 #include "core/types.h"
 #include "sim/checker.h"
+#include "sim/observer.h"
 
 namespace vsrsim::sim {
 
@@ -40,7 +41,7 @@ struct StarvationBounds {
   std::uint32_t tries_max = 0;      // Unanswered counted tries of one request that are starvation.
 };
 
-class StarvationChecker {
+class StarvationChecker final : public Observer {
  public:
   static constexpr std::uint32_t kTriesMax = 4;
 
@@ -50,6 +51,39 @@ class StarvationChecker {
 
   StarvationChecker(std::size_t replica_count, std::size_t client_count,
                     const StarvationBounds& bounds);
+
+  std::uint32_t hooks() const override {
+    return HookBit(Hook::kClientSent) | HookBit(Hook::kClientAccepted) |
+           HookBit(Hook::kClientEvicted) | HookBit(Hook::kReplicaChanged) |
+           HookBit(Hook::kReplicaCrashed) | HookBit(Hook::kHealed);
+  }
+  Finding on_client_sent(ObservedAt at, const ClientSent& sent) override {
+    return on_client_send(at.tick, sent.client, sent.id, sent.replica, *sent.request,
+                          sent.link_clear);
+  }
+  Finding on_client_accepted(ObservedAt, std::size_t client, const ClientAccept&) override {
+    on_answered(client);
+    return std::nullopt;
+  }
+  Finding on_client_evicted(ObservedAt, std::size_t client, const core::Eviction&) override {
+    on_answered(client);
+    return std::nullopt;
+  }
+  // The cluster's view-normal observation, from replica state.
+  Finding on_replica_changed(ObservedAt at, const ReplicaChanged& changed) override {
+    const core::Replica& replica = *changed.replica;
+    on_replica(at.tick, core::Raw(replica.index()),
+               replica.status() == core::Status::kNormal && replica.is_primary(), replica.view());
+    return std::nullopt;
+  }
+  Finding on_replica_crashed(ObservedAt, std::size_t replica) override {
+    on_crash(replica);
+    return std::nullopt;
+  }
+  Finding on_healed(ObservedAt) override {
+    on_heal();
+    return std::nullopt;
+  }
 
   // The view-normal observation: `replica` is now (or no longer) primary and normal in `view`.
   void on_replica(std::uint64_t tick, std::size_t replica, bool normal_primary, core::View view);

@@ -28,11 +28,14 @@ class AgreementChecker final : public Observer {
       : last_(replica_count), commits_(kCommitsKept) {}
 
   std::uint32_t hooks() const override {
-    return HookBit(Hook::kReplicaChanged) | HookBit(Hook::kReplicaRestarted) |
-           HookBit(Hook::kCoreConverged);
+    return HookBit(Hook::kReplicaChanged) | HookBit(Hook::kReplicaCommitted) |
+           HookBit(Hook::kReplicaRestarted) | HookBit(Hook::kCoreConverged);
   }
   Finding on_replica_changed(ObservedAt, const ReplicaChanged& changed) override {
     return on_replica(*changed.replica);
+  }
+  Finding on_replica_committed(ObservedAt, const core::Replica& replica) override {
+    return on_replica(replica);
   }
   Finding on_replica_restarted(ObservedAt, const core::Replica& replica,
                                const core::Superblock& durable) override {
@@ -42,7 +45,7 @@ class AgreementChecker final : public Observer {
     return on_converged(replicas);
   }
 
-  // After every event that touched `replica`.
+  // After `replica`'s status, view or commit changed.
   Finding on_replica(const core::Replica& replica);
   // When `replica` restarts: it continues from its durable state, which must not be older than what
   // it had synced before the crash.

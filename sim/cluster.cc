@@ -365,12 +365,18 @@ void Cluster::on_replica_event(std::size_t index) {
       view_normal_max_ = now.view;
       coverage_.view_changes++;
     }
-    const ReplicaChanged changed{.replica = &replica,
-                                 .new_view = now.view != snapshot.view,
-                                 .commit_changed = now.commit_min != snapshot.commit_min};
+    const ReplicaChanged changed{.replica = &replica, .new_view = now.view != snapshot.view};
+    const bool transition = now.status != snapshot.status || changed.new_view;
+    const bool committed = now.commit_min != snapshot.commit_min;
     snapshot = now;
-    publish(Hook::kReplicaChanged,
-            [&](Observer& o) { return o.on_replica_changed(observed_at(), changed); });
+    if (transition) {
+      publish(Hook::kReplicaChanged,
+              [&](Observer& o) { return o.on_replica_changed(observed_at(), changed); });
+    }
+    if (committed) {
+      publish(Hook::kReplicaCommitted,
+              [&](Observer& o) { return o.on_replica_committed(observed_at(), replica); });
+    }
   }
 }
 

@@ -16,8 +16,9 @@
 //   retransmission, with the fault schedule's state of its link), an accepted reply, an eviction
 //   acted on;
 // - an execution of a committed op on a replica;
-// - a replica's state change (status, view, commit or op), its crash, its restart (with the
-//   durable superblock it restarted from), the end of the faults (heal);
+// - a replica's state transition (its status or view changed), its commit (commit_min changed),
+//   its crash, its restart (with the durable superblock it restarted from), the end of the faults
+//   (heal);
 // - at the end of a run, on request: the healed core converged, and quiescence.
 
 #include <cstdint>
@@ -43,13 +44,14 @@ enum class Hook : std::uint8_t {
   kClientEvicted,
   kExecuted,
   kReplicaChanged,
+  kReplicaCommitted,
   kReplicaCrashed,
   kReplicaRestarted,
   kHealed,
   kCoreConverged,
   kQuiescent,
 };
-inline constexpr std::size_t kHookCount = 13;
+inline constexpr std::size_t kHookCount = 14;
 
 constexpr std::uint32_t HookBit(Hook hook) { return 1U << static_cast<unsigned>(hook); }
 
@@ -71,11 +73,10 @@ struct ClientSent {
   bool link_clear = false;
 };
 
-// A replica's state changed (status, view, commit_min or op).
+// A replica's state transition: its status or view changed.
 struct ReplicaChanged {
   const core::Replica* replica = nullptr;
   bool new_view = false;
-  bool commit_changed = false;
 };
 
 class Observer {
@@ -105,6 +106,8 @@ class Observer {
   }
   virtual Finding on_executed(ObservedAt, const core::Execution&) { return std::nullopt; }
   virtual Finding on_replica_changed(ObservedAt, const ReplicaChanged&) { return std::nullopt; }
+  // The replica's commit_min changed (it executed up to a new op, or, wrongly, went back).
+  virtual Finding on_replica_committed(ObservedAt, const core::Replica&) { return std::nullopt; }
   virtual Finding on_replica_crashed(ObservedAt, std::size_t /*replica*/) { return std::nullopt; }
   // `replica` restarted from its durable superblock `durable`.
   virtual Finding on_replica_restarted(ObservedAt, const core::Replica&,

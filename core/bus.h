@@ -7,6 +7,7 @@
 
 #include "core/clients_table.h"
 #include "core/message.h"
+#include "core/partition_log.h"
 #include "core/types.h"
 
 namespace vsrsim::core {
@@ -19,10 +20,13 @@ struct Execution {
   ReplicaIndex replica{};
   const LogEntry* entry = nullptr;
   // False when the op was an append of a session that is no longer in the table: it does not
-  // execute.
+  // execute. This is the replica's claim; observers judge by what its partition log gained.
   bool applied = false;
   Reply reply{};
   std::optional<ClientEntry> evicted;
+  // The executing replica's partition log, after the execution: what an observer reads to see
+  // what the execution really appended, whatever `applied` claims.
+  const PartitionLog* state_machine = nullptr;
 };
 
 class Bus {

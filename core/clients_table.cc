@@ -9,6 +9,19 @@
 
 namespace vsrsim::core {
 
+namespace {
+
+// One entry's share of the table digest. Client ids are unique in the table, so a sum of these
+// identifies the set of entries without depending on their order.
+std::uint64_t EntryHash(const ClientEntry& e) {
+  const std::array<std::uint64_t, 8> words = {
+      Raw(e.client),        e.session,    e.request,          e.commit, e.reply.op,
+      e.reply.first_offset, e.reply.view, e.reply.entry_count};
+  return XXH3_64bits(words.data(), sizeof(words));
+}
+
+}  // namespace
+
 const char* StatusName(RequestStatus status) {
   switch (status) {
     case RequestStatus::kNew:
@@ -30,9 +43,14 @@ const char* StatusName(RequestStatus status) {
 ClientsTable::ClientsTable(std::size_t capacity, MutantSet mutants)
     : capacity_(capacity),
       mutants_(mutants),
-      unknown_client_is_new_(mutants.Has(Mutant::kSilentEviction)) {
+      // The reviewed table called a client it did not hold New. Mutant (e) needs it so a silently
+      // evicted client's retry executes again; mutant (a) needs it so a new primary, whose table
+      // as a backup stayed empty, executes a committed request's retransmission again.
+      unknown_client_is_new_(mutants.Has(Mutant::kSilentEviction) ||
+                             mutants.Has(Mutant::kTablePrimaryOnly)) {
   VSRSIM_ASSERT_GT(capacity, 0U);
   entries_.reserve(capacity);
+  hashes_.reserve(capacity);
 }
 
 std::vector<ClientEntry>::iterator ClientsTable::lower_bound(ClientId client) {
@@ -73,8 +91,8 @@ Classification ClientsTable::check_request(const Request& request, bool in_pipel
   }
   VSRSIM_ASSERT_GT(request.request, 0U);
   if (entry == nullptr) {
-    // Mutant (e): the reviewed table knew nothing of evicted sessions; a client it did not hold
-    // looked New.
+    // Mutants (a) and (e): the reviewed table knew nothing of evicted sessions; a client it did not
+    // hold looked New.
     if (unknown_client_is_new_) {
       return {in_pipeline ? RequestStatus::kInProgress : RequestStatus::kNew, nullptr};
     }
@@ -101,13 +119,14 @@ std::optional<ClientEntry> ClientsTable::commit_register(const Reply& reply) {
     // A client registers again only after it was evicted, so this happens only if a register was
     // proposed twice; the newer session replaces the older one.
     *it = ClientEntry{reply.client, reply.session, 0, reply.op, reply};
+    rehash(it);
     return evicted;
   }
   if (entries_.size() == capacity_) {
     evicted = evict_oldest();
     it = lower_bound(reply.client);
   }
-  entries_.insert(it, ClientEntry{reply.client, reply.session, 0, reply.op, reply});
+  insert_entry(it, ClientEntry{reply.client, reply.session, 0, reply.op, reply});
   VSRSIM_ASSERT_LE(entries_.size(), capacity_);
   return evicted;
 }
@@ -116,18 +135,20 @@ void ClientsTable::commit_reply(const Reply& reply) {
   auto it = lower_bound(reply.client);
   const bool known = it != entries_.end() && it->client == reply.client;
   if (unknown_client_is_new_ && known) {
-    // Mutant (e): the reviewed commit_reply updated the client's slot in place, whatever it held.
+    // Mutants (a), (e): the reviewed commit_reply updated the client's slot in place, whatever it
+    // held.
     *it = ClientEntry{reply.client, reply.session, reply.request, reply.op, reply};
+    rehash(it);
     return;
   }
   if (unknown_client_is_new_) {
-    // Mutant (e): the reviewed commit_reply allocated a slot for an unknown client, silently
+    // Mutants (a), (e): the reviewed commit_reply allocated a slot for an unknown client, silently
     // evicting the oldest one when full.
     if (entries_.size() == capacity_) {
       evict_oldest();
       it = lower_bound(reply.client);
     }
-    entries_.insert(it, ClientEntry{reply.client, reply.session, reply.request, reply.op, reply});
+    insert_entry(it, ClientEntry{reply.client, reply.session, reply.request, reply.op, reply});
     return;
   }
   VSRSIM_ASSERT(known);
@@ -137,10 +158,25 @@ void ClientsTable::commit_reply(const Reply& reply) {
   it->request = reply.request;
   it->commit = reply.op;
   it->reply = reply;
+  rehash(it);
 }
 
 void ClientsTable::resolve_pending(ClientId client, RequestNumber request) {
   pending_.erase({Raw(client), request});
+}
+
+void ClientsTable::rehash(std::vector<ClientEntry>::iterator it) {
+  const auto index = static_cast<std::size_t>(it - entries_.begin());
+  digest_ -= hashes_[index];
+  hashes_[index] = EntryHash(*it);
+  digest_ += hashes_[index];
+}
+
+void ClientsTable::insert_entry(std::vector<ClientEntry>::iterator it, const ClientEntry& entry) {
+  const auto index = it - entries_.begin();
+  const std::uint64_t hash = EntryHash(*entries_.insert(it, entry));
+  hashes_.insert(hashes_.begin() + index, hash);
+  digest_ += hash;
 }
 
 ClientEntry ClientsTable::evict_oldest() {
@@ -149,23 +185,15 @@ ClientEntry ClientsTable::evict_oldest() {
       entries_.begin(), entries_.end(),
       [](const ClientEntry& a, const ClientEntry& b) { return a.commit < b.commit; });
   ClientEntry evicted = *oldest;
+  const auto index = static_cast<std::size_t>(oldest - entries_.begin());
+  digest_ -= hashes_[index];
+  hashes_.erase(hashes_.begin() + static_cast<std::ptrdiff_t>(index));
   entries_.erase(oldest);
   return evicted;
 }
 
 void ClientsTable::register_pending(ClientId client, RequestNumber request) {
   pending_.insert({Raw(client), request});
-}
-
-std::uint64_t ClientsTable::Digest() const {
-  std::uint64_t digest = 0;
-  for (const ClientEntry& e : entries_) {
-    const std::array<std::uint64_t, 8> words = {
-        digest,     Raw(e.client),        e.session,   e.request, e.commit,
-        e.reply.op, e.reply.first_offset, e.reply.view};
-    digest = XXH3_64bits(words.data(), sizeof(words));
-  }
-  return digest;
 }
 
 }  // namespace vsrsim::core

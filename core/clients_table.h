@@ -66,13 +66,13 @@ class ClientsTable {
 
   // Executes a committed append: records `reply` as the session's latest.
   // Requires: the session is in the table and reply.request is above its latest request.
-  // (Under mutant (e) an unknown client is inserted instead.)
+  // (Under mutants (a) and (e) an unknown client is inserted instead.)
   void commit_reply(const Reply& reply);
 
   // True if (client, session) is the table's current session for that client.
   bool has_session(ClientId client, Session session) const;
-  // Whether executing an append of `request` applies it: its session is current, or (mutant (e))
-  // the reviewed table applied requests of clients it did not hold.
+  // Whether executing an append of `request` applies it: its session is current, or (mutants (a),
+  // (e)) the reviewed table applied requests of clients it did not hold.
   bool admits(const Request& request) const {
     return unknown_client_is_new_ || has_session(request.client, request.session);
   }
@@ -80,7 +80,9 @@ class ClientsTable {
 
   const std::vector<ClientEntry>& entries() const { return entries_; }
   std::size_t capacity() const { return capacity_; }
-  std::uint64_t Digest() const;
+  // A digest of every entry, kept up to date as the table changes (the sum of a hash per entry),
+  // so it costs nothing to ask for: observers compare tables at every commit.
+  std::uint64_t Digest() const { return digest_; }
   bool operator==(const ClientsTable& other) const { return entries_ == other.entries_; }
 
   // The reviewed code's pending-waiter map, used only by mutants (c) and (d). A waiter is keyed by
@@ -97,15 +99,20 @@ class ClientsTable {
  private:
   // Removes and returns the entry whose latest commit is oldest. Requires: the table is not empty.
   ClientEntry evict_oldest();
+  // Recomputes the digest share of the entry at `it`, which was just changed in place.
+  void rehash(std::vector<ClientEntry>::iterator it);
+  void insert_entry(std::vector<ClientEntry>::iterator it, const ClientEntry& entry);
   std::vector<ClientEntry>::iterator lower_bound(ClientId client);
   std::vector<ClientEntry>::const_iterator lower_bound(ClientId client) const;
 
   std::size_t capacity_;
   MutantSet mutants_;
-  // The reviewed table's semantics (mutant (e)): a client it does not hold is New, and executing
-  // its request inserts it.
+  // The reviewed table's semantics (mutants (a) and (e)): a client it does not hold is New, and
+  // executing its request inserts it.
   bool unknown_client_is_new_;
   std::vector<ClientEntry> entries_;
+  std::vector<std::uint64_t> hashes_;  // hashes_[i]: entries_[i]'s share of the digest.
+  std::uint64_t digest_ = 0;           // The sum of hashes_.
   std::set<std::pair<std::uint64_t, RequestNumber>> pending_;
 };
 

@@ -342,15 +342,18 @@ TEST(ClientsTableMutantTest, SilentEvictionTreatsUnknownClientAsNew) {
   EXPECT_EQ(table.check_request(AppendRequest(kAlice, 1, 1), false).status, RequestStatus::kNew);
 }
 
-TEST(ClientsTableMutantTest, TablePrimaryOnlyLeavesTheTableUnchanged) {
-  // Mutant (a) lives in the replica (backups skip the table), so the table itself still calls an
-  // unknown client's append Evicted and refuses to admit it.
+TEST(ClientsTableMutantTest, TablePrimaryOnlyCallsAnUnknownClientNew) {
+  // Mutant (a) keeps the reviewed classification: a client the table does not hold (a backup's
+  // table stayed empty) is New and admitted, and executing its append inserts it.
   ClientsTable table(2, With(Mutant::kTablePrimaryOnly));
-  table.commit_register(RegisterReply(kAlice, 1));
+  EXPECT_EQ(table.check_request(AppendRequest(kCarol, 9, 1), false).status, RequestStatus::kNew);
+  EXPECT_EQ(table.check_request(AppendRequest(kCarol, 9, 1), true).status,
+            RequestStatus::kInProgress);
+  EXPECT_TRUE(table.admits(AppendRequest(kCarol, 9, 1)));
+  table.commit_reply(AppendReply(kCarol, 9, 1, 3));
+  ASSERT_NE(table.find(kCarol), nullptr);
   EXPECT_EQ(table.check_request(AppendRequest(kCarol, 9, 1), false).status,
-            RequestStatus::kEvicted);
-  EXPECT_FALSE(table.admits(AppendRequest(kCarol, 9, 1)));
-  EXPECT_EQ(table.check_request(AppendRequest(kAlice, 1, 1), false).status, RequestStatus::kNew);
+            RequestStatus::kDuplicate);
 }
 
 TEST(ClientsTableMutantTest, PendingSurvivesUntilResolvedAfterCommit) {

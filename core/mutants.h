@@ -32,7 +32,9 @@ struct MutantInfo {
 
 inline constexpr std::array<MutantInfo, 6> kMutants = {{
     {Mutant::kTablePrimaryOnly, "table-primary-only", "a",
-     "only the primary records committed replies; backups keep no table", "at-most-once"},
+     "only the primary records committed replies (backups keep no table) and an unknown client is "
+     "New, so after a view change a retransmission executes again",
+     "agreement"},
     {Mutant::kResendPanicsOnDisconnect, "resend-panics-on-disconnect", "b",
      "sending a cached reply to a closed client connection aborts the replica", "crash"},
     {Mutant::kStaleAsInProgress, "stale-as-in-progress", "c",

@@ -336,7 +336,8 @@ void Replica::execute(const LogEntry& entry) {
                       .entry = &entry,
                       .applied = false,
                       .reply = {},
-                      .evicted = std::nullopt};
+                      .evicted = std::nullopt,
+                      .state_machine = &state_machine_};
   execution.reply = Reply{.view = entry.view,
                           .client = request.client,
                           .session = request.session,

@@ -642,11 +642,13 @@ TEST(ReplicaMutantTest, RecoveringRejoinsOwnViewLosesCommittedOp) {
   EXPECT_NE(cluster.replica(2).log().back(), committed);
 }
 
-TEST(ReplicaMutantTest, TablePrimaryOnlyLosesCachedReplyAfterViewChange) {
-  // Mutant (a): backups keep no clients table, so after a view change the new primary has no
-  // cached reply for a committed request and cannot answer its retransmission with it.
+TEST(ReplicaMutantTest, TablePrimaryOnlyExecutesARetransmissionTwiceAfterViewChange) {
+  // Mutant (a), as reviewed: backups keep no clients table and an unknown client is New, so after
+  // a view change the new primary takes the retransmission of a committed request for a new one
+  // and every replica appends its payload a second time.
   Cluster cluster({.mutants = With(Mutant::kTablePrimaryOnly)});
-  RegisterAliceAndAppend(cluster);
+  const Reply first = RegisterAliceAndAppend(cluster);
+  EXPECT_EQ(first.op, 2U);
   ASSERT_NE(cluster.replica(0).clients_table().find(kAlice), nullptr);
   EXPECT_TRUE(cluster.replica(1).clients_table().entries().empty());
   EXPECT_TRUE(cluster.replica(2).clients_table().entries().empty());
@@ -654,8 +656,16 @@ TEST(ReplicaMutantTest, TablePrimaryOnlyLosesCachedReplyAfterViewChange) {
   cluster.Send(1, AppendRequest(kAlice, 1, 1));
   cluster.Converge();
   EXPECT_EQ(cluster.replica(1).counters().cached_replies, 0U);
-  for (const Message& message : cluster.TakeClientMessages(kAlice)) {
-    EXPECT_FALSE(std::holds_alternative<Reply>(message));
+  // The retransmission became op 3, and its reply carries new offsets.
+  const Reply second = Only<Reply>(cluster.TakeClientMessages(kAlice));
+  EXPECT_EQ(second.request, 1U);
+  EXPECT_EQ(second.op, 3U);
+  EXPECT_EQ(second.first_offset, 2U);
+  for (const std::size_t i : {1U, 2U}) {
+    EXPECT_EQ(cluster.replica(i).commit_min(), 3U) << i;
+    EXPECT_EQ(cluster.replica(i).state_machine().entries(),
+              (std::vector<std::uint64_t>{100, 101, 100, 101}))
+        << i;
   }
 }
 

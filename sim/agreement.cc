@@ -19,7 +19,40 @@ Finding AgreementChecker::on_replica(const core::Replica& replica) {
                      fmt::format("replica {} went back from commit {} to commit {}", index,
                                  seen.commit_min, replica.commit_min())};
   }
+  const bool commit_changed = replica.commit_min() != seen.commit_min;
   seen = {replica.view(), replica.log_view(), replica.commit_min()};
+  if (commit_changed) return compare_at_commit(replica);
+  return std::nullopt;
+}
+
+Finding AgreementChecker::compare_at_commit(const core::Replica& replica) {
+  const core::Op commit = replica.commit_min();
+  if (commit == 0) return std::nullopt;
+  CommitRecord& record = commits_[commit % kCommitsKept];
+  const auto index = core::Raw(replica.index());
+  if (record.commit != commit) {
+    // A newer commit takes the slot; an older one (a replica far behind) finds it taken.
+    if (record.commit < commit) {
+      record = {commit, replica.clients_table().Digest(), replica.state_machine().Digest(), index};
+    }
+    return std::nullopt;
+  }
+  const std::uint64_t table_digest = replica.clients_table().Digest();
+  if (table_digest != record.table_digest) {
+    return Violation{
+        Outcome::kSafety, "agreement",
+        fmt::format("replicas {} and {} both reached commit {} but hold different clients "
+                    "tables (digest {:016x} vs {:016x}; replica {} holds {} entries)",
+                    record.replica, index, commit, record.table_digest, table_digest, index,
+                    replica.clients_table().entries().size())};
+  }
+  if (replica.state_machine().Digest() != record.log_digest) {
+    return Violation{Outcome::kSafety, "agreement",
+                     fmt::format("replicas {} and {} both reached commit {} but their partition "
+                                 "logs differ (digest {:016x} vs {:016x})",
+                                 record.replica, index, commit, record.log_digest,
+                                 replica.state_machine().Digest())};
+  }
   return std::nullopt;
 }
 
@@ -36,7 +69,7 @@ Finding AgreementChecker::on_restart(const core::Replica& replica,
                     durable_before.view, durable_before.log_view, durable_before.commit)};
   }
   last_[index] = {replica.view(), replica.log_view(), replica.commit_min()};
-  return std::nullopt;
+  return compare_at_commit(replica);
 }
 
 Finding AgreementChecker::on_converged(const std::vector<const core::Replica*>& replicas) const {

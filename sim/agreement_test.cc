@@ -119,6 +119,51 @@ TEST(AgreementTest, ConvergedReplicasWithDifferentTablesFire) {
                    fmt::format("executed up to op {}", commit), "different clients tables"});
 }
 
+TEST(AgreementTest, ReplicasReachingTheSameCommitWithDifferentTablesFire) {
+  // Tables are compared whenever a second replica reaches a commit another replica recorded, not
+  // only at quiescence: untouched, the second report passes; with a planted register in its table,
+  // it fires, naming both replicas and the commit.
+  Cluster cluster(ThreeReplicas(3));
+  ASSERT_TRUE(StepUntil(cluster, [&] {
+    return AllCommitted(cluster) && EqualPair(cluster) != std::pair<std::size_t, std::size_t>{};
+  }));
+  const auto [a, b] = EqualPair(cluster);
+  const core::Op commit = cluster.replica(a)->commit_min();
+  AgreementChecker untouched(3);
+  EXPECT_EQ(untouched.on_replica(*cluster.replica(a)), std::nullopt);
+  EXPECT_EQ(untouched.on_replica(*cluster.replica(b)), std::nullopt);
+
+  AgreementChecker checker(3);
+  EXPECT_EQ(checker.on_replica(*cluster.replica(a)), std::nullopt);
+  const core::Op op = commit + 1000;
+  cluster.replica_for_test(b)->clients_table_for_test().commit_register(
+      core::Reply{.client = kStranger, .session = op, .request = 0, .op = op});
+  ExpectViolation(checker.on_replica(*cluster.replica(b)), "agreement",
+                  {fmt::format("replicas {} and {}", a, b),
+                   fmt::format("both reached commit {}", commit), "different clients tables"});
+}
+
+TEST(AgreementTest, TheRunItselfComparesTablesAtEveryCommit) {
+  // In a running cluster the comparison happens as replicas commit: a register planted in one
+  // replica's table fires at the next commit both it and another replica reach. (A table with room
+  // for the stranger, so that planting it evicts nobody.)
+  RunOptions options = ThreeReplicas(3);
+  options.clients_max = 64;
+  Cluster cluster(options);
+  ASSERT_TRUE(StepUntil(cluster, [&] { return AllCommitted(cluster); }));
+  std::size_t behind = 0;
+  for (std::size_t r = 1; r < cluster.replica_count(); r++) {
+    if (cluster.replica(r)->commit_min() < cluster.replica(behind)->commit_min()) behind = r;
+  }
+  cluster.replica_for_test(behind)->clients_table_for_test().commit_register(
+      core::Reply{.client = kStranger, .session = 1'000'000, .request = 0, .op = 1'000'000});
+  for (int i = 0; i < 2'000'000 && !cluster.finding().has_value(); i++) {
+    if (!cluster.step()) break;
+  }
+  ExpectViolation(cluster.finding(), "agreement",
+                  {"both reached commit", "different clients tables"});
+}
+
 TEST(AgreementTest, ReplicasAtDifferentCommitsAreNotCompared) {
   // Tables of replicas at different commit_min may differ: on_converged compares equal commits
   // only.

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/assert.h"
 
 namespace vsrsim::sim {
@@ -20,6 +22,68 @@ core::Op AtMostOnceChecker::op_of(core::ClientId client, core::Session session,
   return op == nullptr ? 0 : *op;
 }
 
+Finding AtMostOnceChecker::effect_of(const core::Execution& execution, Effect& effect) {
+  VSRSIM_ASSERT(execution.state_machine != nullptr);
+  const auto replica = core::Raw(execution.replica);
+  VSRSIM_ASSERT_LT(replica, log_seen_.size());
+  const core::LogEntry& entry = *execution.entry;
+  const core::Request& request = entry.request;
+  const std::vector<std::uint64_t>& log = execution.state_machine->entries();
+  std::uint64_t& seen = log_seen_[replica];
+  if (log.size() < seen) {
+    return Violation{Outcome::kSafety, "at-most-once",
+                     fmt::format("replica {}'s partition log shrank from {} to {} entries while it "
+                                 "executed op {}",
+                                 replica, seen, log.size(), entry.op)};
+  }
+  effect = {.applied = log.size() > seen, .first_offset = seen, .count = log.size() - seen};
+  seen = log.size();
+  if (effect.count == 0 && request.operation == core::Operation::kAppend) {
+    // An empty batch appends nothing either way: only the claim can tell.
+    effect.applied = request.entry_count == 0 && execution.applied;
+    return std::nullopt;
+  }
+  if (effect.count == 0) {
+    effect.applied = request.operation == core::Operation::kRegister || execution.applied;
+    if (request.operation == core::Operation::kRead && execution.applied)
+      return check_read(execution);
+    return std::nullopt;
+  }
+  const auto gained = log.begin() + static_cast<std::ptrdiff_t>(effect.first_offset);
+  if (request.operation != core::Operation::kAppend || effect.count != request.entry_count ||
+      !std::equal(gained, log.end(), request.entries.begin())) {
+    return Violation{
+        Outcome::kSafety, "at-most-once",
+        fmt::format("replica {} executed op {} (client {} request {}) and its partition log gained "
+                    "{} entries at offset {}, not the request's batch of {}",
+                    replica, entry.op, core::Raw(request.client), request.request, effect.count,
+                    effect.first_offset,
+                    request.operation == core::Operation::kAppend ? request.entry_count : 0U)};
+  }
+  return std::nullopt;
+}
+
+Finding AtMostOnceChecker::check_read(const core::Execution& execution) const {
+  // A read's reply must hold what the log holds at its offset, as many entries as exist up to its
+  // maximum.
+  const core::Request& request = execution.entry->request;
+  const std::vector<std::uint64_t>& log = execution.state_machine->entries();
+  const std::uint64_t offset = std::min<std::uint64_t>(request.read_offset, log.size());
+  const std::uint64_t count = std::min<std::uint64_t>(request.entry_count, log.size() - offset);
+  const auto first = log.begin() + static_cast<std::ptrdiff_t>(offset);
+  if (execution.reply.first_offset == request.read_offset && execution.reply.entry_count == count &&
+      std::equal(first, first + static_cast<std::ptrdiff_t>(count),
+                 execution.reply.entries.begin())) {
+    return std::nullopt;
+  }
+  return Violation{
+      Outcome::kSafety, "at-most-once",
+      fmt::format("replica {} answered the read of op {} (client {} request {}, offset "
+                  "{}) with {} entries that are not its partition log's {} there",
+                  core::Raw(execution.replica), execution.entry->op, core::Raw(request.client),
+                  request.request, request.read_offset, execution.reply.entry_count, count)};
+}
+
 Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
   const core::LogEntry& entry = *execution.entry;
   const auto replica = core::Raw(execution.replica);
@@ -29,6 +93,8 @@ Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
     evicted_.try_emplace({core::Raw(execution.evicted->client), execution.evicted->session, 0},
                          entry.op);
   }
+  Effect effect;
+  if (Finding finding = effect_of(execution, effect)) return finding;
   if (entry.op <= history_.size()) {
     const HistoryEntry& canonical = history_[entry.op - 1];
     if (canonical.checksum != entry.checksum) {
@@ -39,22 +105,49 @@ Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
                       replica, entry.op, entry.checksum, canonical.first_replica,
                       canonical.checksum)};
     }
-    if (canonical.applied != execution.applied || canonical.reply != execution.reply) {
+    if (canonical.applied != effect.applied || canonical.reply != execution.reply) {
       return Violation{
           Outcome::kSafety, "at-most-once",
           fmt::format("replica {} executed op {} (client {} request {}) with a different result "
                       "than replica {} (applied {} vs {}, offset {} vs {})",
                       replica, entry.op, core::Raw(entry.request.client), entry.request.request,
-                      canonical.first_replica, execution.applied, canonical.applied,
+                      canonical.first_replica, effect.applied, canonical.applied,
                       execution.reply.first_offset, canonical.reply.first_offset)};
     }
-    return std::nullopt;
+  } else {
+    VSRSIM_ASSERT_EQ(entry.op, history_.size() + 1);
+    history_.push_back(
+        HistoryEntry{entry.checksum, entry.request, effect.applied, execution.reply, replica});
+    if (Finding finding = check_first(execution, effect)) return finding;
   }
-  VSRSIM_ASSERT_EQ(entry.op, history_.size() + 1);
-  history_.push_back(
-      HistoryEntry{entry.checksum, entry.request, execution.applied, execution.reply, replica});
+  // The claims must match the effect: an append that went into the log was applied, and its reply
+  // names where it went.
+  if (execution.applied != effect.applied) {
+    return Violation{
+        Outcome::kSafety, "at-most-once",
+        fmt::format("replica {} reported op {} (client {} request {}) applied {}, but "
+                    "its partition log gained {} entries at offset {}",
+                    replica, entry.op, core::Raw(entry.request.client), entry.request.request,
+                    execution.applied, effect.count, effect.first_offset)};
+  }
+  if (effect.count > 0 && (execution.reply.first_offset != effect.first_offset ||
+                           execution.reply.entry_count != effect.count)) {
+    return Violation{
+        Outcome::kSafety, "at-most-once",
+        fmt::format("replica {} answered op {} (client {} request {}) with offset {} count {}, but "
+                    "its partition log gained {} entries at offset {}",
+                    replica, entry.op, core::Raw(entry.request.client), entry.request.request,
+                    execution.reply.first_offset, execution.reply.entry_count, effect.count,
+                    effect.first_offset)};
+  }
+  return std::nullopt;
+}
+
+Finding AtMostOnceChecker::check_first(const core::Execution& execution, const Effect& effect) {
+  const core::LogEntry& entry = *execution.entry;
+  const auto replica = core::Raw(execution.replica);
   const core::Request& request = entry.request;
-  if (!execution.applied || request.operation == core::Operation::kRegister) return std::nullopt;
+  if (!effect.applied || request.operation == core::Operation::kRegister) return std::nullopt;
   const auto [applied_op, inserted] =
       applied_.try_emplace({core::Raw(request.client), request.session, request.request}, entry.op);
   if (!inserted) {

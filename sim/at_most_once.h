@@ -8,15 +8,23 @@
 // At-most-once: no (client, session, request) appears twice among applied appends, and no payload
 // entry is appended twice. It stays on after evictions.
 //
+// "Applied" is judged by the effect, not the claim: the checker reads what the replica's partition
+// log gained since its previous execution (each replica's log only grows by executions, and starts
+// empty at each incarnation: on_crash resets it). An execution that appends while it reports
+// `applied = false` is checked as the append it is, and the false claim is itself a finding; so is
+// a reply whose offsets are not where the entries went, and a register or read that appends.
+//
 // Its indexes are flat hash maps, reserved for the run's workload (reserve()), so that checking an
 // op allocates nothing in the steady state. They are only ever looked up, never iterated.
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
 #include "core/bus.h"
 #include "sim/checker.h"
 #include "sim/flat_hash_map.h"
+#include "sim/observer.h"
 
 namespace vsrsim::sim {
 
@@ -28,13 +36,27 @@ struct HistoryEntry {
   std::uint8_t first_replica = 0;
 };
 
-class AtMostOnceChecker {
+class AtMostOnceChecker final : public Observer {
  public:
+  std::uint32_t hooks() const override {
+    return HookBit(Hook::kExecuted) | HookBit(Hook::kReplicaCrashed);
+  }
+  Finding on_executed(ObservedAt, const core::Execution& execution) override {
+    return on_execute(execution);
+  }
+  Finding on_replica_crashed(ObservedAt, std::size_t replica) override {
+    on_crash(replica);
+    return std::nullopt;
+  }
+
   // Makes room for a workload of `appends` append requests (and a register per client), so the
   // checker does not allocate while it checks them. Larger workloads still work: the indexes grow.
   void reserve(std::size_t appends, std::size_t clients);
 
+  // Requires: execution.state_machine is the executing replica's partition log, after it.
   Finding on_execute(const core::Execution& execution);
+  // The replica crashed: its next incarnation's partition log starts empty.
+  void on_crash(std::size_t replica) { log_seen_[replica] = 0; }
 
   // The canonical committed history: history()[op - 1].
   const std::vector<HistoryEntry>& history() const { return history_; }
@@ -62,7 +84,21 @@ class AtMostOnceChecker {
     std::uint64_t operator()(std::uint64_t payload) const { return MixBits(payload); }
   };
 
+  // What the execution appended, and whether that (the effect) applied the op.
+  struct Effect {
+    bool applied = false;
+    std::uint64_t first_offset = 0;
+    std::uint64_t count = 0;
+  };
+  // Reads the effect off the replica's partition log and checks it against the entry and the claim.
+  Finding effect_of(const core::Execution& execution, Effect& effect);
+  Finding check_first(const core::Execution& execution, const Effect& effect);
+  // A read's reply against the log it read.
+  Finding check_read(const core::Execution& execution) const;
+
   std::vector<HistoryEntry> history_;
+  // Per replica: the length of its partition log at its latest execution.
+  std::array<std::uint64_t, core::kReplicasMax> log_seen_{};
   FlatHashMap<RequestKey, core::Op, RequestKeyHash> applied_;   // Applied append -> its op.
   FlatHashMap<std::uint64_t, core::Op, PayloadHash> payloads_;  // Payload entry -> op appending it.
   // Evicted (client, session) -> op of the register that evicted it.

@@ -3,13 +3,16 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/bus.h"
 #include "core/message.h"
+#include "core/partition_log.h"
 
 namespace vsrsim::sim {
 namespace {
@@ -32,7 +35,8 @@ core::Request Append(core::ClientId client, core::Session session, core::Request
 }
 
 // A committed history as a replica sees it: hash-chained entries, each with the result of
-// executing it on a partition log that starts empty (the reply the replica would report).
+// executing it on a partition log that starts empty (the reply the replica would report). Each
+// replica's partition log is kept here, so an execution shows the checker what it appended.
 class History {
  public:
   // Appends the next op; returns its op number.
@@ -56,12 +60,21 @@ class History {
   }
 
   const core::LogEntry& entry(core::Op op) const { return entries_[op]; }
-  core::Execution ExecutionOf(core::Op op, std::uint8_t replica) const {
+  // Replica `replica` executes `op`: its partition log gains the batch if `appends` (by default,
+  // if the op was applied), and it reports the recorded claim and reply.
+  core::Execution ExecutionOf(core::Op op, std::uint8_t replica,
+                              std::optional<bool> appends = std::nullopt) {
+    const core::Request& request = entries_[op].request;
+    if (appends.value_or(applied_[op - 1]) && request.operation == core::Operation::kAppend) {
+      logs_[replica].append(
+          std::span<const std::uint64_t>(request.entries.data(), request.entry_count));
+    }
     return core::Execution{.replica = core::ReplicaIndex{replica},
                            .entry = &entries_[op],
                            .applied = applied_[op - 1],
                            .reply = replies_[op - 1],
-                           .evicted = std::nullopt};
+                           .evicted = std::nullopt,
+                           .state_machine = &logs_[replica]};
   }
   core::Op size() const { return entries_.size() - 1; }
 
@@ -70,10 +83,11 @@ class History {
   std::vector<bool> applied_;
   std::vector<core::Reply> replies_;
   std::uint64_t offset_ = 0;
+  std::array<core::PartitionLog, 3> logs_;
 };
 
 // Feeds ops 1..size of `history` as executed by `replica`; returns the first finding.
-Finding Replay(AtMostOnceChecker& checker, const History& history, std::uint8_t replica) {
+Finding Replay(AtMostOnceChecker& checker, History& history, std::uint8_t replica) {
   for (core::Op op = 1; op <= history.size(); op++) {
     if (Finding finding = checker.on_execute(history.ExecutionOf(op, replica))) return finding;
   }
@@ -215,23 +229,121 @@ TEST(AtMostOnceTest, DifferentAppliedOnSecondReplicaFires) {
   history.Add(Append(kClient, 1, 1, 11));
   AtMostOnceChecker checker;
   EXPECT_EQ(Replay(checker, history, 0), std::nullopt);
-  core::Execution execution = history.ExecutionOf(2, 1);
+  core::Execution execution = history.ExecutionOf(2, 1, /*appends=*/false);
   execution.applied = false;
   ExpectViolation(checker.on_execute(execution), {"op 2", "applied false vs true"});
 }
 
-TEST(AtMostOnceTest, NonAppliedDuplicatesDoNotFire) {
-  // A repeated request or payload that is not applied (its session is gone) is no execution.
+TEST(AtMostOnceTest, AppendedDuplicateClaimedNotAppliedFires) {
+  // A repeated request that appends nothing (its session is gone) is no execution; one that
+  // appends while it reports applied = false is judged by what its replica's log gained: a
+  // duplicate execution.
   History history;
   history.Add(Register(kClient));
   history.Add(Append(kClient, 1, 1, 11));
   history.Add(Append(kClient, 1, 1, 11), /*applied=*/false);
   history.Add(Append(kClient, 1, 1, 11), /*applied=*/false);
   AtMostOnceChecker checker;
-  EXPECT_EQ(Replay(checker, history, 0), std::nullopt);
-  EXPECT_EQ(Replay(checker, history, 1), std::nullopt);
-  EXPECT_EQ(checker.op_of(kClient, 1, 1), 2U);
+  for (core::Op op = 1; op <= 3; op++) {
+    EXPECT_EQ(checker.on_execute(history.ExecutionOf(op, 0)), std::nullopt) << op;
+  }
   EXPECT_FALSE(checker.history()[2].applied);
+  const core::Execution planted = history.ExecutionOf(4, 0, /*appends=*/true);
+  EXPECT_FALSE(planted.applied);
+  ExpectViolation(checker.on_execute(planted),
+                  {fmt::format("client {} request 1", core::Raw(kClient)), "at op 2",
+                   "again at op 4", "executed twice"});
+}
+
+TEST(AtMostOnceTest, AppendClaimedNotAppliedFires) {
+  // A fresh append that went into the log while its replica reports applied = false is a finding
+  // of its own, on the first replica and on a later one alike.
+  History history;
+  history.Add(Register(kClient));
+  history.Add(Append(kClient, 1, 1, 11), /*applied=*/false);
+  AtMostOnceChecker first;
+  EXPECT_EQ(first.on_execute(history.ExecutionOf(1, 0)), std::nullopt);
+  ExpectViolation(first.on_execute(history.ExecutionOf(2, 0, /*appends=*/true)),
+                  {"replica 0 reported op 2", "applied false", "gained 1 entries at offset 0"});
+  EXPECT_TRUE(first.history()[1].applied);
+}
+
+TEST(AtMostOnceTest, ReplyNotNamingWhereTheEntriesWentFires) {
+  // The reply's offsets are checked against the log: a reply claiming offset 7 for entries that
+  // went to offset 0 fires.
+  History history;
+  history.Add(Register(kClient));
+  history.Add(Append(kClient, 1, 1, 11));
+  AtMostOnceChecker checker;
+  EXPECT_EQ(checker.on_execute(history.ExecutionOf(1, 0)), std::nullopt);
+  core::Execution execution = history.ExecutionOf(2, 0);
+  execution.reply.first_offset = 7;
+  ExpectViolation(checker.on_execute(execution),
+                  {"replica 0 answered op 2", "offset 7 count 1", "gained 1 entries at offset 0"});
+}
+
+TEST(AtMostOnceTest, RegisterThatAppendsFires) {
+  // A register appends nothing; a log that gained an entry by the time one executes fires.
+  History history;
+  history.Add(Register(kClient));
+  core::PartitionLog log;
+  const std::uint64_t stray = 11;
+  log.append(std::span<const std::uint64_t>(&stray, 1));
+  core::Execution execution = history.ExecutionOf(1, 0);
+  execution.state_machine = &log;
+  AtMostOnceChecker checker;
+  ExpectViolation(checker.on_execute(execution),
+                  {"replica 0 executed op 1", "gained 1 entries at offset 0"});
+}
+
+TEST(AtMostOnceTest, ReadAnsweredWithEntriesNotInTheLogFires) {
+  // A read's reply must hold the log's entries at its offset.
+  History history;
+  history.Add(Register(kClient));
+  history.Add(Append(kClient, 1, 1, 11));
+  const core::Request read{.client = kClient,
+                           .session = 1,
+                           .request = 2,
+                           .operation = core::Operation::kRead,
+                           .entry_count = 2,
+                           .read_offset = 0};
+  history.Add(read);
+  AtMostOnceChecker checker;
+  EXPECT_EQ(checker.on_execute(history.ExecutionOf(1, 0)), std::nullopt);
+  EXPECT_EQ(checker.on_execute(history.ExecutionOf(2, 0)), std::nullopt);
+  core::Execution execution = history.ExecutionOf(3, 0);
+  execution.reply.first_offset = 0;
+  execution.reply.entry_count = 1;
+  execution.reply.entries = {11, 0, 0, 0};
+  EXPECT_EQ(checker.on_execute(execution), std::nullopt);
+  AtMostOnceChecker second;
+  History again;
+  again.Add(Register(kClient));
+  again.Add(Append(kClient, 1, 1, 11));
+  again.Add(read);
+  EXPECT_EQ(second.on_execute(again.ExecutionOf(1, 0)), std::nullopt);
+  EXPECT_EQ(second.on_execute(again.ExecutionOf(2, 0)), std::nullopt);
+  core::Execution wrong = again.ExecutionOf(3, 0);
+  wrong.reply.first_offset = 0;
+  wrong.reply.entry_count = 1;
+  wrong.reply.entries = {12, 0, 0, 0};
+  ExpectViolation(second.on_execute(wrong), {"replica 0 answered the read of op 3", "offset 0"});
+}
+
+TEST(AtMostOnceTest, CrashResetsTheReplicasLog) {
+  // After a crash the replica's next incarnation executes again from an empty log: no finding;
+  // without the crash, a log that starts again from empty has shrunk.
+  History history;
+  history.Add(Register(kClient));
+  history.Add(Append(kClient, 1, 1, 11));
+  History restarted = history;
+  History shrunk = history;
+  AtMostOnceChecker checker;
+  EXPECT_EQ(Replay(checker, history, 1), std::nullopt);
+  checker.on_crash(1);
+  EXPECT_EQ(Replay(checker, restarted, 1), std::nullopt);
+  ExpectViolation(checker.on_execute(shrunk.ExecutionOf(1, 1)),
+                  {"replica 1's partition log shrank from 1 to 0"});
 }
 
 TEST(AtMostOnceTest, NonAppliedFirstDoesNotHideALaterDuplicate) {

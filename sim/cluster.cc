@@ -17,6 +17,13 @@ constexpr std::size_t kOpsReservedMax = std::size_t{1} << 18;
 // Trace records per op, generously: a fault-free op takes about 16.
 constexpr std::size_t kRecordsPerOpExpected = 32;
 
+// The workload's ops: every request of every client and a register each.
+ObserverSizes SizesFor(const RunOptions& options) {
+  const std::size_t appends = std::min<std::size_t>(
+      std::size_t{options.client_count} * options.requests_per_client, kOpsReservedMax);
+  return {.appends = appends, .ops = appends + options.client_count};
+}
+
 }  // namespace
 
 class Cluster::ReplicaBus final : public core::Bus {
@@ -57,14 +64,7 @@ Cluster::Cluster(const RunOptions& options)
                std::size_t{options.replica_count} + options.client_count,
                Prng(options.seed).Fork("network")),
       trace_(options.keep_trace),
-      reply_caching_(at_most_once_),
-      linearizability_(at_most_once_),
-      agreement_(options.replica_count),
-      durability_(options.replica_count),
-      wire_contract_(options.replica_count),
-      commit_quorum_(options.replica_count),
-      client_history_(options.client_count,
-                      2 * (std::size_t{options.client_count} * (options.requests_per_client + 2))) {
+      observers_(MakeObservers(options, SizesFor(options))) {
   VSRSIM_ASSERT_GE(options.replica_count, 1U);
   VSRSIM_ASSERT_LE(options.replica_count, core::kReplicasMax);
   VSRSIM_ASSERT_GE(options.client_count, 1U);
@@ -72,12 +72,12 @@ Cluster::Cluster(const RunOptions& options)
   VSRSIM_ASSERT_LE(options.tick_us, 1'000'000U);
   tick_next_us_ = options.tick_us;
   queue_.reserve(4096);
-  // The workload's ops: every request of every client and a register each.
-  const std::size_t appends = std::min<std::size_t>(
-      std::size_t{options.client_count} * options.requests_per_client, kOpsReservedMax);
-  const std::size_t ops = appends + options.client_count;
-  at_most_once_.reserve(appends, options.client_count);
-  linearizability_.reserve(ops);
+  for (const std::unique_ptr<Observer>& observer : observers_.all) {
+    for (std::size_t hook = 0; hook < kHookCount; hook++) {
+      if ((observer->hooks() >> hook) & 1U) subscribers_[hook].push_back(observer.get());
+    }
+  }
+  const std::size_t ops = SizesFor(options).ops;
   trace_.reserve(ops * kRecordsPerOpExpected);
   Prng timing = Prng(options.seed).Fork("replica-timing");
   for (std::size_t r = 0; r < options.replica_count; r++) {
@@ -149,13 +149,8 @@ void Cluster::report(const Violation& violation) {
 }
 
 void Cluster::send(Process from, Process to, const core::Message& message) {
-  // Issue 14: the wire contract (sim/wire_contract.h), for every sender.
-  if (Finding finding = wire_contract_.on_send(from, to, message)) report(*finding);
-  quiescence_.on_send(from, to, message);
-  if (from < options_.replica_count) {
-    if (Finding finding = durability_.on_send(from, message)) report(*finding);
-    if (Finding finding = commit_quorum_.on_send(from, message)) report(*finding);  // Issue 14.
-  }
+  publish(Hook::kMessageSent,
+          [&](Observer& o) { return o.on_message_sent(observed_at(), from, to, message); });
   const SendResult result = network_.send(now_, from, to, message);
   if (result.drop != DropReason::kNone || result.count > 1) {
     const core::MessageSummary summary = core::Summarize(message);
@@ -246,8 +241,9 @@ void Cluster::deliver(std::uint32_t slot) {
     const Process to = in_flight.to;
     if (to < options_.replica_count) {
       if (replicas_[to] != nullptr) {
-        durability_.on_deliver(to, in_flight.message);
-        commit_quorum_.on_deliver(to, in_flight.message);  // Issue 14.
+        publish(Hook::kMessageDelivered, [&](Observer& o) {
+          return o.on_message_delivered(observed_at(), to, in_flight.message);
+        });
         replicas_[to]->on_message(in_flight.message);
         on_replica_event(to);
       }
@@ -281,11 +277,9 @@ void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
                    .a = reply.session,
                    .b = reply.request,
                    .c = reply.op});
-    client_history_.on_ok(static_cast<std::uint32_t>(client), now_.microseconds(), reply);
-    if (Finding finding = reply_caching_.on_accept(reply)) report(*finding);
-    if (!step.accepted->registered) {
-      if (Finding finding = linearizability_.on_acknowledge(reply)) report(*finding);
-    }
+    publish(Hook::kClientAccepted, [&](Observer& o) {
+      return o.on_client_accepted(observed_at(), client, *step.accepted);
+    });
   }
   if (step.eviction.has_value()) {
     coverage_.evictions++;
@@ -293,16 +287,30 @@ void Cluster::on_client_step(std::size_t client, const ClientStep& step) {
                    .kind = TraceKind::kEvicted,
                    .from = process,
                    .a = step.eviction->session});
-    client_history_.on_info(static_cast<std::uint32_t>(client), now_.microseconds());
-    if (Finding finding = reply_caching_.on_eviction(*step.eviction)) report(*finding);
+    publish(Hook::kClientEvicted, [&](Observer& o) {
+      return o.on_client_evicted(observed_at(), client, *step.eviction);
+    });
   }
   if (step.send.has_value()) {
     if (!step.retransmission) {
-      linearizability_.on_invoke(clients_[client].id());
-      client_history_.on_invoke(static_cast<std::uint32_t>(client), now_.microseconds(),
-                                step.send->request);
+      publish(Hook::kClientInvoked, [&](Observer& o) {
+        return o.on_client_invoked(observed_at(), client, clients_[client].id(),
+                                   step.send->request);
+      });
     }
-    send(process, core::Raw(step.send->to), step.send->request);
+    const Process to = core::Raw(step.send->to);
+    const bool link_clear = network_.connected(process, to) && !network_.blocked(process, to) &&
+                            !network_.blocked(to, process) &&
+                            !network_.clogged(process, to, now_) &&
+                            !network_.clogged(to, process, now_);
+    const ClientSent sent{.client = client,
+                          .id = clients_[client].id(),
+                          .replica = to,
+                          .request = &step.send->request,
+                          .retransmission = step.retransmission,
+                          .link_clear = link_clear};
+    publish(Hook::kClientSent, [&](Observer& o) { return o.on_client_sent(observed_at(), sent); });
+    send(process, to, step.send->request);
     if (step.retransmission && faults_enabled_ &&
         retransmit_prng_.Chance(options_.faults.disconnect_after_retransmit)) {
       disconnect_client(client, Duration::Microseconds(retransmit_prng_.Between(
@@ -342,7 +350,7 @@ void Cluster::on_execute(const core::Execution& execution) {
                  .b = execution.applied ? 1U : 0U,
                  .c = core::Raw(execution.entry->request.client),
                  .d = execution.entry->request.request});
-  if (Finding finding = at_most_once_.on_execute(execution)) report(*finding);
+  publish(Hook::kExecuted, [&](Observer& o) { return o.on_executed(observed_at(), execution); });
 }
 
 void Cluster::on_replica_event(std::size_t index) {
@@ -363,19 +371,17 @@ void Cluster::on_replica_event(std::size_t index) {
       view_normal_max_ = now.view;
       coverage_.view_changes++;
     }
-    const bool new_view = now.view != snapshot.view;
+    const ReplicaChanged changed{.replica = &replica, .new_view = now.view != snapshot.view};
+    const bool transition = now.status != snapshot.status || changed.new_view;
+    const bool committed = now.commit_min != snapshot.commit_min;
     snapshot = now;
-    if (Finding finding = agreement_.on_replica(replica)) report(*finding);
-    // Hygiene: nothing pending outlives its view.
-    if (new_view && replica.clients_table().pending_count() > 0) {
-      const auto& [client, request] = *replica.clients_table().pending().begin();
-      report({Outcome::kSafety, "hygiene",
-              fmt::format("replica {} entered view {} still holding {} pending entr{} of an older "
-                          "view, e.g. client {} request {}: a retry of it would be dropped as "
-                          "InProgress",
-                          index, now.view, replica.clients_table().pending_count(),
-                          replica.clients_table().pending_count() == 1 ? "y" : "ies", client,
-                          request)});
+    if (transition) {
+      publish(Hook::kReplicaChanged,
+              [&](Observer& o) { return o.on_replica_changed(observed_at(), changed); });
+    }
+    if (committed) {
+      publish(Hook::kReplicaCommitted,
+              [&](Observer& o) { return o.on_replica_committed(observed_at(), replica); });
     }
   }
 }
@@ -398,6 +404,8 @@ void Cluster::crash(std::size_t index) {
   retired_.repairs_requested += c.repairs_requested;
   retired_.state_transfers += c.state_transfers;
   replicas_[index].reset();
+  publish(Hook::kReplicaCrashed,
+          [&](Observer& o) { return o.on_replica_crashed(observed_at(), index); });
   incarnations_[index]++;
   crash_before_sync_[index] = 0;
   coverage_.crashes++;
@@ -418,7 +426,9 @@ void Cluster::restart(std::size_t index) {
   trace_.record({.time_us = now_.microseconds(),
                  .kind = TraceKind::kRestart,
                  .from = static_cast<std::uint8_t>(index)});
-  if (Finding finding = agreement_.on_restart(*replicas_[index], durable)) report(*finding);
+  publish(Hook::kReplicaRestarted, [&](Observer& o) {
+    return o.on_replica_restarted(observed_at(), *replicas_[index], durable);
+  });
   on_replica_event(index);
 }
 
@@ -432,6 +442,7 @@ void Cluster::set_client_connected(std::size_t client, bool connected) {
 void Cluster::heal() {
   faults_enabled_ = false;
   std::fill(crash_before_sync_.begin(), crash_before_sync_.end(), 0);
+  publish(Hook::kHealed, [&](Observer& o) { return o.on_healed(observed_at()); });
   network_.heal();
   network_.calm();
   for (std::size_t c = 0; c < clients_.size(); c++) {
@@ -480,32 +491,25 @@ Finding Cluster::check_converged(const std::vector<std::size_t>& core) const {
   for (const std::size_t index : core) {
     if (replicas_[index] != nullptr) live.push_back(replicas_[index].get());
   }
-  return agreement_.on_converged(live);
+  return first_finding(Hook::kCoreConverged,
+                       [&](Observer& o) { return o.on_core_converged(live); });
 }
 
 void Cluster::finish_client_history(const std::vector<std::size_t>& core, bool converged) {
-  client_history_.finish(now_.microseconds());
+  observers_.client_history->finish(now_.microseconds());
   if (!converged) return;
   for (const std::size_t index : core) {
-    client_history_.final_read(static_cast<std::uint32_t>(index),
-                               replicas_[index]->state_machine().entries());
+    observers_.client_history->final_read(static_cast<std::uint32_t>(index),
+                                          replicas_[index]->state_machine().entries());
   }
 }
 
 Finding Cluster::check_hygiene() const {
+  std::vector<const core::Replica*> live;
   for (const auto& replica : replicas_) {
-    if (replica == nullptr) continue;
-    const core::ClientsTable& table = replica->clients_table();
-    if (table.pending_count() == 0) continue;
-    const auto& [client, request] = *table.pending().begin();
-    return Violation{
-        Outcome::kSafety, "hygiene",
-        fmt::format("replica {} still holds {} pending waiter(s) at quiescence in view "
-                    "{}, e.g. client {} request {}, which will never be resolved",
-                    core::Raw(replica->index()), table.pending_count(), replica->view(), client,
-                    request)};
+    if (replica != nullptr) live.push_back(replica.get());
   }
-  return std::nullopt;
+  return first_finding(Hook::kQuiescent, [&](Observer& o) { return o.on_quiescent(live); });
 }
 
 void Cluster::watch_quiescence(const std::vector<std::size_t>& core, std::uint64_t window_ticks) {
@@ -513,7 +517,7 @@ void Cluster::watch_quiescence(const std::vector<std::size_t>& core, std::uint64
   for (const std::size_t index : core) {
     if (replicas_[index] != nullptr && replicas_[index]->is_primary()) primary = index;
   }
-  quiescence_.watch(core, primary, window_ticks, options_.faults.drift_ppm_max);
+  observers_.quiescence->watch(core, primary, window_ticks, options_.faults.drift_ppm_max);
 }
 
 Coverage Cluster::coverage() const {

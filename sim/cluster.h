@@ -1,30 +1,27 @@
 #pragma once
 // The simulated world of one run: replicas over simulated storage, clients, the network, the event
-// queue, the trace and the checkers. It owns every piece of its state, so two clusters in one
-// process never touch each other. Nemeses act on it through its fault methods (crash, restart,
+// queue and the trace. It owns every piece of its state, so two clusters in one process never
+// touch each other. It publishes what happens as one stream of observations (observer.h) to the
+// subscribers the registry builds (observers.h: the checkers, the client-history recorder), in a
+// fixed order, and knows none of them. Nemeses act on it through its fault methods (crash, restart,
 // partitions, disconnects); the runner drives it with step().
 //
 // Event order is (instant, sequence); every handler runs to completion before the next event, and a
 // crash happens only between events.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
 
 #include "core/replica.h"
-#include "sim/agreement.h"
-#include "sim/at_most_once.h"
-#include "sim/commit_quorum.h"
 #include "sim/coverage.h"
-#include "sim/durability.h"
 #include "sim/event_queue.h"
-#include "sim/history.h"
-#include "sim/linearizability.h"
 #include "sim/network.h"
+#include "sim/observer.h"
+#include "sim/observers.h"
 #include "sim/options.h"
-#include "sim/quiescence.h"
-#include "sim/reply_caching.h"
 #include "sim/sim_client.h"
 #include "sim/sim_storage.h"
 #include "sim/trace.h"
@@ -96,20 +93,22 @@ class Cluster {
   // The `core` replicas are all live and normal in one view, at one commit equal to the primary's
   // op.
   bool converged(const std::vector<std::size_t>& core) const;
+  // Publishes that the healed `core` converged (the agreement of their tables and logs).
   Finding check_converged(const std::vector<std::size_t>& core) const;
+  // Publishes quiescence over every live replica (hygiene: nothing left pending).
   Finding check_hygiene() const;
   // Issue 14: the efficiency bound at quiescence (sim/quiescence.h). Starts watching the converged
   // `core` for `window_ticks`, then the verdict.
   void watch_quiescence(const std::vector<std::size_t>& core, std::uint64_t window_ticks);
-  Finding finish_quiescence() { return quiescence_.finish(); }
+  Finding finish_quiescence() { return observers_.quiescence->finish(); }
   // The latest instant any message sent so far is due to arrive (a clogged link's release).
   Instant latest_delivery() const { return latest_delivery_; }
   Coverage coverage() const;
   const Trace& trace() const { return trace_; }
   // The canonical committed history (every op's first execution).
-  const AtMostOnceChecker& history() const { return at_most_once_; }
-  // What the clients saw (history.h): recorded by the clients' steps alone.
-  const History& client_history() const { return client_history_.history(); }
+  const AtMostOnceChecker& history() const { return *observers_.canonical; }
+  // What the clients saw (history.h): recorded from the clients' observations alone.
+  const History& client_history() const { return observers_.client_history->history(); }
   // Ends the client history: closes open operations as `info` and, if the healed `core` converged,
   // reads every core replica's whole partition log (the final reads).
   void finish_client_history(const std::vector<std::size_t>& core, bool converged);
@@ -145,6 +144,21 @@ class Cluster {
   void request_sync(std::size_t replica);
   void open_replica(std::size_t index, std::uint64_t restart_nonce);
   Duration tick_period(std::size_t replica) const;
+  ObservedAt observed_at() const { return {now_.microseconds(), ticks_}; }
+  // Calls `call` on every subscriber of `hook`, in registry order, and reports their findings.
+  template <typename Call>
+  void publish(Hook hook, const Call& call) {
+    for (Observer* observer : subscribers_[static_cast<std::size_t>(hook)]) {
+      if (Finding finding = call(*observer)) report(*finding);
+    }
+  }
+  template <typename Call>
+  Finding first_finding(Hook hook, const Call& call) const {
+    for (Observer* observer : subscribers_[static_cast<std::size_t>(hook)]) {
+      if (Finding finding = call(*observer)) return finding;
+    }
+    return std::nullopt;
+  }
 
   RunOptions options_;
   Prng prng_;
@@ -170,16 +184,9 @@ class Cluster {
   // step does not have to ask every client.
   std::vector<std::uint8_t> client_done_;
   std::size_t clients_done_count_ = 0;
-  AtMostOnceChecker at_most_once_;
-  ReplyCachingChecker reply_caching_;
-  LinearizabilityChecker linearizability_;
-  AgreementChecker agreement_;
-  DurabilityChecker durability_;
-  WireContractChecker wire_contract_;  // Issue 14: who may send what to whom.
-  CommitQuorumChecker commit_quorum_;  // Issue 14: commits backed by acks of their view.
-  QuiescenceChecker quiescence_;       // Issue 14: an idle core sends only heartbeats.
-  Instant latest_delivery_;
-  HistoryRecorder client_history_;
+  Observers observers_;
+  std::array<std::vector<Observer*>, kHookCount> subscribers_;  // Per hook, in registry order.
+  Instant latest_delivery_;  // Issue 14: when the last message sent so far arrives.
   Finding finding_;
   bool faults_enabled_ = true;
 

@@ -25,12 +25,26 @@
 
 #include "core/message.h"
 #include "sim/checker.h"
+#include "sim/observer.h"
 
 namespace vsrsim::sim {
 
-class CommitQuorumChecker {
+class CommitQuorumChecker final : public Observer {
  public:
   explicit CommitQuorumChecker(std::size_t replica_count);
+
+  std::uint32_t hooks() const override {
+    return HookBit(Hook::kMessageSent) | HookBit(Hook::kMessageDelivered);
+  }
+  Finding on_message_sent(ObservedAt, Process from, Process,
+                          const core::Message& message) override {
+    if (from >= replica_count_) return std::nullopt;  // Only replicas announce commits.
+    return on_send(from, message);
+  }
+  Finding on_message_delivered(ObservedAt, Process to, const core::Message& message) override {
+    on_deliver(to, message);
+    return std::nullopt;
+  }
 
   // Every message a replica sends, when it leaves.
   Finding on_send(std::size_t replica, const core::Message& message);

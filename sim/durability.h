@@ -32,12 +32,26 @@
 
 #include "core/message.h"
 #include "sim/checker.h"
+#include "sim/observer.h"
 
 namespace vsrsim::sim {
 
-class DurabilityChecker {
+class DurabilityChecker final : public Observer {
  public:
   explicit DurabilityChecker(std::size_t replica_count) : replicas_(replica_count) {}
+
+  std::uint32_t hooks() const override {
+    return HookBit(Hook::kMessageSent) | HookBit(Hook::kMessageDelivered);
+  }
+  Finding on_message_sent(ObservedAt, Process from, Process,
+                          const core::Message& message) override {
+    if (from >= replicas_.size()) return std::nullopt;  // A client's message says nothing.
+    return on_send(from, message);
+  }
+  Finding on_message_delivered(ObservedAt, Process to, const core::Message& message) override {
+    if (to < replicas_.size()) on_deliver(to, message);
+    return std::nullopt;
+  }
 
   // Every message a replica sends, when it leaves (whatever the network then does with it).
   Finding on_send(std::size_t replica, const core::Message& message);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/message.h"
+#include "sim/observer.h"
 
 namespace vsrsim::sim {
 
@@ -58,10 +59,29 @@ struct History {
   bool operator==(const History&) const = default;
 };
 
-// Records the history as the clients act. The cluster calls it from each client step.
-class HistoryRecorder {
+// Records the history as the clients act: a subscriber to the clients' observations alone.
+class HistoryRecorder final : public Observer {
  public:
   HistoryRecorder(std::size_t processes, std::size_t events_expected);
+
+  std::uint32_t hooks() const override {
+    return HookBit(Hook::kClientInvoked) | HookBit(Hook::kClientAccepted) |
+           HookBit(Hook::kClientEvicted);
+  }
+  Finding on_client_invoked(ObservedAt at, std::size_t client, core::ClientId,
+                            const core::Request& request) override {
+    on_invoke(static_cast<std::uint32_t>(client), at.time_us, request);
+    return std::nullopt;
+  }
+  Finding on_client_accepted(ObservedAt at, std::size_t client,
+                             const ClientAccept& accept) override {
+    on_ok(static_cast<std::uint32_t>(client), at.time_us, accept.reply);
+    return std::nullopt;
+  }
+  Finding on_client_evicted(ObservedAt at, std::size_t client, const core::Eviction&) override {
+    on_info(static_cast<std::uint32_t>(client), at.time_us);
+    return std::nullopt;
+  }
 
   // `process` sent `request` for the first time (not a retransmission).
   void on_invoke(std::uint32_t process, std::uint64_t time_us, const core::Request& request);

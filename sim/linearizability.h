@@ -14,12 +14,25 @@
 
 #include "sim/at_most_once.h"
 #include "sim/checker.h"
+#include "sim/observer.h"
 
 namespace vsrsim::sim {
 
-class LinearizabilityChecker {
+class LinearizabilityChecker final : public Observer {
  public:
   explicit LinearizabilityChecker(const AtMostOnceChecker& history) : history_(history) {}
+  std::uint32_t hooks() const override {
+    return HookBit(Hook::kClientInvoked) | HookBit(Hook::kClientAccepted);
+  }
+  Finding on_client_invoked(ObservedAt, std::size_t, core::ClientId client,
+                            const core::Request&) override {
+    on_invoke(client);
+    return std::nullopt;
+  }
+  Finding on_client_accepted(ObservedAt, std::size_t, const ClientAccept& accept) override {
+    if (accept.registered) return std::nullopt;
+    return on_acknowledge(accept.reply);
+  }
 
   // Makes room for a history of `ops` ops, so extending the model never regrows it.
   void reserve(std::size_t ops) { model_offsets_.reserve(ops); }

@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/bus.h"
 #include "core/message.h"
+#include "core/partition_log.h"
 #include "sim/at_most_once.h"
 
 namespace vsrsim::sim {
@@ -30,7 +32,9 @@ class LinearizabilityTest : public ::testing::Test {
            core::Reply{.client = client, .session = op, .op = op});
   }
 
-  // Commits an append of `count` entries that the executing replica placed at `first_offset`.
+  // Commits an append of `count` entries whose reply says the executing replica placed them at
+  // `first_offset`. The partition log places them at its end; a reply that says otherwise is a
+  // false claim, which the at-most-once checker reports (kept in claim_finding_).
   core::Reply Append(core::ClientId client, core::Session session, core::RequestNumber request,
                      std::uint8_t count, std::uint64_t first_offset, bool applied = true) {
     const core::Op op = entries_.size();
@@ -45,18 +49,29 @@ class LinearizabilityTest : public ::testing::Test {
       reply.first_offset = first_offset;
       reply.entry_count = count;
     }
-    Commit(append, applied, reply);
+    Commit(append, applied, reply, /*claim_true=*/!applied || first_offset == log_.next_offset());
     return reply;
   }
 
-  void Commit(const core::Request& request, bool applied, const core::Reply& reply) {
+  void Commit(const core::Request& request, bool applied, const core::Reply& reply,
+              bool claim_true = true) {
     entries_.push_back(core::MakeEntry(entries_.back(), 0, request));
+    if (applied && request.operation == core::Operation::kAppend) {
+      log_.append(std::span<const std::uint64_t>(request.entries.data(), request.entry_count));
+    }
     const core::Execution execution{.replica = core::ReplicaIndex{0},
                                     .entry = &entries_.back(),
                                     .applied = applied,
                                     .reply = reply,
-                                    .evicted = std::nullopt};
-    ASSERT_EQ(history_.on_execute(execution), std::nullopt);
+                                    .evicted = std::nullopt,
+                                    .state_machine = &log_};
+    const Finding finding = history_.on_execute(execution);
+    if (claim_true) {
+      ASSERT_EQ(finding, std::nullopt);
+    } else {
+      ASSERT_TRUE(finding.has_value());
+      claim_finding_ = finding;
+    }
   }
 
   static void ExpectViolation(const Finding& finding, const std::vector<std::string>& mentions) {
@@ -70,6 +85,8 @@ class LinearizabilityTest : public ::testing::Test {
   }
 
   std::vector<core::LogEntry> entries_ = {core::LogEntry{}};
+  core::PartitionLog log_;  // Replica 0's partition log.
+  Finding claim_finding_;
   AtMostOnceChecker history_;
   LinearizabilityChecker checker_{history_};
 };
@@ -102,6 +119,10 @@ TEST_F(LinearizabilityTest, OffsetOffTheSequentialLogFires) {
   ExpectViolation(checker_.on_acknowledge(bob),
                   {fmt::format("client {} request 1", core::Raw(kBob)), "at offset 1 (op 4)",
                    "puts op 4 at offset 2"});
+  // The at-most-once checker saw the false claim first: the log put Bob's entries at offset 2.
+  ASSERT_TRUE(claim_finding_.has_value());
+  EXPECT_NE(claim_finding_->message.find("answered op 4"), std::string::npos)
+      << claim_finding_->message;
 }
 
 TEST_F(LinearizabilityTest, NonAppliedOpsTakeNoOffsets) {

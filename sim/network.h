@@ -80,6 +80,9 @@ class Network {
   void calm();
   // Clogging: nothing on the link is delivered before `until`.
   void clog(Process from, Process to, Instant until) { clogged_until_[index(from, to)] = until; }
+  bool clogged(Process from, Process to, Instant now) const {
+    return clogged_until_[index(from, to)] > now;
+  }
   // Client connections (client process, replica process).
   void set_connected(Process client, Process replica, bool connected);
   bool connected(Process a, Process b) const;

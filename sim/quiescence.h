@@ -17,11 +17,19 @@
 #include "core/message.h"
 #include "sim/checker.h"
 #include "sim/network.h"
+#include "sim/observer.h"
 
 namespace vsrsim::sim {
 
-class QuiescenceChecker {
+class QuiescenceChecker final : public Observer {
  public:
+  std::uint32_t hooks() const override { return HookBit(Hook::kMessageSent); }
+  Finding on_message_sent(ObservedAt, Process from, Process to,
+                          const core::Message& message) override {
+    if (watching_) on_send(from, to, message);
+    return std::nullopt;
+  }
+
   // Starts watching the `core` replicas, whose primary is `primary`, for `window_ticks` ticks of
   // the primary's clock at most `drift_ppm_max` parts per million fast.
   void watch(const std::vector<std::size_t>& core, std::size_t primary, std::uint64_t window_ticks,

@@ -7,12 +7,23 @@
 #include "core/message.h"
 #include "sim/at_most_once.h"
 #include "sim/checker.h"
+#include "sim/observer.h"
 
 namespace vsrsim::sim {
 
-class ReplyCachingChecker {
+class ReplyCachingChecker final : public Observer {
  public:
   explicit ReplyCachingChecker(const AtMostOnceChecker& history) : history_(history) {}
+  std::uint32_t hooks() const override {
+    return HookBit(Hook::kClientAccepted) | HookBit(Hook::kClientEvicted);
+  }
+  Finding on_client_accepted(ObservedAt, std::size_t, const ClientAccept& accept) override {
+    return on_accept(accept.reply);
+  }
+  Finding on_client_evicted(ObservedAt, std::size_t, const core::Eviction& eviction) override {
+    return on_eviction(eviction);
+  }
+
   Finding on_accept(const core::Reply& reply) const;
   // A client acted on an Eviction: its session must really have been evicted by a committed
   // register (an eviction from a lagging replica would make the client abandon a live session).

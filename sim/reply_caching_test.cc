@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/bus.h"
 #include "core/message.h"
+#include "core/partition_log.h"
 #include "sim/at_most_once.h"
 
 namespace vsrsim::sim {
@@ -46,11 +48,15 @@ class ReplyCachingTest : public ::testing::Test {
   void Commit(const core::Request& request, bool applied, const core::Reply& reply,
               std::optional<core::ClientEntry> evicted = std::nullopt) {
     entries_.push_back(core::MakeEntry(entries_.back(), 0, request));
+    if (applied && request.operation == core::Operation::kAppend) {
+      log_.append(std::span<const std::uint64_t>(request.entries.data(), request.entry_count));
+    }
     const core::Execution execution{.replica = core::ReplicaIndex{0},
                                     .entry = &entries_.back(),
                                     .applied = applied,
                                     .reply = reply,
-                                    .evicted = evicted};
+                                    .evicted = evicted,
+                                    .state_machine = &log_};
     ASSERT_EQ(history_.on_execute(execution), std::nullopt);
   }
 
@@ -76,6 +82,7 @@ class ReplyCachingTest : public ::testing::Test {
     entries.reserve(16);  // Executions point into it; it must not reallocate.
     return entries;
   }();
+  core::PartitionLog log_;  // Replica 0's partition log.
   AtMostOnceChecker history_;
   ReplyCachingChecker checker_{history_};
 };

@@ -83,3 +83,13 @@ vsrsim_add_test(NAME sim_history_checkers_test
   SOURCES history_checkers_test.cc
   LIBS vsrsim_sim vsrsim_faults
   LABELS unit)
+
+vsrsim_add_test(NAME sim_starvation_test
+  SOURCES starvation_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)
+
+vsrsim_add_test(NAME sim_hygiene_test
+  SOURCES hygiene_test.cc
+  LIBS vsrsim_sim vsrsim_faults
+  LABELS unit)

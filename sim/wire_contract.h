@@ -22,12 +22,19 @@
 #include "core/message.h"
 #include "sim/checker.h"
 #include "sim/network.h"
+#include "sim/observer.h"
 
 namespace vsrsim::sim {
 
-class WireContractChecker {
+class WireContractChecker final : public Observer {
  public:
   explicit WireContractChecker(std::size_t replica_count) : replica_count_(replica_count) {}
+
+  std::uint32_t hooks() const override { return HookBit(Hook::kMessageSent); }
+  Finding on_message_sent(ObservedAt, Process from, Process to,
+                          const core::Message& message) override {
+    return on_send(from, to, message);
+  }
 
   // Every message any process sends, when it leaves (whatever the network then does with it).
   Finding on_send(Process from, Process to, const core::Message& message) const;

@@ -1,0 +1,126 @@
+#pragma once
+// The observation stream: what the world publishes as a run plays, and the interface of everything
+// that watches it (the checkers and the client-history recorder). The cluster publishes every
+// observation to its subscribers, in the fixed order of the registry (observers.h), and knows no
+// concrete subscriber; a subscriber is one file that overrides the hooks it needs and says which
+// in hooks(), so an observation costs one virtual call per interested subscriber and nothing else
+// (no allocation: observations are references to what the world already holds).
+//
+// A hook returns a Finding: the first finding of a run ends it (the cluster keeps it). Hooks never
+// change the world, so subscribing cannot change a run's trace or fingerprint.
+//
+// Observations, in the order the world makes them within one event:
+// - a message sent (before the network decides its fate) and a message delivered (before its
+//   receiver handles it);
+// - a client's invocation (the first send of an operation), each send of it (first or
+//   retransmission, with the fault schedule's state of its link), an accepted reply, an eviction
+//   acted on;
+// - an execution of a committed op on a replica;
+// - a replica's state transition (its status or view changed), its commit (commit_min changed),
+//   its crash, its restart (with the durable superblock it restarted from), the end of the faults
+//   (heal);
+// - at the end of a run, on request: the healed core converged, and quiescence.
+
+#include <cstdint>
+#include <vector>
+
+#include "core/bus.h"
+#include "core/message.h"
+#include "core/replica.h"
+#include "core/storage.h"
+#include "sim/checker.h"
+#include "sim/network.h"
+#include "sim/sim_client.h"
+
+namespace vsrsim::sim {
+
+// Which hooks a subscriber overrides, as bits of Observer::hooks().
+enum class Hook : std::uint8_t {
+  kMessageSent,
+  kMessageDelivered,
+  kClientInvoked,
+  kClientSent,
+  kClientAccepted,
+  kClientEvicted,
+  kExecuted,
+  kReplicaChanged,
+  kReplicaCommitted,
+  kReplicaCrashed,
+  kReplicaRestarted,
+  kHealed,
+  kCoreConverged,
+  kQuiescent,
+};
+inline constexpr std::size_t kHookCount = 14;
+
+constexpr std::uint32_t HookBit(Hook hook) { return 1U << static_cast<unsigned>(hook); }
+
+// When an observation happened: simulated time and whole ticks.
+struct ObservedAt {
+  std::uint64_t time_us = 0;
+  std::uint64_t tick = 0;
+};
+
+// A client's send of its open operation's request.
+struct ClientSent {
+  std::size_t client = 0;  // The client's index (its history process).
+  core::ClientId id{};
+  std::size_t replica = 0;  // Where it went.
+  const core::Request* request = nullptr;
+  bool retransmission = false;
+  // The fault schedule at the send: the link between the client and the replica is neither
+  // blocked, clogged nor disconnected, either way.
+  bool link_clear = false;
+};
+
+// A replica's state transition: its status or view changed.
+struct ReplicaChanged {
+  const core::Replica* replica = nullptr;
+  bool new_view = false;
+};
+
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  // The hooks this subscriber overrides (HookBit of each); only those are called.
+  virtual std::uint32_t hooks() const = 0;
+
+  virtual Finding on_message_sent(ObservedAt, Process /*from*/, Process /*to*/,
+                                  const core::Message&) {
+    return std::nullopt;
+  }
+  virtual Finding on_message_delivered(ObservedAt, Process /*to*/, const core::Message&) {
+    return std::nullopt;
+  }
+  // The first send of a client's operation.
+  virtual Finding on_client_invoked(ObservedAt, std::size_t /*client*/, core::ClientId,
+                                    const core::Request&) {
+    return std::nullopt;
+  }
+  virtual Finding on_client_sent(ObservedAt, const ClientSent&) { return std::nullopt; }
+  virtual Finding on_client_accepted(ObservedAt, std::size_t /*client*/, const ClientAccept&) {
+    return std::nullopt;
+  }
+  virtual Finding on_client_evicted(ObservedAt, std::size_t /*client*/, const core::Eviction&) {
+    return std::nullopt;
+  }
+  virtual Finding on_executed(ObservedAt, const core::Execution&) { return std::nullopt; }
+  virtual Finding on_replica_changed(ObservedAt, const ReplicaChanged&) { return std::nullopt; }
+  // The replica's commit_min changed (it executed up to a new op, or, wrongly, went back).
+  virtual Finding on_replica_committed(ObservedAt, const core::Replica&) { return std::nullopt; }
+  virtual Finding on_replica_crashed(ObservedAt, std::size_t /*replica*/) { return std::nullopt; }
+  // `replica` restarted from its durable superblock `durable`.
+  virtual Finding on_replica_restarted(ObservedAt, const core::Replica&,
+                                       const core::Superblock& /*durable*/) {
+    return std::nullopt;
+  }
+  virtual Finding on_healed(ObservedAt) { return std::nullopt; }
+  // The healed core's live replicas, once it converged.
+  virtual Finding on_core_converged(const std::vector<const core::Replica*>&) {
+    return std::nullopt;
+  }
+  // Every live replica, at quiescence.
+  virtual Finding on_quiescent(const std::vector<const core::Replica*>&) { return std::nullopt; }
+};
+
+}  // namespace vsrsim::sim

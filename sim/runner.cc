@@ -5,6 +5,7 @@
 #include "sim/cluster.h"
 #include "sim/final_read_checker.h"
 #include "sim/history_linearizability.h"
+#include "sim/state_table.h"
 
 namespace vsrsim::sim {
 
@@ -127,6 +128,7 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
                                       info.finding, info.description);
       }
     }
+    result.state = DescribeState(cluster);
   }
   result.fingerprint = cluster.trace().fingerprint();
   result.ticks = cluster.ticks();

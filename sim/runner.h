@@ -36,6 +36,7 @@ struct RunResult {
   std::vector<std::uint64_t> checkpoints;
   std::vector<TraceRecord> records;  // Only when options.keep_trace.
   History history;                   // Only when options.keep_history.
+  std::string state;  // A failing run's final state (sim/state_table.h); empty when it passed.
 };
 
 // `nemesis` may be null: a run with network faults only. `inspect`, if given, sees the cluster at

@@ -94,6 +94,18 @@ int RunCommand(const RunArguments& arguments) {
     scenario->options.outside_only = arguments.overrides.outside_only;
     options = scenario->options;
   }
+  TraceFilter trace_filter;
+  trace_filter.last = arguments.trace_last;
+  if (!arguments.trace_only.empty()) {
+    std::string error;
+    const auto only =
+        ParseProcessList(arguments.trace_only, options.replica_count, options.client_count, error);
+    if (!only) {
+      fmt::print(stderr, "vsrsim: --trace-only: {}\n", error);
+      return kExitUsage;
+    }
+    trace_filter.only = *only;
+  }
   options.keep_trace = !arguments.trace_path.empty() || !arguments.html_path.empty();
   options.keep_history = !arguments.history_path.empty();
   const std::string reproduce =
@@ -135,7 +147,11 @@ int RunCommand(const RunArguments& arguments) {
         // Written here, where the records are: only the result crosses back to the parent.
         if (!arguments.trace_path.empty()) {
           write_or_exit(arguments.trace_path,
-                        RenderTextTrace(result.records, options.replica_count));
+                        RenderTextTrace(result.records, options.replica_count,
+                                        result.outcome == sim::Outcome::kPass
+                                            ? ""
+                                            : fmt::format("{}: {}", result.checker, result.message),
+                                        trace_filter));
         }
         if (!arguments.html_path.empty()) {
           write_or_exit(arguments.html_path, SpaceTimeHtml(result, reproduce));
@@ -179,6 +195,7 @@ int RunCommand(const RunArguments& arguments) {
   } else {
     fmt::print("FAIL seed={} kind={} checker={}: {}\n", result.options.seed,
                sim::OutcomeName(result.outcome), result.checker, result.message);
+    if (!result.state.empty()) fmt::print("{}", result.state);
     fmt::print("reproduce: {}\n", reproduce);
   }
   return sim::ExitCodeOf(result.outcome);

@@ -70,9 +70,30 @@ Finding CheckClientHistory(const History& history) {
 
 }  // namespace
 
+namespace {
+
+thread_local const Cluster* running = nullptr;
+
+// Publishes the cluster as RunningCluster() for the scope of a run.
+class Running {
+ public:
+  explicit Running(const Cluster& cluster) : previous_(running) { running = &cluster; }
+  ~Running() { running = previous_; }
+  Running(const Running&) = delete;
+  Running& operator=(const Running&) = delete;
+
+ private:
+  const Cluster* previous_;
+};
+
+}  // namespace
+
+const Cluster* RunningCluster() { return running; }
+
 RunResult Run(const RunOptions& options, Nemesis* nemesis,
               const std::function<void(const Cluster&)>& inspect) {
   Cluster cluster(options);
+  const Running published(cluster);
   RunPhase(cluster, nemesis, options.ticks_max, [&] { return cluster.clients_done(); });
   std::string stall_note;
   std::vector<std::size_t> core;

@@ -43,5 +43,8 @@ struct RunResult {
 // the end of the run (tests use it to assert on the history and the replicas).
 RunResult Run(const RunOptions& options, Nemesis* nemesis,
               const std::function<void(const Cluster&)>& inspect = {});
+// The cluster of the run in progress on this thread, or null: for an assertion hook (core/assert.h)
+// to report what it can of a run that aborts. Never read by a run itself.
+const Cluster* RunningCluster();
 
 }  // namespace vsrsim::sim

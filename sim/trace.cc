@@ -56,23 +56,6 @@ const char* TraceKindName(TraceKind kind) {
   return "unknown";
 }
 
-TraceRecord MessageRecord(TraceKind kind, std::uint64_t time_us, std::uint8_t from, std::uint8_t to,
-                          std::uint64_t drop, std::uint64_t sent_us,
-                          const core::MessageSummary& summary) {
-  return TraceRecord{.time_us = time_us,
-                     .kind = kind,
-                     .from = from,
-                     .to = to,
-                     .a = summary.kind | (drop << 8),
-                     .b = sent_us,
-                     .c = summary.fields[0],
-                     .d = summary.fields[1],
-                     .e = summary.fields[2],
-                     .f = summary.fields[3],
-                     .g = summary.fields[4],
-                     .h = summary.fields[5]};
-}
-
 Trace::Trace(bool keep_records) : state_(XXH3_createState()), keep_records_(keep_records) {
   VSRSIM_ASSERT(state_ != nullptr);
   XXH3_64bits_reset(state_);

@@ -75,9 +75,22 @@ struct TraceRecord {
 
 // A message record: `kind` kDeliver, kDrop or kDuplicate; `drop` a DropReason's value (or
 // kDropReplicaDown).
-TraceRecord MessageRecord(TraceKind kind, std::uint64_t time_us, std::uint8_t from, std::uint8_t to,
-                          std::uint64_t drop, std::uint64_t sent_us,
-                          const core::MessageSummary& summary);
+inline TraceRecord MessageRecord(TraceKind kind, std::uint64_t time_us, std::uint8_t from,
+                                 std::uint8_t to, std::uint64_t drop, std::uint64_t sent_us,
+                                 const core::MessageSummary& summary) {
+  return TraceRecord{.time_us = time_us,
+                     .kind = kind,
+                     .from = from,
+                     .to = to,
+                     .a = summary.kind | (drop << 8),
+                     .b = sent_us,
+                     .c = summary.fields[0],
+                     .d = summary.fields[1],
+                     .e = summary.fields[2],
+                     .f = summary.fields[3],
+                     .g = summary.fields[4],
+                     .h = summary.fields[5]};
+}
 
 class Trace {
  public:

@@ -12,9 +12,25 @@
 
 namespace vsrsim::core {
 
+// A last word before a failed assertion aborts: a process may install one function, which runs
+// once, after the message and before the abort (the CLI's `run` writes the trace and the state
+// table of the run that aborted there). Nothing in core, sim or faults installs one; it is read
+// only on the way to an abort, so it cannot change a run.
+using AssertHook = void (*)();
+inline AssertHook& AssertHookSlot() {
+  static AssertHook hook = nullptr;
+  return hook;
+}
+inline void RunAssertHook() {
+  const AssertHook hook = AssertHookSlot();
+  AssertHookSlot() = nullptr;  // Once: an assertion inside the hook aborts plainly.
+  if (hook != nullptr) hook();
+}
+
 [[noreturn]] inline void AssertFail(const char* file, int line, const char* text) {
   fmt::print(stderr, "{}:{}: assertion failed: {}\n", file, line, text);
   std::fflush(stderr);
+  RunAssertHook();
   std::abort();
 }
 
@@ -23,6 +39,7 @@ template <typename A, typename B>
                                     const B& b) {
   fmt::print(stderr, "{}:{}: assertion failed: {} ({} vs {})\n", file, line, text, a, b);
   std::fflush(stderr);
+  RunAssertHook();
   std::abort();
 }
 

@@ -4,6 +4,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <initializer_list>
 
 namespace vsrsim::core {
 
@@ -32,37 +33,62 @@ LogEntry MakeEntry(const LogEntry& parent, View view, const Request& request) {
 
 namespace {
 
+// Each kind's fields, named in kFieldNames in the same order. Keep the two in step.
 struct Summarizer {
   std::uint64_t kind;
+  MessageSummary Of(std::initializer_list<std::uint64_t> fields) const {
+    MessageSummary summary{.kind = kind};
+    std::copy(fields.begin(), fields.end(), summary.fields.begin());
+    return summary;
+  }
   MessageSummary operator()(const Request& m) const {
-    return {kind, 0, 0, 0, Raw(m.client), m.request};
+    return Of({Raw(m.client), m.session, m.request, static_cast<std::uint64_t>(m.operation),
+               m.entry_count, m.operation == Operation::kRead ? m.read_offset : m.entries[0]});
   }
   MessageSummary operator()(const Reply& m) const {
-    return {kind, m.view, m.op, 0, Raw(m.client), m.request};
+    return Of({m.view, Raw(m.client), m.session, m.request, m.op, m.first_offset});
   }
   MessageSummary operator()(const Eviction& m) const {
-    return {kind, m.view, 0, 0, Raw(m.client), m.session};
+    return Of({m.view, Raw(m.client), m.session});
   }
   MessageSummary operator()(const Prepare& m) const {
-    return {
-        kind, m.view, m.entry.op, m.commit, Raw(m.entry.request.client), m.entry.request.request};
+    return Of({m.view, m.entry.op, m.commit, Raw(m.entry.request.client), m.entry.request.session,
+               m.entry.request.request});
   }
-  MessageSummary operator()(const PrepareOk& m) const {
-    return {kind, m.view, m.op, 0, Raw(m.replica), 0};
+  MessageSummary operator()(const PrepareOk& m) const { return Of({m.view, m.op, Raw(m.replica)}); }
+  MessageSummary operator()(const Commit& m) const {
+    return Of({m.view, m.commit, Raw(m.replica)});
   }
-  MessageSummary operator()(const Commit& m) const { return {kind, m.view, 0, m.commit, 0, 0}; }
-  MessageSummary operator()(const StartViewChange& m) const { return {kind, m.view, 0, 0, 0, 0}; }
+  MessageSummary operator()(const StartViewChange& m) const { return Of({m.view, Raw(m.replica)}); }
   MessageSummary operator()(const DoViewChange& m) const {
-    return {kind, m.view, m.op, m.commit, m.log_view, 0};
+    return Of({m.view, m.log_view, m.op, m.commit, m.log.size(), Raw(m.replica)});
   }
   MessageSummary operator()(const StartView& m) const {
-    return {kind, m.view, m.log.size(), m.commit, m.nonce, 0};
+    return Of({m.view, m.commit, m.log.empty() ? 0 : m.log.front().op,
+               m.log.empty() ? 0 : m.log.back().op, m.nonce, Raw(m.replica)});
   }
   MessageSummary operator()(const RequestStartView& m) const {
-    return {kind, m.view, 0, 0, m.nonce, 0};
+    return Of({m.view, m.nonce, Raw(m.replica)});
   }
-  MessageSummary operator()(const RequestPrepare& m) const { return {kind, m.view, m.op, 0, 0, 0}; }
+  MessageSummary operator()(const RequestPrepare& m) const {
+    return Of({m.view, m.op, Raw(m.replica)});
+  }
 };
+
+using FieldNames = std::array<const char*, kMessageFieldsMax>;
+constexpr std::array<FieldNames, std::variant_size_v<Message>> kFieldNames = {{
+    {"client", "session", "request", "operation", "entries", "arg"},
+    {"view", "client", "session", "request", "op", "offset"},
+    {"view", "client", "session"},
+    {"view", "op", "commit", "client", "session", "request"},
+    {"view", "op", "replica"},
+    {"view", "commit", "replica"},
+    {"view", "replica"},
+    {"view", "log_view", "op", "commit", "ops_sent", "replica"},
+    {"view", "commit", "first_op", "last_op", "nonce", "replica"},
+    {"view", "nonce", "replica"},
+    {"view", "op", "replica"},
+}};
 
 constexpr std::array<const char*, std::variant_size_v<Message>> kNames = {
     "request",           "reply",
@@ -91,10 +117,32 @@ std::size_t MessageKindByName(std::string_view name) {
   return kNames.size();
 }
 
+const std::array<const char*, kMessageFieldsMax>& MessageFieldNames(std::size_t kind) {
+  static constexpr FieldNames kNone{};
+  return kind < kFieldNames.size() ? kFieldNames[kind] : kNone;
+}
+
+const char* OperationName(std::uint64_t operation) {
+  switch (operation) {
+    case static_cast<std::uint64_t>(Operation::kRegister):
+      return "register";
+    case static_cast<std::uint64_t>(Operation::kAppend):
+      return "append";
+    case static_cast<std::uint64_t>(Operation::kRead):
+      return "read";
+    default:
+      return "unknown";
+  }
+}
+
 std::string Describe(const Message& message) {
   const MessageSummary s = Summarize(message);
-  return fmt::format("{} view={} op={} commit={} client={} request={}", MessageName(message),
-                     s.view, s.op, s.commit, s.client, s.request);
+  std::string text = MessageName(message);
+  const FieldNames& names = MessageFieldNames(s.kind);
+  for (std::size_t i = 0; i < names.size() && names[i] != nullptr; i++) {
+    text += fmt::format(" {}={}", names[i], s.fields[i]);
+  }
+  return text;
 }
 
 }  // namespace vsrsim::core

@@ -148,18 +148,21 @@ struct RequestPrepare {
 using Message = std::variant<Request, Reply, Eviction, Prepare, PrepareOk, Commit, StartViewChange,
                              DoViewChange, StartView, RequestStartView, RequestPrepare>;
 
-// A fixed-size summary of a message, for the trace hash and the text trace. `kind` is the variant
-// index; the other fields are the ones that identify the message (zero where not applicable).
+// A fixed-size summary of a message, for the trace (its hash and its text): `kind` is the variant
+// index; `fields` are the message's meaningful fields in the order MessageFieldNames gives for
+// the kind (unused fields are zero). Client ids are raw; an operation is core::Operation's value;
+// a request's `arg` is a read's offset or an append's first payload entry.
+inline constexpr std::size_t kMessageFieldsMax = 6;
 struct MessageSummary {
   std::uint64_t kind = 0;
-  std::uint64_t view = 0;
-  std::uint64_t op = 0;
-  std::uint64_t commit = 0;
-  std::uint64_t client = 0;
-  std::uint64_t request = 0;
+  std::array<std::uint64_t, kMessageFieldsMax> fields{};
 };
 
 MessageSummary Summarize(const Message& message);
+// The names of a kind's summary fields, in order; nullptr past the kind's last field.
+const std::array<const char*, kMessageFieldsMax>& MessageFieldNames(std::size_t kind);
+// "register", "append" or "read" (an Operation's value), or "unknown".
+const char* OperationName(std::uint64_t operation);
 const char* MessageName(const Message& message);
 // The name of the message kind with variant index `kind` ("start_view", ...), or "unknown".
 const char* MessageKindName(std::size_t kind);

@@ -201,6 +201,7 @@ void FaultApplier::apply(sim::Cluster& cluster, const FaultEvent& event) {
   const std::size_t processes = replicas + cluster.client_count();
   const std::uint64_t until = cluster.ticks() + event.ticks;
   const auto isolate = [&](std::size_t replica) {
+    cluster.record_fault(sim::kIsolateFault, static_cast<sim::Process>(replica), 0, event.ticks);
     for (std::size_t p = 0; p < processes; p++) {
       block(cluster, static_cast<sim::Process>(replica), static_cast<sim::Process>(p), until);
       block(cluster, static_cast<sim::Process>(p), static_cast<sim::Process>(replica), until);
@@ -216,6 +217,7 @@ void FaultApplier::apply(sim::Cluster& cluster, const FaultEvent& event) {
       return;
     case FaultKind::kCrashInSync:
       if (event.a < replicas && cluster.replica(event.a) != nullptr) {
+        cluster.record_fault(sim::kCrashInSyncFault, event.a, 0, 0);
         cluster.crash_before_sync(event.a);
       }
       return;
@@ -227,12 +229,14 @@ void FaultApplier::apply(sim::Cluster& cluster, const FaultEvent& event) {
       return;
     case FaultKind::kBlock:
       if (event.a < processes && event.b < processes) {
+        cluster.record_fault(sim::kBlockFault, event.a, event.b, event.ticks);
         block(cluster, event.a, event.b, until);
         cluster.note_partition();
       }
       return;
     case FaultKind::kClog:
       if (event.a < replicas && event.b < replicas && event.a != event.b) {
+        cluster.record_fault(sim::kClogFault, event.a, event.b, event.ticks);
         cluster.clog(event.a, event.b,
                      sim::Duration::Microseconds(cluster.options().tick_us * event.ticks));
       }

@@ -64,7 +64,8 @@ TEST(LostCommitScenario, CorrectCorePassesAfterStaleViewMessagesReachARestartedR
       if (replicas[r.from].status != kRecovering) heard_own_svc[r.from] = false;
     } else if (r.kind == sim::TraceKind::kDeliver && r.to < replicas.size()) {
       const ReplicaState& state = replicas[r.to];
-      if (state.status != kRecovering || (r.a & 0xff) == 0 || r.b != state.view) continue;
+      // A replica message's first summary field (c) is its view.
+      if (state.status != kRecovering || (r.a & 0xff) == 0 || r.c != state.view) continue;
       if ((r.a & 0xff) == svc) heard_own_svc[r.to] = true;
       if ((r.a & 0xff) == start_view && heard_own_svc[r.to]) window_reached = true;
     }

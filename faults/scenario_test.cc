@@ -406,7 +406,7 @@ TEST(ScenarioTest, CachedReplyToClosedConnectionIsDroppedAndCounted) {
     }
   }
   ASSERT_TRUE(lost.has_value());
-  const core::Op op = lost->c;
+  const core::Op op = lost->g;  // A reply's fields: view, client, session, request, op, offset.
   ASSERT_LE(op, played.end.history.size());
   EXPECT_EQ(played.end.history[op - 1].request.operation, core::Operation::kAppend);
   std::size_t accepted = 0;

@@ -7,6 +7,9 @@
 namespace vsrsim::faults {
 
 void HealCore(sim::Cluster& cluster, FaultApplier& applier, const std::vector<std::size_t>& core) {
+  std::uint64_t core_mask = 0;
+  for (const std::size_t r : core) core_mask |= std::uint64_t{1} << r;
+  cluster.record_fault(sim::kHealFault, 0, 0, core_mask);
   cluster.heal();
   applier.clear();
   for (const std::size_t r : core) {

@@ -36,6 +36,7 @@ main{flex:1;overflow:auto;position:relative;background:#fff}
 .sticky{position:sticky;top:0;z-index:1;background:#fffe;border-bottom:1px solid #ddd;width:max-content}
 .heads text{font:600 12px sans-serif;text-anchor:middle}
 footer{flex:none;font:12px ui-monospace,monospace;padding:4px 14px;border-top:1px solid #ccc;background:#fafafa;min-height:24px;white-space:pre}
+.state{font:11px ui-monospace,monospace;margin:4px 14px;padding:4px 6px;background:#f4f4f4;border:1px solid #ddd;overflow-x:auto;max-height:30vh}
 svg text{font:10px sans-serif;paint-order:stroke;stroke:#fff;stroke-width:3px}
 .lane line{stroke:#bbb;stroke-width:2}.down{fill:#d62728;fill-opacity:.25}
 .grid{stroke:#f0f0f0}.time{text-anchor:end;fill:#777}.band{fill:#9467bd;fill-opacity:.18}
@@ -183,6 +184,9 @@ std::string SpaceTimeHtml(const sim::RunResult& result, const std::string& repro
       "<title>vsrsim seed {}: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
       result.options.seed, pass ? "PASS" : fmt::format("FAIL {}", XmlEscape(result.checker)), kCss);
   page += Header(result, reproduce);
+  if (!result.state.empty()) {
+    page += fmt::format("<pre class=\"state\">{}</pre>\n", XmlEscape(result.state));
+  }
   if (result.records.empty()) {
     page += fmt::format("<p class=\"note\"><b>{}</b></p>\n</header>\n", NoDiagramNote(result));
     return page + "</body>\n</html>\n";

@@ -43,6 +43,8 @@ nlohmann::ordered_json RunJson(const sim::RunResult& result) {
     checkpoints.push_back(fmt::format("{:016x}", checkpoint));
   }
   json["checkpoints"] = checkpoints;
+  // A failing run's final state table (sim/state_table.h), as text.
+  if (!result.state.empty()) json["state"] = result.state;
   return json;
 }
 
@@ -67,6 +69,7 @@ sim::RunResult ParseRunJson(const nlohmann::json& json, const sim::RunOptions& o
   for (const auto& checkpoint : json.at("checkpoints")) {
     result.checkpoints.push_back(std::stoull(checkpoint.get<std::string>(), nullptr, 16));
   }
+  if (json.contains("state")) result.state = json.at("state").get<std::string>();
   return result;
 }
 

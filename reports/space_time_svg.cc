@@ -239,7 +239,7 @@ void Diagram::Layout() {
     instants_.push_back(r.time_us);
     if (r.kind == TraceKind::kDeliver || r.kind == TraceKind::kDrop ||
         r.kind == TraceKind::kDuplicate) {
-      instants_.push_back(std::min(r.d, r.time_us));
+      instants_.push_back(std::min(r.b, r.time_us));
     }
   }
   std::sort(instants_.begin(), instants_.end());
@@ -335,14 +335,14 @@ std::pair<int, int> Diagram::AppendRecord(std::string& svg, std::size_t i) const
       const int x1 = LaneX(r.from);
       fmt::format_to(out, "<line class=\"{}{}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\">{}</line>",
                      MessageClass(r.a & 0xff), receiver_down_[i - window_.begin] ? " dn" : "", x1,
-                     SendY(std::min(r.d, r.time_us)), x, y, title);
+                     SendY(std::min(r.b, r.time_us)), x, y, title);
       return {x, y};
     }
     case TraceKind::kDrop: {
       // Dropped at send: a short stub toward the receiver; dropped in flight: most of the way.
-      const int y1 = SendY(std::min(r.d, r.time_us));
+      const int y1 = SendY(std::min(r.b, r.time_us));
       const int dx = LaneX(r.to) - x;
-      const bool at_send = r.time_us <= r.d;
+      const bool at_send = r.time_us <= r.b;
       const int reach = at_send ? std::clamp(std::abs(dx) / 3, 14, 48) : std::abs(dx) * 3 / 5;
       const int x2 = x + (dx < 0 ? -reach : reach);
       const int y2 = at_send ? y1 + 8 : y;
@@ -395,7 +395,12 @@ void Diagram::AppendMarker(std::string& svg, const TraceRecord& r, int x, int y,
       : r.a == sim::kDisconnectFault ? fmt::format("disconnected {}", Ms(r.b))
       : r.a == sim::kReplayFault
           ? fmt::format("stale {} from {} replayed", core::MessageKindName(r.b >> 8), r.from)
-          : fmt::format("fault {}", r.a);
+      : r.a == sim::kIsolateFault     ? fmt::format("isolated {} ticks", r.b)
+      : r.a == sim::kBlockFault       ? fmt::format("blocked to {} {} ticks", LaneName(r.to), r.b)
+      : r.a == sim::kClogFault        ? fmt::format("clogged to {} {} ticks", LaneName(r.to), r.b)
+      : r.a == sim::kHealFault        ? std::string("heal")
+      : r.a == sim::kCrashInSyncFault ? std::string("armed: crash before sync")
+                                      : fmt::format("fault {}", r.a);
   const std::string glyph = crash     ? fmt::format("M{} {}l10 10m0 -10l-10 10", x - 5, y - 5)
                             : restart ? fmt::format("M{} {}l6 10h-12z", x, y - 6)
                             : evicted ? fmt::format("M{} {}a4 4 0 1 0 8 0a4 4 0 1 0 -8 0", x - 4, y)

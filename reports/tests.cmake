@@ -35,3 +35,10 @@ vsrsim_add_test(NAME reports_history_jsonl_test
   SOURCES history_jsonl_test.cc
   LIBS vsrsim_reports vsrsim_faults
   LABELS unit)
+
+# The text trace: every message kind by its fields, faults in words, the violation line, filters;
+# and the state table of a failing run.
+vsrsim_add_test(NAME reports_text_trace_test
+  SOURCES text_trace_test.cc
+  LIBS vsrsim_reports vsrsim_faults
+  LABELS unit)

@@ -153,15 +153,9 @@ void Cluster::send(Process from, Process to, const core::Message& message) {
           [&](Observer& o) { return o.on_message_sent(observed_at(), from, to, message); });
   const SendResult result = network_.send(now_, from, to, message);
   if (result.drop != DropReason::kNone || result.count > 1) {
-    const core::MessageSummary summary = core::Summarize(message);
-    trace_.record({.time_us = now_.microseconds(),
-                   .kind = result.count > 1 ? TraceKind::kDuplicate : TraceKind::kDrop,
-                   .from = from,
-                   .to = to,
-                   .a = summary.kind | (static_cast<std::uint64_t>(result.drop) << 8),
-                   .b = summary.view,
-                   .c = summary.op,
-                   .d = now_.microseconds()});
+    trace_.record(MessageRecord(
+        result.count > 1 ? TraceKind::kDuplicate : TraceKind::kDrop, now_.microseconds(), from, to,
+        static_cast<std::uint64_t>(result.drop), now_.microseconds(), core::Summarize(message)));
   }
   schedule(to, result);
 }
@@ -228,25 +222,22 @@ bool Cluster::step() {
 void Cluster::deliver(std::uint32_t slot) {
   const DropReason drop = network_.arrive(slot);
   const InFlight& in_flight = network_.in_flight(slot);
-  const core::MessageSummary summary = core::Summarize(in_flight.message);
-  trace_.record({.time_us = now_.microseconds(),
-                 .kind = drop == DropReason::kNone ? TraceKind::kDeliver : TraceKind::kDrop,
-                 .from = in_flight.from,
-                 .to = in_flight.to,
-                 .a = summary.kind | (static_cast<std::uint64_t>(drop) << 8),
-                 .b = summary.view,
-                 .c = summary.op,
-                 .d = in_flight.sent.microseconds()});
-  if (drop == DropReason::kNone) {
-    const Process to = in_flight.to;
+  const Process to = in_flight.to;
+  // A message that reaches a replica which is down is dropped there (traced as such).
+  const bool down =
+      drop == DropReason::kNone && to < options_.replica_count && replicas_[to] == nullptr;
+  trace_.record(
+      MessageRecord(drop == DropReason::kNone && !down ? TraceKind::kDeliver : TraceKind::kDrop,
+                    now_.microseconds(), in_flight.from, to,
+                    down ? kDropReplicaDown : static_cast<std::uint64_t>(drop),
+                    in_flight.sent.microseconds(), core::Summarize(in_flight.message)));
+  if (drop == DropReason::kNone && !down) {
     if (to < options_.replica_count) {
-      if (replicas_[to] != nullptr) {
-        publish(Hook::kMessageDelivered, [&](Observer& o) {
-          return o.on_message_delivered(observed_at(), to, in_flight.message);
-        });
-        replicas_[to]->on_message(in_flight.message);
-        on_replica_event(to);
-      }
+      publish(Hook::kMessageDelivered, [&](Observer& o) {
+        return o.on_message_delivered(observed_at(), to, in_flight.message);
+      });
+      replicas_[to]->on_message(in_flight.message);
+      on_replica_event(to);
     } else {
       const std::size_t client = to - options_.replica_count;
       on_client_step(client, clients_[client].on_message(in_flight.message));
@@ -349,7 +340,8 @@ void Cluster::on_execute(const core::Execution& execution) {
                  .a = execution.entry->op,
                  .b = execution.applied ? 1U : 0U,
                  .c = core::Raw(execution.entry->request.client),
-                 .d = execution.entry->request.request});
+                 .d = execution.entry->request.request,
+                 .e = execution.entry->request.session});
   publish(Hook::kExecuted, [&](Observer& o) { return o.on_executed(observed_at(), execution); });
 }
 

@@ -58,7 +58,8 @@ Finding DurabilityChecker::check_view(std::size_t replica, const core::Message& 
       std::holds_alternative<core::Eviction>(message)) {
     return std::nullopt;
   }
-  const core::View view = core::Summarize(message).view;
+  // Every replica-to-replica message's first summary field is its view (core/message.h).
+  const core::View view = core::Summarize(message).fields[0];
   Claim& c = replicas_[replica];
   if (view < c.view_announced) {
     return Violation{Outcome::kSafety, kChecker,

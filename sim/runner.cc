@@ -7,6 +7,7 @@
 #include "sim/cluster.h"
 #include "sim/final_read_checker.h"
 #include "sim/history_linearizability.h"
+#include "sim/state_table.h"
 
 namespace vsrsim::sim {
 
@@ -92,9 +93,30 @@ Finding CheckQuiescence(Cluster& cluster, const std::vector<std::size_t>& core) 
 
 }  // namespace
 
+namespace {
+
+thread_local const Cluster* running = nullptr;
+
+// Publishes the cluster as RunningCluster() for the scope of a run.
+class Running {
+ public:
+  explicit Running(const Cluster& cluster) : previous_(running) { running = &cluster; }
+  ~Running() { running = previous_; }
+  Running(const Running&) = delete;
+  Running& operator=(const Running&) = delete;
+
+ private:
+  const Cluster* previous_;
+};
+
+}  // namespace
+
+const Cluster* RunningCluster() { return running; }
+
 RunResult Run(const RunOptions& options, Nemesis* nemesis,
               const std::function<void(const Cluster&)>& inspect) {
   Cluster cluster(options);
+  const Running published(cluster);
   RunPhase(cluster, nemesis, options.ticks_max, [&] { return cluster.clients_done(); });
   std::string stall_note;
   std::vector<std::size_t> core;
@@ -152,6 +174,7 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
                                       info.finding, info.description);
       }
     }
+    result.state = DescribeState(cluster);
   }
   result.fingerprint = cluster.trace().fingerprint();
   result.ticks = cluster.ticks();

@@ -36,11 +36,15 @@ struct RunResult {
   std::vector<std::uint64_t> checkpoints;
   std::vector<TraceRecord> records;  // Only when options.keep_trace.
   History history;                   // Only when options.keep_history.
+  std::string state;  // A failing run's final state (sim/state_table.h); empty when it passed.
 };
 
 // `nemesis` may be null: a run with network faults only. `inspect`, if given, sees the cluster at
 // the end of the run (tests use it to assert on the history and the replicas).
 RunResult Run(const RunOptions& options, Nemesis* nemesis,
               const std::function<void(const Cluster&)>& inspect = {});
+// The cluster of the run in progress on this thread, or null: for an assertion hook (core/assert.h)
+// to report what it can of a run that aborts. Never read by a run itself.
+const Cluster* RunningCluster();
 
 }  // namespace vsrsim::sim

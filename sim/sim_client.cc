@@ -50,6 +50,7 @@ ClientStep SimClient::on_message(const core::Message& message) {
     outcome = protocol_.on_reply(*reply);
     if (outcome == core::ReplyOutcome::kRegistered || outcome == core::ReplyOutcome::kCompleted) {
       step.accepted = ClientAccept{*reply, outcome == core::ReplyOutcome::kRegistered};
+      last_accepted_ = *reply;
     }
     if (outcome == core::ReplyOutcome::kCompleted) {
       offset_seen_ = std::max(offset_seen_, reply->first_offset + reply->entry_count);

@@ -47,6 +47,8 @@ class SimClient {
   std::uint32_t abandoned() const { return abandoned_; }
   std::uint32_t evictions() const { return evictions_; }
   const core::ClientProtocol& protocol() const { return protocol_; }
+  // The last reply the client accepted (a registration's or a request's), if any.
+  const std::optional<core::Reply>& last_accepted() const { return last_accepted_; }
 
  private:
   // Starts the next thing to do when idle: register, or submit the next workload request.
@@ -65,6 +67,7 @@ class SimClient {
   std::uint32_t abandoned_ = 0;
   std::uint32_t evictions_ = 0;
   std::uint64_t payload_next_ = 0;
+  std::optional<core::Reply> last_accepted_;
 };
 
 }  // namespace vsrsim::sim

@@ -19,16 +19,20 @@
 #include <string>
 #include <vector>
 
+#include "core/message.h"
 #include "sim/time.h"
 
 namespace vsrsim::sim {
 
 enum class TraceKind : std::uint8_t {
-  // Messages. a: message kind | drop reason << 8, b: view, c: op, d: instant it was sent (us).
+  // Messages. a: message kind | drop reason << 8, b: instant it was sent (us), c..h: the
+  // message's summary fields (core::Summarize, named by core::MessageFieldNames).
   kDeliver,
-  kDrop,  // Lost, refused by a full link, a partition or a closed connection (at send or later).
+  // Lost, refused by a full link, a partition or a closed connection (at send or later), or
+  // arriving at a replica that is down.
+  kDrop,
   kDuplicate,  // The network will deliver a second copy.
-  kExecute,    // a: op, b: applied, c: client, d: request
+  kExecute,    // a: op, b: applied, c: client, d: request, e: session
   kReplica,    // State transition. a: status, b: view, c: commit_min, d: op
   kAccept,     // A client accepted a reply. a: session, b: request, c: op
   kEvicted,    // A client learned it was evicted. a: session
@@ -40,10 +44,22 @@ enum class TraceKind : std::uint8_t {
 
 const char* TraceKindName(TraceKind kind);
 
-// The fault kinds of kFault records.
+// The fault kinds of kFault records (0 and 1 are not used: crashes and restarts have their own
+// record kinds).
 inline constexpr std::uint64_t kDisconnectFault = 2;  // from: the client; b: duration (us).
-inline constexpr std::uint64_t kReplayFault =
-    3;  // from -> to: a stale message; b: kind << 8 | age.
+// from -> to: a stale message; b: kind << 8 | age.
+inline constexpr std::uint64_t kReplayFault = 3;
+inline constexpr std::uint64_t kIsolateFault = 4;  // from: the replica; b: duration (ticks).
+inline constexpr std::uint64_t kBlockFault = 5;    // from -> to blocked; b: duration (ticks).
+inline constexpr std::uint64_t kClogFault = 6;     // from -> to clogged; b: duration (ticks).
+// The liveness phase began: every fault stopped; b: the healed core, one bit per replica.
+inline constexpr std::uint64_t kHealFault = 7;
+// from: a replica armed to crash right before its next sync completes (its unsynced writes at
+// risk).
+inline constexpr std::uint64_t kCrashInSyncFault = 8;
+// Drop reasons of message records beyond the network's own (sim::DropReason): the receiving
+// replica is down.
+inline constexpr std::uint64_t kDropReplicaDown = 5;
 
 struct TraceRecord {
   std::uint64_t time_us = 0;
@@ -54,13 +70,36 @@ struct TraceRecord {
   std::uint64_t b = 0;
   std::uint64_t c = 0;
   std::uint64_t d = 0;
+  std::uint64_t e = 0;
+  std::uint64_t f = 0;
+  std::uint64_t g = 0;
+  std::uint64_t h = 0;
 };
+
+// A message record: `kind` kDeliver, kDrop or kDuplicate; `drop` a DropReason's value (or
+// kDropReplicaDown).
+inline TraceRecord MessageRecord(TraceKind kind, std::uint64_t time_us, std::uint8_t from,
+                                 std::uint8_t to, std::uint64_t drop, std::uint64_t sent_us,
+                                 const core::MessageSummary& summary) {
+  return TraceRecord{.time_us = time_us,
+                     .kind = kind,
+                     .from = from,
+                     .to = to,
+                     .a = summary.kind | (drop << 8),
+                     .b = sent_us,
+                     .c = summary.fields[0],
+                     .d = summary.fields[1],
+                     .e = summary.fields[2],
+                     .f = summary.fields[3],
+                     .g = summary.fields[4],
+                     .h = summary.fields[5]};
+}
 
 class Trace {
  public:
   static constexpr std::uint64_t kCheckpointEvents = 4096;
   static constexpr std::size_t kBatchRecords = 64;
-  static constexpr std::size_t kWordsPerRecord = 6;
+  static constexpr std::size_t kWordsPerRecord = 10;
 
   explicit Trace(bool keep_records);
   ~Trace();
@@ -76,6 +115,10 @@ class Trace {
     words[3] = record.b;
     words[4] = record.c;
     words[5] = record.d;
+    words[6] = record.e;
+    words[7] = record.f;
+    words[8] = record.g;
+    words[9] = record.h;
     batch_words_ += kWordsPerRecord;
     records_++;
     // fingerprint() may drain a batch early, so a checkpoint does not always fall on a full one.

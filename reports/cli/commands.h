@@ -37,6 +37,8 @@ struct RunArguments {
   Overrides overrides;
   bool json = false;
   std::string trace_path;
+  std::string trace_only;             // --trace-only: "r0,c3" (text_trace.h ParseProcessList).
+  std::size_t trace_last = 0;         // --trace-last: the last N records only (0: all).
   std::string html_path;              // The space-time page (html_report.h).
   std::string scenario_path;          // Play this scenario instead of the seed's swarm run.
   std::string dump_scenario_path;     // Write the swarm run as an explicit scenario.

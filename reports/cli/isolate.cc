@@ -39,6 +39,15 @@ std::string LastLine(const std::string& text) {
                      end - (start == std::string::npos ? 0 : start + 1));
 }
 
+// The line that says why a run aborted: its assertion's, where there is one (an assertion hook
+// may print after it), else the last line.
+std::string AbortLine(const std::string& text) {
+  const std::size_t at = text.rfind("assertion failed:");
+  if (at == std::string::npos) return LastLine(text);
+  const std::size_t end = text.find('\n', at);
+  return LastLine(text.substr(0, end == std::string::npos ? text.size() : end));
+}
+
 // A planted stall for the crash-isolation tests (reports/cli_test.sh), read only by a worker:
 // VSRSIM_PLANT_STALL=SEED:FILE makes a run of SEED, while FILE does not exist, write the worker's
 // pid into FILE and wait to be killed (or timed out).
@@ -247,7 +256,7 @@ IsolatedRun Pool::Abnormal(const Worker& worker, int status, std::size_t item) c
   } else {
     result.outcome = sim::Outcome::kCrash;
     result.checker = "crash";
-    const std::string tail = LastLine(run.child_stderr);
+    const std::string tail = AbortLine(run.child_stderr);
     result.message =
         fmt::format("a replica aborted ({}){}{}", reason, tail.empty() ? "" : ": ", tail);
   }

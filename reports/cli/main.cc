@@ -170,7 +170,17 @@ int main(int argc, char** argv) {
       ->excludes(scenario_option);
   run_command->add_option("--mutant", run_mutants, "Put a reviewed defect back (repeatable)");
   run_command->add_flag("--json", run.json, "Print the result as one JSON object");
-  run_command->add_option("--trace", run.trace_path, "Write a readable text trace to FILE");
+  auto* trace_option =
+      run_command->add_option("--trace", run.trace_path, "Write a readable text trace to FILE");
+  run_command
+      ->add_option("--trace-only", run.trace_only,
+                   "Trace only records involving these processes, e.g. r0,c3")
+      ->needs(trace_option);
+  run_command
+      ->add_option("--trace-last", run.trace_last,
+                   "Trace only the last N records (before the end or the violation)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))
+      ->needs(trace_option);
   run_command->add_option("--html", run.html_path,
                           "Write the run as a space-time diagram (one HTML page) to FILE");
   run_command->add_option("--history", run.history_path,

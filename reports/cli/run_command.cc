@@ -16,6 +16,8 @@
 #include "reports/html_report.h"
 #include "reports/run_json.h"
 #include "reports/text_trace.h"
+#include "sim/cluster.h"
+#include "sim/state_table.h"
 
 namespace vsrsim::reports {
 
@@ -72,6 +74,28 @@ std::string ScenarioReproduceCommand(const std::string& path, core::MutantSet mu
   return command;
 }
 
+namespace {
+
+// What the assertion hook of a `run` child needs: where the text trace goes, and its filter.
+std::string abort_trace_path;
+TraceFilter abort_trace_filter;
+
+// Runs in the child when a replica's assertion fails, before the abort: the state table to stderr
+// (which the parent prints with the crash) and the trace up to the aborting event to --trace.
+void OnAssertionAbort() {
+  const sim::Cluster* cluster = sim::RunningCluster();
+  if (cluster == nullptr) return;
+  fmt::print(stderr, "{}", sim::DescribeState(*cluster));
+  std::fflush(stderr);
+  if (abort_trace_path.empty()) return;
+  std::string text =
+      RenderTextTrace(cluster->trace().kept(), cluster->replica_count(), "", abort_trace_filter);
+  text += "ABORT: a replica's assertion failed while handling the event above (see stderr)\n";
+  (void)WriteFileAtomically(abort_trace_path, text);
+}
+
+}  // namespace
+
 int RunCommand(const RunArguments& arguments) {
   sim::RunOptions options = ResolveOptions(arguments.seed, arguments.mutants, arguments.overrides);
   std::optional<faults::Scenario> scenario;
@@ -94,6 +118,18 @@ int RunCommand(const RunArguments& arguments) {
     scenario->options.outside_only = arguments.overrides.outside_only;
     options = scenario->options;
   }
+  TraceFilter trace_filter;
+  trace_filter.last = arguments.trace_last;
+  if (!arguments.trace_only.empty()) {
+    std::string error;
+    const auto only =
+        ParseProcessList(arguments.trace_only, options.replica_count, options.client_count, error);
+    if (!only) {
+      fmt::print(stderr, "vsrsim: --trace-only: {}\n", error);
+      return kExitUsage;
+    }
+    trace_filter.only = *only;
+  }
   options.keep_trace = !arguments.trace_path.empty() || !arguments.html_path.empty();
   options.keep_history = !arguments.history_path.empty();
   const std::string reproduce =
@@ -114,6 +150,9 @@ int RunCommand(const RunArguments& arguments) {
       1, {.jobs = 1, .timeout_ms = arguments.timeout_ms}, [&](std::size_t) { return options; },
       [&](std::size_t) {
         DieWithParent(parent);
+        abort_trace_path = arguments.trace_path;
+        abort_trace_filter = trace_filter;
+        core::AssertHookSlot() = OnAssertionAbort;
         const auto write_or_exit = [](const std::string& path, const std::string& text) {
           if (const std::string error = WriteFileAtomically(path, text); !error.empty()) {
             fmt::print(stderr, "vsrsim: {}\n", error);
@@ -135,7 +174,11 @@ int RunCommand(const RunArguments& arguments) {
         // Written here, where the records are: only the result crosses back to the parent.
         if (!arguments.trace_path.empty()) {
           write_or_exit(arguments.trace_path,
-                        RenderTextTrace(result.records, options.replica_count));
+                        RenderTextTrace(result.records, options.replica_count,
+                                        result.outcome == sim::Outcome::kPass
+                                            ? ""
+                                            : fmt::format("{}: {}", result.checker, result.message),
+                                        trace_filter));
         }
         if (!arguments.html_path.empty()) {
           write_or_exit(arguments.html_path, SpaceTimeHtml(result, reproduce));
@@ -179,6 +222,7 @@ int RunCommand(const RunArguments& arguments) {
   } else {
     fmt::print("FAIL seed={} kind={} checker={}: {}\n", result.options.seed,
                sim::OutcomeName(result.outcome), result.checker, result.message);
+    if (!result.state.empty()) fmt::print("{}", result.state);
     fmt::print("reproduce: {}\n", reproduce);
   }
   return sim::ExitCodeOf(result.outcome);

@@ -58,8 +58,16 @@ Finding DurabilityChecker::check_view(std::size_t replica, const core::Message& 
       std::holds_alternative<core::Eviction>(message)) {
     return std::nullopt;
   }
-  // Every replica-to-replica message's first summary field is its view (core/message.h).
-  const core::View view = core::Summarize(message).fields[0];
+  // Every replica-to-replica message carries its view (read directly: this runs for every send).
+  const core::View view = std::visit(
+      [](const auto& m) -> core::View {
+        if constexpr (requires { m.view; }) {
+          return m.view;
+        } else {
+          return 0;
+        }
+      },
+      message);
   Claim& c = replicas_[replica];
   if (view < c.view_announced) {
     return Violation{Outcome::kSafety, kChecker,

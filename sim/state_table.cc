@@ -24,6 +24,12 @@ std::string DescribeState(const Cluster& cluster) {
       table += fmt::format("{}{} s{} r{} op{}", table.empty() ? "" : ", ", core::Raw(entry.client),
                            entry.session, entry.request, entry.commit);
     }
+    // Waiters for requests in the pipeline (the clients table's pending set), if any.
+    std::string pending;
+    for (const auto& [client, request] : replica->clients_table().pending()) {
+      pending += fmt::format("{}{} r{}", pending.empty() ? "" : ", ", client, request);
+    }
+    if (!pending.empty()) table += fmt::format("{}pending: {}", table.empty() ? "" : "; ", pending);
     const std::string status = fmt::format("{}{}", core::StatusName(replica->status()),
                                            replica->is_primary() ? " (p)" : "");
     text += fmt::format("  r{:<7}{:<13}{:>6}{:>10}{:>8}{:>12}{:>12}  {}\n", r, status,

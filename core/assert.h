@@ -24,7 +24,11 @@ inline AssertHook& AssertHookSlot() {
 inline void RunAssertHook() {
   const AssertHook hook = AssertHookSlot();
   AssertHookSlot() = nullptr;  // Once: an assertion inside the hook aborts plainly.
-  if (hook != nullptr) hook();
+  if (hook == nullptr) return;
+  try {
+    hook();
+  } catch (...) {  // The abort that follows must happen whatever the hook ran into.
+  }
 }
 
 [[noreturn]] inline void AssertFail(const char* file, int line, const char* text) {

@@ -202,9 +202,10 @@ void Diagram::ChooseDrawn() {
     const TraceRecord& r = records_[i];
     if (r.from < processes_ && r.kind == TraceKind::kCrash) state[r.from].down = true;
     if (r.from < processes_ && r.kind == TraceKind::kRestart) state[r.from].down = false;
-    // The network still delivers to a crashed replica, which drops the message unread.
+    // A message that reached a crashed replica (a drop, reason "replica down") is drawn all the
+    // way to it, dashed.
     receiver_down_[i - window_.begin] =
-        r.kind == TraceKind::kDeliver && r.to < processes_ && state[r.to].down;
+        r.kind == TraceKind::kDrop && (r.a >> 8) == sim::kDropReplicaDown && r.to < processes_;
     bool drawn = MarkLane(r).has_value();
     if (drawn && r.kind == TraceKind::kReplica) {
       // Commit and op progress is frequent and in the text trace; view and status changes show.
@@ -339,6 +340,13 @@ std::pair<int, int> Diagram::AppendRecord(std::string& svg, std::size_t i) const
       return {x, y};
     }
     case TraceKind::kDrop: {
+      if (receiver_down_[i - window_.begin]) {
+        const int x2 = LaneX(r.to);
+        fmt::format_to(
+            out, "<line class=\"{} dn\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\">{}</line>",
+            MessageClass(r.a & 0xff), LaneX(r.from), SendY(std::min(r.b, r.time_us)), x2, y, title);
+        return {x2, y};
+      }
       // Dropped at send: a short stub toward the receiver; dropped in flight: most of the way.
       const int y1 = SendY(std::min(r.b, r.time_us));
       const int dx = LaneX(r.to) - x;

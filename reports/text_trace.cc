@@ -95,10 +95,12 @@ std::string FaultInWords(const sim::TraceRecord& r, const std::string& from, con
 
 bool Involves(const sim::TraceRecord& r, const std::vector<std::uint8_t>& only) {
   if (only.empty() || r.kind == sim::TraceKind::kViolation) return true;
-  const bool two = r.kind == sim::TraceKind::kDeliver || r.kind == sim::TraceKind::kDrop ||
-                   r.kind == sim::TraceKind::kDuplicate ||
-                   (r.kind == sim::TraceKind::kFault && r.a != sim::kIsolateFault &&
-                    r.a != sim::kDisconnectFault);
+  // Records between two processes: messages, and the faults on a link.
+  const bool two =
+      r.kind == sim::TraceKind::kDeliver || r.kind == sim::TraceKind::kDrop ||
+      r.kind == sim::TraceKind::kDuplicate ||
+      (r.kind == sim::TraceKind::kFault &&
+       (r.a == sim::kReplayFault || r.a == sim::kBlockFault || r.a == sim::kClogFault));
   if (r.kind == sim::TraceKind::kFault && r.a == sim::kHealFault) return true;
   for (const std::uint8_t p : only) {
     if (r.from == p || (two && r.to == p)) return true;

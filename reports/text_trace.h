@@ -23,6 +23,8 @@ std::optional<std::vector<std::uint8_t>> ParseProcessList(const std::string& tex
 std::string DescribeRecord(const sim::TraceRecord& record, std::size_t replica_count,
                            const std::string& violation = "");
 
+// A record involves a process when it is from it or (messages, and faults on a link) to it;
+// executions and state changes are the replica's. The violation and the heal are always kept.
 struct TraceFilter {
   std::vector<std::uint8_t> only;  // Processes a record must involve (empty: all records).
   std::size_t last = 0;            // Keep only the last N records that pass `only` (0: all).

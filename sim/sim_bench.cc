@@ -197,16 +197,21 @@ std::uint64_t FaultHeavySeed() {
   return seed;
 }
 
-// A fixed record, varied per call the way a delivery record varies.
+// A fixed record, varied per call the way a delivery record varies (sim/trace.h: a the kind, b
+// the instant sent, c..h the message's fields).
 TraceRecord TypicalRecord(std::uint64_t i) {
   return TraceRecord{.time_us = 1000 + i * 37,
                      .kind = TraceKind::kDeliver,
                      .from = static_cast<std::uint8_t>(i % 3),
                      .to = static_cast<std::uint8_t>((i + 1) % 7),
                      .a = i % 9,
-                     .b = 1,
-                     .c = i / 5,
-                     .d = 900 + i * 37};
+                     .b = 900 + i * 37,
+                     .c = 1,
+                     .d = i / 5,
+                     .e = i / 7,
+                     .f = i % 3,
+                     .g = 0,
+                     .h = 0};
 }
 
 void SetRate(benchmark::State& state, const char* name, double count) {
@@ -249,9 +254,13 @@ void BM_BareEventLoop(benchmark::State& state) {
                   .from = event.payload.process,
                   .to = static_cast<std::uint8_t>(event.payload.value % 7),
                   .a = event.payload.kind,
-                  .b = event.sequence,
-                  .c = event.payload.value,
-                  .d = now.microseconds()});
+                  .b = now.microseconds(),
+                  .c = event.sequence,
+                  .d = event.payload.value,
+                  .e = 0,
+                  .f = 0,
+                  .g = 0,
+                  .h = 0});
     queue.push(now + delay(), event.payload);
   }
   benchmark::DoNotOptimize(trace.fingerprint());

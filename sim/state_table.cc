@@ -7,10 +7,10 @@
 
 namespace vsrsim::sim {
 
-std::string DescribeState(const Cluster& cluster) {
-  std::string text = fmt::format("state at the end of the run ({}.{:03} ms, tick {}):\n",
-                                 cluster.now().microseconds() / 1000,
-                                 cluster.now().microseconds() % 1000, cluster.ticks());
+std::string DescribeState(const Cluster& cluster, const char* when) {
+  std::string text =
+      fmt::format("state {} ({}.{:03} ms, tick {}):\n", when, cluster.now().microseconds() / 1000,
+                  cluster.now().microseconds() % 1000, cluster.ticks());
   text += fmt::format("  {:<8}{:<13}{:>6}{:>10}{:>8}{:>12}{:>12}  {}\n", "replica", "status",
                       "view", "log_view", "op", "commit_min", "commit_max", "clients table");
   for (std::size_t r = 0; r < cluster.replica_count(); r++) {

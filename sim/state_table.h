@@ -11,6 +11,7 @@ namespace vsrsim::sim {
 
 class Cluster;
 
-std::string DescribeState(const Cluster& cluster);
+// `when` opens the header line: "at the end of the run" for a finished run.
+std::string DescribeState(const Cluster& cluster, const char* when = "at the end of the run");
 
 }  // namespace vsrsim::sim

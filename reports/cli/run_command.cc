@@ -85,12 +85,15 @@ TraceFilter abort_trace_filter;
 void OnAssertionAbort() {
   const sim::Cluster* cluster = sim::RunningCluster();
   if (cluster == nullptr) return;
-  fmt::print(stderr, "{}", sim::DescribeState(*cluster));
+  fmt::print(stderr, "{}", sim::DescribeState(*cluster, "when the assertion failed"));
   std::fflush(stderr);
   if (abort_trace_path.empty()) return;
   std::string text =
       RenderTextTrace(cluster->trace().kept(), cluster->replica_count(), "", abort_trace_filter);
-  text += "ABORT: a replica's assertion failed while handling the event above (see stderr)\n";
+  text += fmt::format(
+      "{:>8}.{:03} ms  ABORT: an assertion failed while the run handled its last event (the "
+      "assertion and the state table are on stderr)\n",
+      cluster->now().microseconds() / 1000, cluster->now().microseconds() % 1000);
   (void)WriteFileAtomically(abort_trace_path, text);
 }
 

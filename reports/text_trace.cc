@@ -93,8 +93,29 @@ std::string FaultInWords(const sim::TraceRecord& r, const std::string& from, con
   }
 }
 
-bool Involves(const sim::TraceRecord& r, const std::vector<std::uint8_t>& only) {
+// The client ids of the processes in `only`, learned from their requests in the trace (a request
+// record's first field is its client id), so that executions of their requests count as theirs.
+std::vector<std::uint64_t> ClientIdsOf(const std::vector<sim::TraceRecord>& records,
+                                       const std::vector<std::uint8_t>& only,
+                                       std::size_t replica_count) {
+  std::vector<std::uint64_t> ids;
+  for (const sim::TraceRecord& r : records) {
+    const bool request = (r.kind == sim::TraceKind::kDeliver || r.kind == sim::TraceKind::kDrop ||
+                          r.kind == sim::TraceKind::kDuplicate) &&
+                         (r.a & 0xff) == 0 && r.from >= replica_count;
+    if (!request || std::find(only.begin(), only.end(), r.from) == only.end()) continue;
+    if (std::find(ids.begin(), ids.end(), r.c) == ids.end()) ids.push_back(r.c);
+  }
+  return ids;
+}
+
+bool Involves(const sim::TraceRecord& r, const std::vector<std::uint8_t>& only,
+              const std::vector<std::uint64_t>& client_ids) {
   if (only.empty() || r.kind == sim::TraceKind::kViolation) return true;
+  if (r.kind == sim::TraceKind::kExecute &&
+      std::find(client_ids.begin(), client_ids.end(), r.c) != client_ids.end()) {
+    return true;  // An execution of one of their requests.
+  }
   // Records between two processes: messages, and the faults on a link.
   const bool two =
       r.kind == sim::TraceKind::kDeliver || r.kind == sim::TraceKind::kDrop ||
@@ -180,9 +201,12 @@ std::string DescribeRecord(const sim::TraceRecord& r, std::size_t replica_count,
 
 std::string RenderTextTrace(const std::vector<sim::TraceRecord>& records, std::size_t replica_count,
                             const std::string& violation, const TraceFilter& filter) {
+  const std::vector<std::uint64_t> client_ids =
+      filter.only.empty() ? std::vector<std::uint64_t>{}
+                          : ClientIdsOf(records, filter.only, replica_count);
   std::vector<const sim::TraceRecord*> shown;
   for (const sim::TraceRecord& record : records) {
-    if (Involves(record, filter.only)) shown.push_back(&record);
+    if (Involves(record, filter.only, client_ids)) shown.push_back(&record);
   }
   std::size_t first = 0;
   std::string text;

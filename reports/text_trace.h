@@ -24,7 +24,8 @@ std::string DescribeRecord(const sim::TraceRecord& record, std::size_t replica_c
                            const std::string& violation = "");
 
 // A record involves a process when it is from it or (messages, and faults on a link) to it;
-// executions and state changes are the replica's. The violation and the heal are always kept.
+// executions are the replica's and, for a client whose requests the trace shows, that client's
+// too. The violation and the heal are always kept.
 struct TraceFilter {
   std::vector<std::uint8_t> only;  // Processes a record must involve (empty: all records).
   std::size_t last = 0;            // Keep only the last N records that pass `only` (0: all).

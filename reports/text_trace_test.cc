@@ -169,6 +169,33 @@ TEST(TextTraceTest, FiltersKeepTheNamedProcessesAndTheLastRecords) {
   EXPECT_NE(tail.find("VIOLATION"), std::string::npos);
 }
 
+TEST(TextTraceTest, AClientsFilterKeepsTheExecutionsOfItsRequests) {
+  // c1 (process 4) sends a request as client 2748; r0 executes it, and an op of another client.
+  std::vector<sim::TraceRecord> records;
+  records.push_back(sim::MessageRecord(sim::TraceKind::kDeliver, 1000, 4, 0, 0, 900,
+                                       core::Summarize(AppendRequest())));
+  records.push_back({.time_us = 2000,
+                     .kind = sim::TraceKind::kExecute,
+                     .from = 0,
+                     .a = 7,
+                     .b = 1,
+                     .c = 2748,
+                     .d = 7,
+                     .e = 5});
+  records.push_back({.time_us = 2000,
+                     .kind = sim::TraceKind::kExecute,
+                     .from = 0,
+                     .a = 8,
+                     .b = 1,
+                     .c = 99,
+                     .d = 1,
+                     .e = 1});
+  const std::string text = RenderTextTrace(records, kReplicas, "", {.only = {4}, .last = 0});
+  EXPECT_NE(text.find("r0 executes op 7 (client 2748 session 5 request 7)"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("executes op 8"), std::string::npos) << text;
+}
+
 TEST(TextTraceTest, ProcessListsNameReplicasAndClientsOfTheRun) {
   std::string error;
   const auto ok = ParseProcessList("r0,c3,r2", 3, 4, error);

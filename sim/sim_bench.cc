@@ -32,6 +32,7 @@
 #include "sim/event_queue.h"
 #include "sim/options.h"
 #include "sim/prng.h"
+#include "sim/process_heap.h"
 #include "sim/runner.h"
 #include "sim/time.h"
 #include "sim/trace.h"
@@ -499,6 +500,8 @@ void BM_InProcessSeeds(benchmark::State& state) {
 // Google Benchmark's main, plus one flag of ours: --in_process_seeds=N (default 2000) sets the
 // range of BM_InProcessSeeds.
 int main(int argc, char** argv) {
+  // As the CLI does: runs in one process reuse the heap of the runs before (sim/process_heap.h).
+  vsrsim::sim::RetainFreedHeap();
   constexpr std::string_view kFlag = "--in_process_seeds=";
   std::int64_t seeds = 2000;
   int kept = 1;

@@ -14,6 +14,7 @@
 #include "reports/cli/commands.h"
 #include "reports/cli/seed.h"
 #include "sim/options.h"
+#include "sim/process_heap.h"
 
 namespace {
 
@@ -151,6 +152,8 @@ std::pair<std::uint32_t, std::uint32_t> ParseShard(const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A sweep worker plays many seeds in one process: let each reuse the heap of the last.
+  vsrsim::sim::RetainFreedHeap();
   CLI::App app{"vsrsim: deterministic simulation testing of a VSR core and its clients table"};
   app.require_subcommand(1);
 

@@ -1,5 +1,7 @@
 #include "core/partition_log.h"
 
+// Inlined: the hashes here are of a few words, where the library call costs more than the hash.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>

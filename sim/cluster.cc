@@ -76,6 +76,16 @@ Cluster::Cluster(const RunOptions& options)
     for (std::size_t hook = 0; hook < kHookCount; hook++) {
       if ((observer->hooks() >> hook) & 1U) subscribers_[hook].push_back(observer.get());
     }
+    for (std::size_t kind = 0; kind < kMessageKindCount; kind++) {
+      if ((observer->hooks() & HookBit(Hook::kMessageSent)) != 0 &&
+          ((observer->kinds_sent() >> kind) & 1U) != 0) {
+        sent_subscribers_[kind].push_back(observer.get());
+      }
+      if ((observer->hooks() & HookBit(Hook::kMessageDelivered)) != 0 &&
+          ((observer->kinds_delivered() >> kind) & 1U) != 0) {
+        delivered_subscribers_[kind].push_back(observer.get());
+      }
+    }
   }
   const std::size_t ops = SizesFor(options).ops;
   trace_.reserve(ops * kRecordsPerOpExpected);
@@ -149,8 +159,8 @@ void Cluster::report(const Violation& violation) {
 }
 
 void Cluster::send(Process from, Process to, const core::Message& message) {
-  publish(Hook::kMessageSent,
-          [&](Observer& o) { return o.on_message_sent(observed_at(), from, to, message); });
+  publish_message(sent_subscribers_, message,
+                  [&](Observer& o) { return o.on_message_sent(observed_at(), from, to, message); });
   const SendResult result = network_.send(now_, from, to, message);
   if (result.drop != DropReason::kNone || result.count > 1) {
     trace_.record(MessageRecord(
@@ -233,7 +243,7 @@ void Cluster::deliver(std::uint32_t slot) {
                     in_flight.sent.microseconds(), core::Summarize(in_flight.message)));
   if (drop == DropReason::kNone && !down) {
     if (to < options_.replica_count) {
-      publish(Hook::kMessageDelivered, [&](Observer& o) {
+      publish_message(delivered_subscribers_, in_flight.message, [&](Observer& o) {
         return o.on_message_delivered(observed_at(), to, in_flight.message);
       });
       replicas_[to]->on_message(in_flight.message);

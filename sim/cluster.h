@@ -152,6 +152,14 @@ class Cluster {
       if (Finding finding = call(*observer)) report(*finding);
     }
   }
+  // publish() for a message hook: only the subscribers of the message's kind.
+  template <typename Call>
+  void publish_message(const std::array<std::vector<Observer*>, kMessageKindCount>& subscribers,
+                       const core::Message& message, const Call& call) {
+    for (Observer* observer : subscribers[message.index()]) {
+      if (Finding finding = call(*observer)) report(*finding);
+    }
+  }
   template <typename Call>
   Finding first_finding(Hook hook, const Call& call) const {
     for (Observer* observer : subscribers_[static_cast<std::size_t>(hook)]) {
@@ -186,6 +194,9 @@ class Cluster {
   std::size_t clients_done_count_ = 0;
   Observers observers_;
   std::array<std::vector<Observer*>, kHookCount> subscribers_;  // Per hook, in registry order.
+  // The subscribers of kMessageSent / kMessageDelivered per message kind, in registry order.
+  std::array<std::vector<Observer*>, kMessageKindCount> sent_subscribers_;
+  std::array<std::vector<Observer*>, kMessageKindCount> delivered_subscribers_;
   Instant latest_delivery_;  // Issue 14: when the last message sent so far arrives.
   Finding finding_;
   bool faults_enabled_ = true;

@@ -36,6 +36,11 @@ class CommitQuorumChecker final : public Observer {
   std::uint32_t hooks() const override {
     return HookBit(Hook::kMessageSent) | HookBit(Hook::kMessageDelivered);
   }
+  // What on_send and on_deliver look at: a primary's announcements, and the acknowledgements.
+  std::uint32_t kinds_sent() const override {
+    return MessageKindBits<core::StartView, core::Commit, core::Prepare>();
+  }
+  std::uint32_t kinds_delivered() const override { return MessageKindBits<core::PrepareOk>(); }
   Finding on_message_sent(ObservedAt, Process from, Process,
                           const core::Message& message) override {
     if (from >= replica_count_) return std::nullopt;  // Only replicas announce commits.

@@ -43,6 +43,14 @@ class DurabilityChecker final : public Observer {
   std::uint32_t hooks() const override {
     return HookBit(Hook::kMessageSent) | HookBit(Hook::kMessageDelivered);
   }
+  // A request says nothing of a replica (only clients send them); of deliveries, only a handed-over
+  // log ends an obligation (on_deliver).
+  std::uint32_t kinds_sent() const override {
+    return kAllMessageKinds & ~MessageKindBits<core::Request>();
+  }
+  std::uint32_t kinds_delivered() const override {
+    return MessageKindBits<core::StartView, core::DoViewChange>();
+  }
   Finding on_message_sent(ObservedAt, Process from, Process,
                           const core::Message& message) override {
     if (from >= replicas_.size()) return std::nullopt;  // A client's message says nothing.

@@ -1,6 +1,8 @@
 #include "sim/history_linearizability.h"
 
 #include <fmt/format.h>
+// Inlined: the hashes here are of a few words, where the library call costs more than the hash.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>

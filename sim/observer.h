@@ -22,6 +22,8 @@
 // - at the end of a run, on request: the healed core converged, and quiescence.
 
 #include <cstdint>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "core/bus.h"
@@ -55,6 +57,29 @@ inline constexpr std::size_t kHookCount = 14;
 
 constexpr std::uint32_t HookBit(Hook hook) { return 1U << static_cast<unsigned>(hook); }
 
+// Message kinds as bits (bit i: alternative i of core::Message), so a subscriber of the message
+// hooks can say which kinds it takes: a message is passed only to the subscribers of its kind (one
+// lookup per message instead of one call per subscriber).
+inline constexpr std::size_t kMessageKindCount = std::variant_size_v<core::Message>;
+static_assert(kMessageKindCount <= 32);
+template <typename Kind, typename... Kinds>
+constexpr std::size_t KindIndex(const std::variant<Kinds...>*) {
+  constexpr bool kIs[] = {std::is_same_v<Kind, Kinds>...};
+  for (std::size_t i = 0; i < sizeof...(Kinds); i++) {
+    if (kIs[i]) return i;
+  }
+  return sizeof...(Kinds);
+}
+template <typename... Kinds>
+constexpr std::uint32_t MessageKindBits() {
+  constexpr std::size_t kIndices[] = {
+      KindIndex<Kinds>(static_cast<const core::Message*>(nullptr))...};
+  std::uint32_t bits = 0;
+  for (const std::size_t i : kIndices) bits |= 1U << i;
+  return bits;
+}
+inline constexpr std::uint32_t kAllMessageKinds = (1U << kMessageKindCount) - 1;
+
 // When an observation happened: simulated time and whole ticks.
 struct ObservedAt {
   std::uint64_t time_us = 0;
@@ -84,6 +109,9 @@ class Observer {
   virtual ~Observer() = default;
   // The hooks this subscriber overrides (HookBit of each); only those are called.
   virtual std::uint32_t hooks() const = 0;
+  // Of the messages sent / delivered, the kinds (MessageKindBits) this subscriber takes.
+  virtual std::uint32_t kinds_sent() const { return kAllMessageKinds; }
+  virtual std::uint32_t kinds_delivered() const { return kAllMessageKinds; }
 
   virtual Finding on_message_sent(ObservedAt, Process /*from*/, Process /*to*/,
                                   const core::Message&) {

@@ -76,17 +76,9 @@ Cluster::Cluster(const RunOptions& options)
     for (std::size_t hook = 0; hook < kHookCount; hook++) {
       if ((observer->hooks() >> hook) & 1U) subscribers_[hook].push_back(observer.get());
     }
-    for (std::size_t kind = 0; kind < kMessageKindCount; kind++) {
-      if ((observer->hooks() & HookBit(Hook::kMessageSent)) != 0 &&
-          ((observer->kinds_sent() >> kind) & 1U) != 0) {
-        sent_subscribers_[kind].push_back(observer.get());
-      }
-      if ((observer->hooks() & HookBit(Hook::kMessageDelivered)) != 0 &&
-          ((observer->kinds_delivered() >> kind) & 1U) != 0) {
-        delivered_subscribers_[kind].push_back(observer.get());
-      }
-    }
   }
+  sent_subscribers_ = ByMessageKind(observers_.all, Hook::kMessageSent);
+  delivered_subscribers_ = ByMessageKind(observers_.all, Hook::kMessageDelivered);
   const std::size_t ops = SizesFor(options).ops;
   trace_.reserve(ops * kRecordsPerOpExpected);
   Prng timing = Prng(options.seed).Fork("replica-timing");

@@ -154,8 +154,8 @@ class Cluster {
   }
   // publish() for a message hook: only the subscribers of the message's kind.
   template <typename Call>
-  void publish_message(const std::array<std::vector<Observer*>, kMessageKindCount>& subscribers,
-                       const core::Message& message, const Call& call) {
+  void publish_message(const SubscribersByKind& subscribers, const core::Message& message,
+                       const Call& call) {
     for (Observer* observer : subscribers[message.index()]) {
       if (Finding finding = call(*observer)) report(*finding);
     }
@@ -195,8 +195,8 @@ class Cluster {
   Observers observers_;
   std::array<std::vector<Observer*>, kHookCount> subscribers_;  // Per hook, in registry order.
   // The subscribers of kMessageSent / kMessageDelivered per message kind, in registry order.
-  std::array<std::vector<Observer*>, kMessageKindCount> sent_subscribers_;
-  std::array<std::vector<Observer*>, kMessageKindCount> delivered_subscribers_;
+  SubscribersByKind sent_subscribers_;
+  SubscribersByKind delivered_subscribers_;
   Instant latest_delivery_;  // Issue 14: when the last message sent so far arrives.
   Finding finding_;
   bool faults_enabled_ = true;

@@ -1,5 +1,6 @@
 #include "sim/observers.h"
 
+#include "core/assert.h"
 #include "sim/agreement.h"
 #include "sim/commit_quorum.h"
 #include "sim/durability.h"
@@ -40,6 +41,21 @@ Observers MakeObservers(const RunOptions& options, const ObserverSizes& sizes) {
   observers.quiescence = quiescence.get();
   observers.all.push_back(std::move(quiescence));
   return observers;
+}
+
+SubscribersByKind ByMessageKind(const std::vector<std::unique_ptr<Observer>>& observers,
+                                Hook hook) {
+  VSRSIM_ASSERT(hook == Hook::kMessageSent || hook == Hook::kMessageDelivered);
+  SubscribersByKind subscribers;
+  for (const std::unique_ptr<Observer>& observer : observers) {
+    if ((observer->hooks() & HookBit(hook)) == 0) continue;
+    const std::uint32_t kinds =
+        hook == Hook::kMessageSent ? observer->kinds_sent() : observer->kinds_delivered();
+    for (std::size_t kind = 0; kind < kMessageKindCount; kind++) {
+      if (((kinds >> kind) & 1U) != 0) subscribers[kind].push_back(observer.get());
+    }
+  }
+  return subscribers;
 }
 
 }  // namespace vsrsim::sim

@@ -9,6 +9,7 @@
 // client history (which the runner ends with the final reads and judges from the outside), and the
 // quiescence bound (which the runner starts watching once a run has settled).
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -35,5 +36,10 @@ struct Observers {
 };
 
 Observers MakeObservers(const RunOptions& options, const ObserverSizes& sizes);
+
+// Per message kind, the subscribers of `hook` (kMessageSent or kMessageDelivered) that take that
+// kind (Observer::kinds_sent / kinds_delivered), in the order of `observers`.
+using SubscribersByKind = std::array<std::vector<Observer*>, kMessageKindCount>;
+SubscribersByKind ByMessageKind(const std::vector<std::unique_ptr<Observer>>& observers, Hook hook);
 
 }  // namespace vsrsim::sim

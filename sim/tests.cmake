@@ -93,3 +93,8 @@ vsrsim_add_test(NAME sim_hygiene_test
   SOURCES hygiene_test.cc
   LIBS vsrsim_sim vsrsim_faults
   LABELS unit)
+
+vsrsim_add_test(NAME sim_observers_test
+  SOURCES observers_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)

@@ -347,6 +347,8 @@ void Cluster::on_execute(const core::Execution& execution) {
 
 void Cluster::on_replica_event(std::size_t index) {
   const core::Replica& replica = *replicas_[index];
+  publish(Hook::kReplicaStepped,
+          [&](Observer& o) { return o.on_replica_stepped(observed_at(), replica); });
   ReplicaSnapshot& snapshot = snapshots_[index];
   const ReplicaSnapshot now{replica.status(), replica.view(), replica.commit_min(), replica.op()};
   if (now.status != snapshot.status || now.view != snapshot.view ||

@@ -104,6 +104,8 @@ class Cluster {
   // The latest instant any message sent so far is due to arrive (a clogged link's release).
   Instant latest_delivery() const { return latest_delivery_; }
   Coverage coverage() const;
+  // The protocol coverage signature so far (sim/protocol_coverage.h).
+  const Signature& signature() const { return observers_.protocol_coverage->signature(); }
   const Trace& trace() const { return trace_; }
   // The canonical committed history (every op's first execution).
   const AtMostOnceChecker& history() const { return *observers_.canonical; }

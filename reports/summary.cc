@@ -79,6 +79,8 @@ nlohmann::ordered_json SummaryJson(const SweepSummary& summary) {
   for (const auto& [name, value] : coverage) coverage_json[name] = value;
   json["coverage"] = coverage_json;
   json["signatures_distinct"] = DistinctSignatures(summary.entries);
+  json["signature_bits"] = summary.reached.count();
+  json["signature_union"] = summary.reached.hex();
   json["failures"] = failures;
   json["mutants"] = summary.mutants;
   json["shard"] = summary.shard;
@@ -158,6 +160,10 @@ SweepSummary ParseFields(const nlohmann::json& json) {
     summary.missing_shards.push_back(missing[i].get<std::uint32_t>());
   }
   summary.interrupted = Bool(json, "", "interrupted");
+  const std::string reached = String(json, "", "signature_union");
+  if (!sim::Signature::Parse(reached, summary.reached)) {
+    throw FieldError{fmt::format("signature_union: not {} hex digits", sim::kSignatureWords * 16)};
+  }
   std::map<std::uint64_t, std::size_t> failures;
   const nlohmann::json& failure_list = Array(json, "", "failures");
   for (std::size_t i = 0; i < failure_list.size(); i++) {

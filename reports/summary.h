@@ -39,6 +39,8 @@ struct SweepSummary {
   std::vector<std::uint32_t>
       missing_shards;  // A partial merge's absent shards (merge --allow-partial).
   bool interrupted = false;
+  // Every coverage bit some run reached (sim/protocol_coverage.h); a merge takes the union.
+  sim::Signature reached;
 };
 
 std::uint64_t FingerprintOfFingerprints(const std::vector<SweepEntry>& entries);

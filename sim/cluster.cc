@@ -433,6 +433,14 @@ void Cluster::set_client_connected(std::size_t client, bool connected) {
   if (!connected) coverage_.client_disconnects++;
 }
 
+void Cluster::fork_streams(std::uint64_t salt) {
+  const std::string name = fmt::format("fork-{}", salt);
+  prng_ = prng_.Fork(name);
+  storage_prng_ = storage_prng_.Fork(name);
+  retransmit_prng_ = retransmit_prng_.Fork(name);
+  network_.fork_stream(salt);
+}
+
 void Cluster::heal() {
   faults_enabled_ = false;
   std::fill(crash_before_sync_.begin(), crash_before_sync_.end(), 0);

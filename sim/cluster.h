@@ -73,6 +73,10 @@ class Cluster {
   // Stops every fault: heals partitions and clogs, reconnects clients, calms the network, and turns
   // off the cluster's own fault triggers. Crashed replicas stay down until restarted.
   void heal();
+  // Issue 15: from now on the run's random streams (network, storage, the cluster's own) are
+  // forked by `salt`, so the run so far is kept and what follows varies. Never called by a plain
+  // run, so it changes no plain run's fingerprint.
+  void fork_streams(std::uint64_t salt);
   bool faults_enabled() const { return faults_enabled_; }
 
   // Observation.

@@ -313,6 +313,7 @@ void PlayBatch(const SweepArguments& arguments, std::size_t jobs,
         entry.fingerprint = run.result.fingerprint;
         entry.coverage = run.result.coverage;
         entry.signature = SignatureHash(run.result.signature);
+        summary.reached.merge(run.result.signature);
         if (RecheckSeed(entry.seed, arguments.check_determinism_per_mille)) {
           checkpoints[index] = run.result.checkpoints;
         }
@@ -437,10 +438,11 @@ int SweepCommand(const SweepArguments& arguments) {
       std::count_if(summary.entries.begin(), summary.entries.end(),
                     [](const SweepEntry& e) { return e.outcome == sim::Outcome::kPass; }));
   fmt::print(
-      "SWEEP seeds={} passed={} failed={}{} signatures={} fingerprint_of_fingerprints={:016x}\n",
+      "SWEEP seeds={} passed={} failed={}{} signatures={} bits={} "
+      "fingerprint_of_fingerprints={:016x}\n",
       summary.entries.size(), passed, summary.entries.size() - passed,
       summary.interrupted ? " INTERRUPTED" : "", DistinctSignatures(summary.entries),
-      FingerprintOfFingerprints(summary.entries));
+      summary.reached.count(), FingerprintOfFingerprints(summary.entries));
   if (stop != 0) {
     fmt::print(stderr,
                "vsrsim: stopped by {} after {} seeds; the report holds the seeds that "

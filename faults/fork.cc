@@ -46,10 +46,10 @@ Scenario VarySuffix(const Scenario& scenario, std::uint64_t fork_tick, sim::Prng
       varied.events.push_back(event);
       continue;
     }
-    if (prng.Below(2) == 0) continue;
+    if (prng.Below(4) == 0) continue;
     FaultEvent moved = event;
-    const std::uint64_t shift = prng.Below(21);
-    moved.tick = std::max(fork_tick, moved.tick + shift >= 10 ? moved.tick + shift - 10 : 0);
+    const std::uint64_t shift = prng.Below(11);
+    moved.tick = std::max(fork_tick, moved.tick + shift >= 5 ? moved.tick + shift - 5 : 0);
     varied.events.push_back(moved);
   }
   std::stable_sort(varied.events.begin(), varied.events.end(),

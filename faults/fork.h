@@ -20,7 +20,7 @@ namespace vsrsim::faults {
 sim::RunResult PlayForked(const Scenario& scenario, std::uint64_t fork_tick, std::uint64_t salt);
 
 // The scenario with its events before `fork_tick` kept as they are and each later one kept with
-// an even chance, moved by up to 10 ticks either way (never before `fork_tick`).
+// a chance of 3 in 4, moved by up to 5 ticks either way (never before `fork_tick`).
 Scenario VarySuffix(const Scenario& scenario, std::uint64_t fork_tick, sim::Prng& prng);
 
 }  // namespace vsrsim::faults

@@ -32,10 +32,22 @@ std::uint64_t SaltOf(std::uint64_t fork_tick, std::uint64_t sample) {
   return XXH3_64bits(words.data(), sizeof(words));
 }
 
-// The tick the failure showed by, as far as the run could tell: a replica's abort kills its
-// child before it reports, so then the scenario's last fault event stands in.
-std::uint64_t FailureTick(const sim::RunResult& result, const faults::Scenario& scenario) {
-  if (result.ticks != 0) return result.ticks;
+// The tick the failure showed at. A replica's abort kills its child before it reports a result,
+// but the assertion hook's state header names the tick ("state when the assertion failed (...,
+// tick 882)"); without one, the scenario's last fault event stands in.
+std::uint64_t FailureTick(const IsolatedRun& run, const faults::Scenario& scenario) {
+  if (run.result.ticks != 0) return run.result.ticks;
+  const std::string& text = run.child_stderr;
+  const std::size_t at = text.find("state when the assertion failed");
+  const std::size_t tick = at == std::string::npos ? at : text.find("tick ", at);
+  if (tick != std::string::npos) {
+    std::uint64_t value = 0;
+    std::size_t digit = tick + 5;
+    for (; digit < text.size() && text[digit] >= '0' && text[digit] <= '9'; digit++) {
+      value = value * 10 + static_cast<std::uint64_t>(text[digit] - '0');
+    }
+    if (digit > tick + 5) return value;
+  }
   return scenario.events.empty() ? 1 : std::max<std::uint64_t>(scenario.events.back().tick, 1);
 }
 
@@ -72,12 +84,14 @@ int InevitableCommand(const InevitableArguments& arguments) {
                arguments.scenario_path);
     return kExitBadData;
   }
-  const std::uint64_t end_tick = FailureTick(target, *scenario);
-  fmt::print("target: {} ({}) by tick {}\n", sim::OutcomeName(target.outcome), target.checker,
+  const std::uint64_t end_tick = FailureTick(target_run, *scenario);
+  fmt::print("target: {} ({}) at tick {}\n", sim::OutcomeName(target.outcome), target.checker,
              end_tick);
   std::vector<Variant> variants;
   for (std::uint64_t point = 0; point <= arguments.points; point++) {
-    const std::uint64_t fork_tick = end_tick * point / arguments.points;
+    // The last fork tick is just after the failure: every variant must fail there (the prefix
+    // holds the failure), which proves the forked runs replay their prefix.
+    const std::uint64_t fork_tick = (end_tick + 1) * point / arguments.points;
     for (std::uint64_t sample = 0; sample < arguments.samples; sample++) {
       const std::uint64_t salt = SaltOf(fork_tick, sample);
       sim::Prng prng = sim::Prng(salt).Fork("inevitable");
@@ -86,6 +100,7 @@ int InevitableCommand(const InevitableArguments& arguments) {
   }
   std::vector<std::uint8_t> same(variants.size(), 0);
   std::vector<std::uint8_t> unknown(variants.size(), 0);
+  std::vector<std::uint8_t> other(variants.size(), 0);
   const std::size_t jobs =
       arguments.jobs != 0 ? arguments.jobs
                           : static_cast<std::size_t>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
@@ -99,6 +114,7 @@ int InevitableCommand(const InevitableArguments& arguments) {
       [&](std::size_t i, IsolatedRun&& run) {
         same[i] = run.result.outcome == target.outcome && run.result.checker == target.checker;
         unknown[i] = run.result.outcome == sim::Outcome::kTimeout;
+        other[i] = !same[i] && !unknown[i] && run.result.outcome != sim::Outcome::kPass;
       },
       [] { return StopSignal() != 0; });
   if (StopSignal() != 0) {
@@ -110,14 +126,17 @@ int InevitableCommand(const InevitableArguments& arguments) {
   for (std::uint64_t point = 0; point <= arguments.points; point++) {
     std::uint64_t fails = 0;
     std::uint64_t unknowns = 0;
+    std::uint64_t others = 0;
     for (std::uint64_t sample = 0; sample < arguments.samples; sample++) {
       fails += same[point * arguments.samples + sample];
       unknowns += unknown[point * arguments.samples + sample];
+      others += other[point * arguments.samples + sample];
     }
     const std::uint64_t fork_tick = variants[point * arguments.samples].fork_tick;
-    fmt::print("{:>8}  {:>5.0f}%  {}/{}{}\n", fork_tick,
+    fmt::print("{:>8}  {:>5.0f}%  {}/{}{}{}\n", fork_tick,
                100.0 * static_cast<double>(fails) / static_cast<double>(arguments.samples), fails,
-               arguments.samples, unknowns != 0 ? fmt::format(" ({} unknown)", unknowns) : "");
+               arguments.samples, others != 0 ? fmt::format(" ({} fail otherwise)", others) : "",
+               unknowns != 0 ? fmt::format(" ({} unknown)", unknowns) : "");
     if (fails == arguments.samples) {
       if (!doomed_from) doomed_from = fork_tick;
     } else {

@@ -8,7 +8,7 @@ namespace vsrsim::faults {
 
 namespace {
 
-constexpr std::uint64_t kRarityScale = 1 << 16;
+constexpr std::uint64_t kRarityScale = std::uint64_t{1} << 24;
 
 }  // namespace
 

@@ -106,11 +106,37 @@ sim::Ratio SmallRatio(sim::Prng& prng) {
   return {static_cast<std::uint32_t>(prng.Below(301)), 1000};
 }
 
+// Changes one of the workload's or the timers' drawn options, within the swarm's own ranges
+// (faults/swarm.cc): the cluster, its processes and so every event stay valid.
+std::string MutateOption(sim::RunOptions& options, sim::Prng& prng) {
+  switch (prng.Below(5)) {
+    case 0:
+      options.clients_max = static_cast<std::uint32_t>(prng.Between(2, 6));
+      return "clients_max";
+    case 1:
+      options.requests_per_client = static_cast<std::uint32_t>(prng.Between(5, 30));
+      return "requests";
+    case 2:
+      options.view_change_timeout_ticks_min = static_cast<std::uint32_t>(prng.Between(10, 30));
+      options.view_change_timeout_ticks_max =
+          static_cast<std::uint32_t>(options.view_change_timeout_ticks_min + prng.Below(31));
+      return "view change timeout";
+    case 3:
+      options.client_retry_ticks_min = static_cast<std::uint32_t>(prng.Between(2, 8));
+      options.client_retry_ticks_max =
+          options.client_retry_ticks_min * static_cast<std::uint32_t>(prng.Between(2, 16));
+      return "client retry";
+    default:
+      options.network.reorder = !options.network.reorder;
+      return "reorder";
+  }
+}
+
 // Applies one operator; returns its name.
 std::string MutateOnce(Scenario& scenario, std::uint64_t horizon, sim::Prng& prng) {
   std::vector<FaultEvent>& events = scenario.events;
   const std::size_t replicas = scenario.options.replica_count;
-  switch (prng.Below(11)) {
+  switch (prng.Below(13)) {
     case 0:
     case 1: {
       if (events.size() >= kEventsMax) break;
@@ -143,9 +169,14 @@ std::string MutateOnce(Scenario& scenario, std::uint64_t horizon, sim::Prng& prn
       return "lengthen";
     }
     case 5:
-      if (prng.Below(2) == 0) {
+      if (prng.Below(3) == 0) {
         scenario.options.network.loss = SmallRatio(prng);
         return "loss";
+      }
+      if (prng.Below(2) == 0) {
+        // Up to a half, the sweep's range for duplication: duplicates are stale requests.
+        scenario.options.network.duplicate = {static_cast<std::uint32_t>(prng.Below(501)), 1000};
+        return "duplicate";
       }
       scenario.options.network.delay_min_us = prng.Between(0, 5000);
       scenario.options.network.delay_jitter_us = prng.Between(0, 20000);
@@ -203,6 +234,9 @@ std::string MutateOnce(Scenario& scenario, std::uint64_t horizon, sim::Prng& prn
       SortEvents(events);
       return "hold";
     }
+    case 10:
+    case 11:
+      return MutateOption(scenario.options, prng);
     default:
       scenario.options.seed = prng.Next();
       return "network seed";

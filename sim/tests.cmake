@@ -93,3 +93,9 @@ vsrsim_add_test(NAME sim_hygiene_test
   SOURCES hygiene_test.cc
   LIBS vsrsim_sim vsrsim_faults
   LABELS unit)
+
+# issue 15: the protocol coverage signature.
+vsrsim_add_test(NAME sim_protocol_coverage_test
+  SOURCES protocol_coverage_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)

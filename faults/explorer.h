@@ -30,7 +30,7 @@ namespace vsrsim::faults {
 struct ExplorerOptions {
   std::uint64_t seed = 1;  // The explorer's PRNG, and the first fresh swarm seed.
   // One candidate in `fresh_every` is a fresh swarm seed (seed, seed + 1, ...), as a sweep plays.
-  std::uint32_t fresh_every = 4;
+  std::uint32_t fresh_every = 2;
 };
 
 struct Candidate {

@@ -13,7 +13,7 @@ namespace {
 // The longest fault a mutation adds, in ticks: long enough to outlast a view change, short enough
 // that the safety phase goes on after it.
 constexpr std::uint64_t kFaultTicksAdded = 120;
-constexpr std::size_t kEventsMax = 200;  // A scenario's events, at most, after a mutation.
+constexpr std::size_t kEventsMax = 2000;  // A scenario's events, at most, after a mutation.
 
 std::uint8_t Index(sim::Prng& prng, std::size_t count) {
   return static_cast<std::uint8_t>(prng.Below(count));
@@ -132,11 +132,47 @@ std::string MutateOption(sim::RunOptions& options, sim::Prng& prng) {
   }
 }
 
+// What the sweep's replay nemesis does when a replica restarts (faults/replay_nemesis.h): each
+// peer's remembered messages to it are flushed into it or not, and a flushed queue delivers each
+// remembered message with an even chance. On a restart the scenario has, or on a new crash and
+// restart when it has none.
+void FlushAfterRestart(Scenario& scenario, std::uint64_t horizon, sim::Prng& prng) {
+  std::vector<FaultEvent>& events = scenario.events;
+  const std::size_t replicas = scenario.options.replica_count;
+  std::vector<std::size_t> restarts = EventsOf(scenario, FaultKind::kRestart);
+  FaultEvent restart{.tick = 0, .kind = FaultKind::kRestart};
+  if (restarts.empty()) {
+    const FaultEvent crash{.tick = prng.Below(horizon), .a = Index(prng, replicas)};
+    restart.a = crash.a;
+    restart.tick = crash.tick + prng.Between(1, 60);
+    events.push_back(crash);
+    events.push_back(restart);
+  } else {
+    restart = events[restarts[prng.Below(restarts.size())]];
+  }
+  scenario.options.network.replay_memory = true;
+  for (std::size_t from = 0; from < replicas; from++) {
+    if (from == restart.a || prng.Below(2) == 0) continue;
+    for (std::size_t kind = 3; kind < std::variant_size_v<core::Message>; kind++) {
+      for (std::size_t age = 0; age < sim::Network::kReplayAgeMax; age++) {
+        if (prng.Below(2) == 0) continue;
+        events.push_back({.tick = restart.tick,
+                          .kind = FaultKind::kReplay,
+                          .a = static_cast<std::uint8_t>(from),
+                          .b = restart.a,
+                          .message = static_cast<std::uint8_t>(kind),
+                          .age = static_cast<std::uint8_t>(age)});
+      }
+    }
+  }
+  SortEvents(events);
+}
+
 // Applies one operator; returns its name.
 std::string MutateOnce(Scenario& scenario, std::uint64_t horizon, sim::Prng& prng) {
   std::vector<FaultEvent>& events = scenario.events;
   const std::size_t replicas = scenario.options.replica_count;
-  switch (prng.Below(13)) {
+  switch (prng.Below(14)) {
     case 0:
     case 1: {
       if (events.size() >= kEventsMax) break;
@@ -237,6 +273,10 @@ std::string MutateOnce(Scenario& scenario, std::uint64_t horizon, sim::Prng& prn
     case 10:
     case 11:
       return MutateOption(scenario.options, prng);
+    case 12:
+      if (replicas < 2 || events.size() + 64 > kEventsMax) break;
+      FlushAfterRestart(scenario, horizon, prng);
+      return "flush after restart";
     default:
       scenario.options.seed = prng.Next();
       return "network seed";

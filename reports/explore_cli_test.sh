@@ -84,6 +84,15 @@ check "inevitable" 0 $?
 [[ $(grep -c '%' "$work/i.out") == 5 ]] || fail "inevitable rows: $(cat "$work/i.out")"
 grep '%' "$work/i.out" | tail -1 | grep -q ' 100%  3/3' || fail "the last row is not 100 %: $(cat "$work/i.out")"
 grep -q '^INEVITABLE from tick ' "$work/i.out" || fail "no INEVITABLE line: $(cat "$work/i.out")"
+# The same chart as a strip on the run's page: one cell per fork tick.
+"$V" inevitable --scenario "$work/f/finding-1.scenario" --samples 2 --points 3 --jobs 2 \
+  --html "$work/i.html" >/dev/null
+check "inevitable --html" 0 $?
+grep -q 'When it became inevitable' "$work/i.html" || fail "the page has no inevitability strip"
+[[ $(grep -c '<title>fork at tick' "$work/i.html") == 4 ]] || fail "the strip does not have 4 cells"
+"$V" inevitable --scenario "$work/f/finding-1.scenario" --samples 2 --points 3 \
+  --html "$work/nodir/x/i.html" >/dev/null 2>"$work/err"
+check "inevitable --html into a missing folder" 74 $?
 
 if [[ $failures -ne 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "all explore/inevitable CLI tests passed"

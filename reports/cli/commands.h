@@ -108,6 +108,7 @@ struct InevitableArguments {
   std::uint64_t samples = 20;  // Variants per prefix length.
   std::uint64_t points = 10;   // Prefix lengths, evenly over the run.
   std::size_t jobs = 0;
+  std::string html_path;  // Also write the run's page with the strip (html_report.h).
 };
 
 int RunCommand(const RunArguments& arguments);

@@ -12,10 +12,12 @@
 #include <array>
 
 #include "faults/fork.h"
+#include "reports/atomic_file.h"
 #include "reports/cli/commands.h"
 #include "reports/cli/isolate.h"
 #include "reports/cli/scenario_play.h"
 #include "reports/cli/stop_signals.h"
+#include "reports/html_report.h"
 
 namespace vsrsim::reports {
 
@@ -49,6 +51,42 @@ std::uint64_t FailureTick(const IsolatedRun& run, const faults::Scenario& scenar
     if (digit > tick + 5) return value;
   }
   return scenario.events.empty() ? 1 : std::max<std::uint64_t>(scenario.events.back().tick, 1);
+}
+
+// Writes the failing run's page with the strip: in a child that replays the run with its trace
+// kept (a run that aborts takes its trace with it, so then the page has the strip alone).
+int WriteHtml(const InevitableArguments& arguments, const faults::Scenario& scenario,
+              const std::vector<InevitablePoint>& strip) {
+  sim::RunOptions options = scenario.options;
+  options.keep_trace = true;
+  faults::Scenario traced = scenario;
+  traced.options = options;
+  const std::string reproduce = ScenarioReproduceCommand(arguments.scenario_path, arguments.mutants);
+  const IsolatedRun run = RunIsolated(
+      options,
+      [&] {
+        sim::RunResult result = faults::PlayScenario(traced);
+        if (!WriteFileAtomically(arguments.html_path, SpaceTimeHtml(result, reproduce, strip))
+                 .empty()) {
+          std::exit(kExitIo);
+        }
+        return result;
+      },
+      kCandidateTimeoutMs);
+  if (run.child_exit == kExitIo) {
+    fmt::print(stderr, "vsrsim: cannot write {}\n", arguments.html_path);
+    return kExitIo;
+  }
+  if (run.result.outcome == sim::Outcome::kCrash) {
+    if (std::string error =
+            WriteFileAtomically(arguments.html_path, SpaceTimeHtml(run.result, reproduce, strip));
+        !error.empty()) {
+      fmt::print(stderr, "vsrsim: {}\n", error);
+      return kExitIo;
+    }
+  }
+  fmt::print("wrote {}\n", arguments.html_path);
+  return 0;
 }
 
 }  // namespace
@@ -123,6 +161,7 @@ int InevitableCommand(const InevitableArguments& arguments) {
   }
   fmt::print("{:>8}  {:>6}  {}\n", "tick", "share", "fails like the target / variants");
   std::optional<std::uint64_t> doomed_from;
+  std::vector<InevitablePoint> strip;
   for (std::uint64_t point = 0; point <= arguments.points; point++) {
     std::uint64_t fails = 0;
     std::uint64_t unknowns = 0;
@@ -133,6 +172,7 @@ int InevitableCommand(const InevitableArguments& arguments) {
       others += other[point * arguments.samples + sample];
     }
     const std::uint64_t fork_tick = variants[point * arguments.samples].fork_tick;
+    strip.push_back({.tick = fork_tick, .fails = fails, .samples = arguments.samples});
     fmt::print("{:>8}  {:>5.0f}%  {}/{}{}{}\n", fork_tick,
                100.0 * static_cast<double>(fails) / static_cast<double>(arguments.samples), fails,
                arguments.samples, others != 0 ? fmt::format(" ({} fail otherwise)", others) : "",
@@ -151,6 +191,7 @@ int InevitableCommand(const InevitableArguments& arguments) {
   } else {
     fmt::print("INEVITABLE never: some variants forked at the last tick still pass\n");
   }
+  if (!arguments.html_path.empty()) return WriteHtml(arguments, *scenario, strip);
   return 0;
 }
 

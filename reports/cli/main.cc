@@ -303,6 +303,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000}));
   inevitable_command->add_option("--jobs", inevitable.jobs, "Parallel workers (default: all cores)")
       ->check(CLI::Range(1, 1024));
+  inevitable_command->add_option("--html", inevitable.html_path,
+                                 "Write the run's page with the inevitability strip to FILE");
 
   app.add_subcommand("mutants",
                      "List the mutants, their findings and the checker that catches them");

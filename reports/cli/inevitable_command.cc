@@ -61,7 +61,8 @@ int WriteHtml(const InevitableArguments& arguments, const faults::Scenario& scen
   options.keep_trace = true;
   faults::Scenario traced = scenario;
   traced.options = options;
-  const std::string reproduce = ScenarioReproduceCommand(arguments.scenario_path, arguments.mutants);
+  const std::string reproduce =
+      ScenarioReproduceCommand(arguments.scenario_path, arguments.mutants);
   const IsolatedRun run = RunIsolated(
       options,
       [&] {

@@ -70,6 +70,14 @@ PY
 check "explore reuses its own folders" 0 $?
 [[ $(ls "$work/ca" | wc -l) -le 16 ]] || fail "a stale corpus entry survived"
 
+# SIGINT: the workers are killed and reaped, nothing is written, no folder is left, exit 130.
+"$V" explore --seed 1 --budget 1000000 --quiet --report "$work/int/r" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"; check "explore stopped by SIGINT" 130 $?
+[[ ! -e "$work/int" ]] || fail "an interrupted explore left $work/int behind"
+
 # The lost-commit mutant: found, shrunk, written, replayed (exit 3: a replica's assertion).
 "$V" explore --seed 1 --budget 400 --jobs 2 --mutant recovering-rejoins-own-view \
   --report "$work/f" --quiet >"$work/f.out" 2>&1

@@ -1,6 +1,6 @@
 // Forking a run keeps its past: a fork after the run's end is the plain run, fingerprint for
 // fingerprint; a fork at tick 0 with another salt is another run; and a varied suffix keeps every
-// event before the fork tick.
+// event before the fork tick; a scenario's `fork` line says the same and parses back.
 
 #include "faults/fork.h"
 
@@ -46,6 +46,20 @@ TEST(ForkTest, AVariedSuffixKeepsThePrefix) {
       }
     }
   }
+}
+
+TEST(ForkTest, AForkLineRoundTripsAndABadOneNamesItsLine) {
+  Scenario scenario = Lossy();
+  scenario.fork = ScenarioFork{.tick = 55, .salt = 18446744073709551615ULL};
+  std::string error;
+  const auto parsed = ParseScenario("f.sc", FormatScenario(scenario), error);
+  ASSERT_TRUE(parsed.has_value()) << error;
+  EXPECT_EQ(parsed->fork, scenario.fork);
+  EXPECT_EQ(PlayScenario(*parsed).fingerprint,
+            PlayForked(Lossy(), 55, scenario.fork->salt).fingerprint);
+  EXPECT_FALSE(ParseScenario("f.sc", "seed = 1\nfork = 5\n", error).has_value());
+  EXPECT_EQ(error.rfind("f.sc:2: fork:", 0), 0U) << error;
+  EXPECT_FALSE(ParseScenario("f.sc", "seed = 1\nfork = 5 -1\n", error).has_value());
 }
 
 }  // namespace

@@ -172,7 +172,7 @@ void FlushAfterRestart(Scenario& scenario, std::uint64_t horizon, sim::Prng& prn
 std::string MutateOnce(Scenario& scenario, std::uint64_t horizon, sim::Prng& prng) {
   std::vector<FaultEvent>& events = scenario.events;
   const std::size_t replicas = scenario.options.replica_count;
-  switch (prng.Below(14)) {
+  switch (prng.Below(16)) {
     case 0:
     case 1: {
       if (events.size() >= kEventsMax) break;
@@ -273,6 +273,17 @@ std::string MutateOnce(Scenario& scenario, std::uint64_t horizon, sim::Prng& prn
     case 10:
     case 11:
       return MutateOption(scenario.options, prng);
+    case 13:
+    case 14: {
+      // Keep the run up to a tick and vary only what follows: near one of its faults (where a
+      // rare state begins) or anywhere.
+      std::uint64_t tick = prng.Below(horizon);
+      if (!events.empty() && prng.Below(2) == 0) {
+        tick = events[prng.Below(events.size())].tick + prng.Below(6);
+      }
+      scenario.fork = ScenarioFork{.tick = tick, .salt = prng.Next()};
+      return "fork";
+    }
     case 12:
       if (replicas < 2 || events.size() + 64 > kEventsMax) break;
       FlushAfterRestart(scenario, horizon, prng);

@@ -79,7 +79,7 @@ wait "$pid"; check "explore stopped by SIGINT" 130 $?
 [[ ! -e "$work/int" ]] || fail "an interrupted explore left $work/int behind"
 
 # The lost-commit mutant: found, shrunk, written, replayed (exit 3: a replica's assertion).
-"$V" explore --seed 1 --budget 400 --jobs 2 --mutant recovering-rejoins-own-view \
+"$V" explore --seed 1 --budget 400 --jobs 2 --mutant recovering-rejoins-own-view --shrink-candidates 100 \
   --report "$work/f" --quiet >"$work/f.out" 2>&1
 check "explore finds recovering-rejoins-own-view" 3 $?
 grep -q '^verified: ' "$work/f.out" || fail "no verified line: $(cat "$work/f.out")"

@@ -95,6 +95,14 @@ class Replica {
   ClientsTable& clients_table_for_test() { return table_; }
   const PartitionLog& state_machine() const { return state_machine_; }
   const ReplicaCounters& counters() const { return counters_; }
+  // For coverage (sim/protocol_coverage.h), never for decisions: whether a repair of missed
+  // prepares is outstanding, and how many DoViewChange messages of its view the replica holds.
+  bool repair_outstanding() const { return op() < op_seen_; }
+  std::size_t do_view_change_count() const {
+    std::size_t count = 0;
+    for (const DoViewChange& dvc : do_view_change_from_) count += dvc.view == view_ ? 1 : 0;
+    return count;
+  }
 
   // One handler per message type (VR's names).
   void on_request(const Request& request);

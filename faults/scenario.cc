@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <sstream>
 
@@ -38,6 +39,10 @@ std::string Trim(const std::string& text) {
 }  // namespace
 
 void ScriptedNemesis::on_tick(sim::Cluster& cluster) {
+  if (scenario_.fork && !forked_ && cluster.ticks() >= scenario_.fork->tick) {
+    cluster.fork_streams(scenario_.fork->salt);
+    forked_ = true;
+  }
   applier_.on_tick(cluster);
   while (next_ < scenario_.events.size() && scenario_.events[next_].tick <= cluster.ticks()) {
     applier_.apply(cluster, scenario_.events[next_]);
@@ -81,6 +86,8 @@ std::string FormatScenario(const Scenario& scenario) {
     text += fmt::format("{} = {}\n", name, value);
   }
   text += FormatCore(scenario.core) + "\n";
+  if (scenario.fork)
+    text += fmt::format("fork = {} {}\n", scenario.fork->tick, scenario.fork->salt);
   text += fmt::format("# {} fault events\n", scenario.events.size());
   for (const FaultEvent& event : scenario.events) text += FormatFaultEvent(event) + "\n";
   return text;
@@ -112,6 +119,26 @@ std::string ParseCore(const std::string& value, std::vector<std::size_t>& core) 
     }
     core.push_back(index);
   }
+  return "";
+}
+
+// Parses `fork = TICK SALT` (two whole numbers).
+std::string ParseFork(const std::string& value, std::optional<ScenarioFork>& fork) {
+  std::istringstream words(value);
+  std::string tick;
+  std::string salt;
+  std::string extra;
+  words >> tick >> salt >> extra;
+  const auto number = [](const std::string& text, std::uint64_t& out) {
+    const char* end = text.data() + text.size();
+    const auto [at, status] = std::from_chars(text.data(), end, out);
+    return !text.empty() && status == std::errc() && at == end;
+  };
+  ScenarioFork parsed;
+  if (!extra.empty() || !number(tick, parsed.tick) || !number(salt, parsed.salt)) {
+    return fmt::format("fork: '{}' is not `TICK SALT` (two whole numbers)", value);
+  }
+  fork = parsed;
   return "";
 }
 
@@ -151,6 +178,8 @@ std::optional<Scenario> ParseScenario(const std::string& path, const std::string
         problem = fmt::format("{} is set twice (also on line {}); keep one", name, it->second);
       } else if (name == "core") {
         problem = ParseCore(value, scenario.core);
+      } else if (name == "fork") {
+        problem = ParseFork(value, scenario.fork);
       } else {
         problem = sim::SetOption(scenario.options, name, value);
       }

@@ -8,6 +8,7 @@
 //   # comment
 //   option_name = value        (every name DescribeOptions prints)
 //   core = 0,1,2               (empty: every replica)
+//   fork = 120 77              (optional: from tick 120 the random streams are forked by salt 77)
 //   at 12 crash 1              (see FormatFaultEvent)
 // Malformed lines, duplicate keys, values outside an option's range (sim::OptionRanges), fault
 // events or core members out of range for the scenario's cluster, and an empty file are errors
@@ -26,10 +27,19 @@
 
 namespace vsrsim::faults {
 
+// From `tick` on, the run's random streams are forked by `salt` (sim::Cluster::fork_streams): the
+// run up to there is the scenario's own, what follows a different continuation (issue 15).
+struct ScenarioFork {
+  std::uint64_t tick = 0;
+  std::uint64_t salt = 0;
+  bool operator==(const ScenarioFork&) const = default;
+};
+
 struct Scenario {
   sim::RunOptions options;
   std::vector<FaultEvent> events;  // In tick order.
   std::vector<std::size_t> core;   // Empty: every replica.
+  std::optional<ScenarioFork> fork = std::nullopt;
 };
 
 // Plays a scenario's fault events at their ticks and heals its core.
@@ -42,6 +52,7 @@ class ScriptedNemesis final : public sim::Nemesis {
  private:
   const Scenario& scenario_;
   std::size_t next_ = 0;
+  bool forked_ = false;
   FaultApplier applier_;
 };
 

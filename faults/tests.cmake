@@ -30,3 +30,19 @@ vsrsim_add_test(NAME faults_shrink_test
   SOURCES shrink_test.cc
   LIBS vsrsim_faults
   LABELS unit)
+
+# issue 15: mutating scenarios, the explorer's decisions, forking a run at a tick.
+vsrsim_add_test(NAME faults_scenario_mutation_test
+  SOURCES scenario_mutation_test.cc
+  LIBS vsrsim_faults
+  LABELS unit)
+
+vsrsim_add_test(NAME faults_explorer_test
+  SOURCES explorer_test.cc
+  LIBS vsrsim_faults
+  LABELS unit)
+
+vsrsim_add_test(NAME faults_fork_test
+  SOURCES fork_test.cc
+  LIBS vsrsim_faults
+  LABELS sim)

@@ -176,7 +176,37 @@ std::string WindowNote(const sim::RunResult& result, const SpaceTimeWindow& wind
 
 }  // namespace
 
-std::string SpaceTimeHtml(const sim::RunResult& result, const std::string& reproduce) {
+// The inevitability strip: each cell spans from its fork tick to the next one's.
+std::string InevitableStrip(const std::vector<InevitablePoint>& strip) {
+  constexpr double kWidth = 800;
+  constexpr double kHeight = 18;
+  const double last = static_cast<double>(std::max<std::uint64_t>(strip.back().tick, 1));
+  std::string cells;
+  for (std::size_t i = 0; i < strip.size(); i++) {
+    const InevitablePoint& point = strip[i];
+    const double share =
+        point.samples == 0 ? 0.0
+                           : static_cast<double>(point.fails) / static_cast<double>(point.samples);
+    const double x = kWidth * static_cast<double>(point.tick) / last;
+    const double next =
+        i + 1 < strip.size() ? kWidth * static_cast<double>(strip[i + 1].tick) / last : kWidth + 12;
+    cells += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"0\" width=\"{:.1f}\" height=\"{}\" "
+        "fill=\"rgb({},{},60)\"><title>fork at tick {}: {} of {} continuations fail like the "
+        "run</title></rect>\n",
+        x, std::max(next - x, 1.0), kHeight, static_cast<int>(60 + 180 * share),
+        static_cast<int>(180 - 120 * share), point.tick, point.fails, point.samples);
+  }
+  return fmt::format(
+      "<p class=\"note\"><b>When it became inevitable</b> (<code>vsrsim inevitable</code>): per "
+      "fork tick, the share of continuations (the prefix replayed, the rest varied) that still "
+      "fail like this run; ticks 0 to {} left to right, green none, red all.</p>\n"
+      "<svg class=\"inevitable\" width=\"{}\" height=\"{}\" role=\"img\">\n{}</svg>\n",
+      strip.back().tick, kWidth + 12, kHeight, cells);
+}
+
+std::string SpaceTimeHtml(const sim::RunResult& result, const std::string& reproduce,
+                          const std::vector<InevitablePoint>& strip) {
   const bool pass = result.outcome == sim::Outcome::kPass;
   std::string page = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -184,6 +214,7 @@ std::string SpaceTimeHtml(const sim::RunResult& result, const std::string& repro
       "<title>vsrsim seed {}: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
       result.options.seed, pass ? "PASS" : fmt::format("FAIL {}", XmlEscape(result.checker)), kCss);
   page += Header(result, reproduce);
+  if (!strip.empty()) page += InevitableStrip(strip);
   if (!result.state.empty()) {
     page += fmt::format("<pre class=\"state\">{}</pre>\n", XmlEscape(result.state));
   }

@@ -10,12 +10,25 @@
 // trace (`--trace`) has them all. A result without records (keep_trace off, or a child that crashed
 // and took its trace with it) gives the page without a diagram and a sentence saying why.
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim/runner.h"
 
 namespace vsrsim::reports {
 
-std::string SpaceTimeHtml(const sim::RunResult& result, const std::string& reproduce);
+// One row of `vsrsim inevitable`: of `samples` continuations forked at `tick`, `fails` failed like
+// the run.
+struct InevitablePoint {
+  std::uint64_t tick = 0;
+  std::uint64_t fails = 0;
+  std::uint64_t samples = 0;
+};
+
+// `strip`, if not empty, is drawn in the header as a strip over the run's ticks (linear, from 0 to
+// the last point), one cell per fork tick, from green (no continuation fails) to red (all do).
+std::string SpaceTimeHtml(const sim::RunResult& result, const std::string& reproduce,
+                          const std::vector<InevitablePoint>& strip = {});
 
 }  // namespace vsrsim::reports

@@ -36,6 +36,10 @@ nlohmann::ordered_json RunJson(const sim::RunResult& result) {
   nlohmann::ordered_json coverage;
   for (const auto& [name, value] : result.coverage.Fields()) coverage[name] = value;
   json["coverage"] = coverage;
+  // The protocol coverage signature (sim/protocol_coverage.h): its hash, how many bits, the bits.
+  json["signature"] = fmt::format("{:016x}", result.signature.hash());
+  json["signature_bits"] = result.signature.count();
+  json["signature_bitmap"] = result.signature.hex();
   // The running trace digest every Trace::kCheckpointEvents records: two runs of one seed that
   // differ can be compared window by window.
   nlohmann::ordered_json checkpoints = nlohmann::json::array();
@@ -66,6 +70,9 @@ sim::RunResult ParseRunJson(const nlohmann::json& json, const sim::RunOptions& o
   result.events = json.at("events").get<std::uint64_t>();
   result.requests_committed = json.at("requests_committed").get<std::uint64_t>();
   result.coverage = ParseCoverage(json.at("coverage"));
+  if (json.contains("signature_bitmap")) {
+    (void)sim::Signature::Parse(json.at("signature_bitmap").get<std::string>(), result.signature);
+  }
   for (const auto& checkpoint : json.at("checkpoints")) {
     result.checkpoints.push_back(std::stoull(checkpoint.get<std::string>(), nullptr, 16));
   }

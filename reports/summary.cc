@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <map>
 
 #include "reports/run_json.h"
@@ -15,6 +16,19 @@ std::uint64_t FingerprintOfFingerprints(const std::vector<SweepEntry>& entries) 
   fingerprints.reserve(entries.size());
   for (const SweepEntry& entry : entries) fingerprints.push_back(entry.fingerprint);
   return XXH3_64bits(fingerprints.data(), fingerprints.size() * sizeof(std::uint64_t));
+}
+
+std::size_t DistinctSignatures(const std::vector<SweepEntry>& entries) {
+  std::vector<std::uint64_t> hashes;
+  for (const SweepEntry& entry : entries) {
+    if (entry.signature != 0) hashes.push_back(entry.signature);
+  }
+  std::sort(hashes.begin(), hashes.end());
+  return static_cast<std::size_t>(std::unique(hashes.begin(), hashes.end()) - hashes.begin());
+}
+
+std::uint64_t SignatureHash(const sim::Signature& signature) {
+  return signature.count() == 0 ? 0 : signature.hash();
 }
 
 int SweepExitCode(const std::vector<SweepEntry>& entries) {
@@ -54,6 +68,7 @@ nlohmann::ordered_json SummaryJson(const SweepSummary& summary) {
     nlohmann::ordered_json cov;
     for (const auto& [name, value] : fields) cov[name] = value;
     result["coverage"] = cov;
+    result["signature"] = fmt::format("{:016x}", entry.signature);
     results.push_back(result);
   }
   json["seeds"] = summary.entries.size();
@@ -63,6 +78,9 @@ nlohmann::ordered_json SummaryJson(const SweepSummary& summary) {
   nlohmann::ordered_json coverage_json;
   for (const auto& [name, value] : coverage) coverage_json[name] = value;
   json["coverage"] = coverage_json;
+  json["signatures_distinct"] = DistinctSignatures(summary.entries);
+  json["signature_bits"] = summary.reached.count();
+  json["signature_union"] = summary.reached.hex();
   json["failures"] = failures;
   json["mutants"] = summary.mutants;
   json["shard"] = summary.shard;
@@ -142,6 +160,10 @@ SweepSummary ParseFields(const nlohmann::json& json) {
     summary.missing_shards.push_back(missing[i].get<std::uint32_t>());
   }
   summary.interrupted = Bool(json, "", "interrupted");
+  const std::string reached = String(json, "", "signature_union");
+  if (!sim::Signature::Parse(reached, summary.reached)) {
+    throw FieldError{fmt::format("signature_union: not {} hex digits", sim::kSignatureWords * 16)};
+  }
   std::map<std::uint64_t, std::size_t> failures;
   const nlohmann::json& failure_list = Array(json, "", "failures");
   for (std::size_t i = 0; i < failure_list.size(); i++) {
@@ -163,6 +185,7 @@ SweepSummary ParseFields(const nlohmann::json& json) {
       (void)Unsigned(coverage, path + ".coverage", name.c_str());
     }
     entry.coverage = ParseCoverage(coverage);
+    entry.signature = Hex16(result, path, "signature");
     const auto it = failures.find(entry.seed);
     if ((it != failures.end()) != (entry.outcome != sim::Outcome::kPass)) {
       throw FieldError{fmt::format("{}: seed {} is {} but {} in failures", path, entry.seed,

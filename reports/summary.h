@@ -23,6 +23,9 @@ struct SweepEntry {
   std::uint64_t fingerprint = 0;
   std::string reproduce;
   sim::Coverage coverage;
+  // The hash of the run's protocol coverage signature (sim/protocol_coverage.h); 0 when the run
+  // left none (its worker died before it could report).
+  std::uint64_t signature = 0;
   double wall_ms = 0;  // Informational; not part of any fingerprint.
 };
 
@@ -36,9 +39,15 @@ struct SweepSummary {
   std::vector<std::uint32_t>
       missing_shards;  // A partial merge's absent shards (merge --allow-partial).
   bool interrupted = false;
+  // Every coverage bit some run reached (sim/protocol_coverage.h); a merge takes the union.
+  sim::Signature reached;
 };
 
 std::uint64_t FingerprintOfFingerprints(const std::vector<SweepEntry>& entries);
+// How many distinct coverage signatures the entries reached (runs without one not counted).
+std::size_t DistinctSignatures(const std::vector<SweepEntry>& entries);
+// The hash a sweep entry keeps of a run's signature (0 for an empty one).
+std::uint64_t SignatureHash(const sim::Signature& signature);
 // The exit code of the first failing seed in seed order, or 0.
 int SweepExitCode(const std::vector<SweepEntry>& entries);
 nlohmann::ordered_json SummaryJson(const SweepSummary& summary);

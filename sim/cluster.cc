@@ -349,6 +349,8 @@ void Cluster::on_execute(const core::Execution& execution) {
 
 void Cluster::on_replica_event(std::size_t index) {
   const core::Replica& replica = *replicas_[index];
+  publish(Hook::kReplicaStepped,
+          [&](Observer& o) { return o.on_replica_stepped(observed_at(), replica); });
   ReplicaSnapshot& snapshot = snapshots_[index];
   const ReplicaSnapshot now{replica.status(), replica.view(), replica.commit_min(), replica.op()};
   if (now.status != snapshot.status || now.view != snapshot.view ||
@@ -431,6 +433,14 @@ void Cluster::set_client_connected(std::size_t client, bool connected) {
     network_.set_connected(client_process(client), static_cast<Process>(r), connected);
   }
   if (!connected) coverage_.client_disconnects++;
+}
+
+void Cluster::fork_streams(std::uint64_t salt) {
+  const std::string name = fmt::format("fork-{}", salt);
+  prng_ = prng_.Fork(name);
+  storage_prng_ = storage_prng_.Fork(name);
+  retransmit_prng_ = retransmit_prng_.Fork(name);
+  network_.fork_stream(salt);
 }
 
 void Cluster::heal() {

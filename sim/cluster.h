@@ -73,6 +73,10 @@ class Cluster {
   // Stops every fault: heals partitions and clogs, reconnects clients, calms the network, and turns
   // off the cluster's own fault triggers. Crashed replicas stay down until restarted.
   void heal();
+  // Issue 15: from now on the run's random streams (network, storage, the cluster's own) are
+  // forked by `salt`, so the run so far is kept and what follows varies. Never called by a plain
+  // run, so it changes no plain run's fingerprint.
+  void fork_streams(std::uint64_t salt);
   bool faults_enabled() const { return faults_enabled_; }
 
   // Observation.
@@ -104,6 +108,8 @@ class Cluster {
   // The latest instant any message sent so far is due to arrive (a clogged link's release).
   Instant latest_delivery() const { return latest_delivery_; }
   Coverage coverage() const;
+  // The protocol coverage signature so far (sim/protocol_coverage.h).
+  const Signature& signature() const { return observers_.protocol_coverage->signature(); }
   const Trace& trace() const { return trace_; }
   // The canonical committed history (every op's first execution).
   const AtMostOnceChecker& history() const { return *observers_.canonical; }

@@ -20,6 +20,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -98,6 +99,10 @@ class Network {
 
   const NetworkCounters& counters() const { return counters_; }
   std::size_t in_flight_count() const { return pool_size_ - free_.size(); }
+
+  // Replaces the stream of delays and drops with one forked from it by `salt`: what comes after
+  // is a different continuation of the same past (issue 15, `vsrsim inevitable`).
+  void fork_stream(std::uint64_t salt) { prng_ = prng_.Fork(std::to_string(salt)); }
 
  private:
   std::size_t index(Process from, Process to) const { return from * process_count_ + to; }

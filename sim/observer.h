@@ -18,7 +18,7 @@
 // - an execution of a committed op on a replica;
 // - a replica's state transition (its status or view changed), its commit (commit_min changed),
 //   its crash, its restart (with the durable superblock it restarted from), the end of the faults
-//   (heal);
+//   (heal); after each event a replica handled, its state (for coverage, sim/protocol_coverage.h);
 // - at the end of a run, on request: the healed core converged, and quiescence.
 
 #include <cstdint>
@@ -52,8 +52,9 @@ enum class Hook : std::uint8_t {
   kHealed,
   kCoreConverged,
   kQuiescent,
+  kReplicaStepped,
 };
-inline constexpr std::size_t kHookCount = 14;
+inline constexpr std::size_t kHookCount = 15;
 
 constexpr std::uint32_t HookBit(Hook hook) { return 1U << static_cast<unsigned>(hook); }
 
@@ -143,6 +144,8 @@ class Observer {
     return std::nullopt;
   }
   virtual Finding on_healed(ObservedAt) { return std::nullopt; }
+  // The replica handled an event (a message, a tick, a sync, its restart): its state after it.
+  virtual Finding on_replica_stepped(ObservedAt, const core::Replica&) { return std::nullopt; }
   // The healed core's live replicas, once it converged.
   virtual Finding on_core_converged(const std::vector<const core::Replica*>&) {
     return std::nullopt;

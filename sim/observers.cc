@@ -40,6 +40,9 @@ Observers MakeObservers(const RunOptions& options, const ObserverSizes& sizes) {
   auto quiescence = std::make_unique<QuiescenceChecker>();
   observers.quiescence = quiescence.get();
   observers.all.push_back(std::move(quiescence));
+  auto coverage = std::make_unique<ProtocolCoverage>(options.replica_count, options.client_count);
+  observers.protocol_coverage = coverage.get();
+  observers.all.push_back(std::move(coverage));
   return observers;
 }
 

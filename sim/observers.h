@@ -7,7 +7,8 @@
 // Three subscribers are also reached by others: the canonical committed history (at-most-once's,
 // which reply-caching and the witness linearizability check against, and tests read), and the
 // client history (which the runner ends with the final reads and judges from the outside), and the
-// quiescence bound (which the runner starts watching once a run has settled).
+// quiescence bound (which the runner starts watching once a run has settled), and the protocol
+// coverage signature (not a checker: it never reports a finding).
 
 #include <array>
 #include <cstddef>
@@ -18,6 +19,7 @@
 #include "sim/history.h"
 #include "sim/observer.h"
 #include "sim/options.h"
+#include "sim/protocol_coverage.h"
 #include "sim/quiescence.h"
 
 namespace vsrsim::sim {
@@ -32,7 +34,8 @@ struct Observers {
   std::vector<std::unique_ptr<Observer>> all;  // In publishing order.
   const AtMostOnceChecker* canonical = nullptr;
   HistoryRecorder* client_history = nullptr;
-  QuiescenceChecker* quiescence = nullptr;  // Watched only at the end of a settled run.
+  QuiescenceChecker* quiescence = nullptr;              // Watched only at the end of a settled run.
+  const ProtocolCoverage* protocol_coverage = nullptr;  // The run's coverage signature.
 };
 
 Observers MakeObservers(const RunOptions& options, const ObserverSizes& sizes);

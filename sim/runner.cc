@@ -181,6 +181,7 @@ RunResult Run(const RunOptions& options, Nemesis* nemesis,
   result.events = cluster.events();
   result.requests_committed = cluster.requests_committed();
   result.coverage = cluster.coverage();
+  result.signature = cluster.signature();
   result.checkpoints = cluster.trace().checkpoints();
   result.records = cluster.trace().kept();
   if (options.keep_history) result.history = cluster.client_history();

@@ -17,6 +17,7 @@
 #include "sim/history.h"
 #include "sim/nemesis.h"
 #include "sim/options.h"
+#include "sim/protocol_coverage.h"
 #include "sim/trace.h"
 
 namespace vsrsim::sim {
@@ -33,6 +34,7 @@ struct RunResult {
   std::uint64_t events = 0;
   std::uint64_t requests_committed = 0;
   Coverage coverage;
+  Signature signature;  // The protocol coverage signature (sim/protocol_coverage.h).
   std::vector<std::uint64_t> checkpoints;
   std::vector<TraceRecord> records;  // Only when options.keep_trace.
   History history;                   // Only when options.keep_history.

@@ -98,3 +98,9 @@ vsrsim_add_test(NAME sim_observers_test
   SOURCES observers_test.cc
   LIBS vsrsim_sim
   LABELS unit)
+
+# issue 15: the protocol coverage signature.
+vsrsim_add_test(NAME sim_protocol_coverage_test
+  SOURCES protocol_coverage_test.cc
+  LIBS vsrsim_sim
+  LABELS unit)

@@ -91,7 +91,29 @@ struct ShrinkArguments {
   std::uint64_t time_limit_ms = 55'000;  // 0: no limit.
 };
 
+struct ExploreArguments {
+  std::uint64_t seed = 1;
+  std::uint64_t budget = 0;  // Runs, at most.
+  core::MutantSet mutants;
+  std::string corpus_dir;  // Write the corpus there as corpus-N.scenario.
+  std::string report_dir;  // Write explore.json and the finding's scenarios there.
+  std::size_t jobs = 0;    // 0: all cores.
+  std::uint64_t shrink_candidates = 500;
+  bool quiet = false;
+};
+
+struct InevitableArguments {
+  std::string scenario_path;
+  core::MutantSet mutants;
+  std::uint64_t samples = 20;  // Variants per prefix length.
+  std::uint64_t points = 10;   // Prefix lengths, evenly over the run.
+  std::size_t jobs = 0;
+  std::string html_path;  // Also write the run's page with the strip (html_report.h).
+};
+
 int RunCommand(const RunArguments& arguments);
+int ExploreCommand(const ExploreArguments& arguments);
+int InevitableCommand(const InevitableArguments& arguments);
 int ShrinkCommand(const ShrinkArguments& arguments);
 int ReplayCommand(const std::vector<std::string>& paths);
 int MergeCommand(const std::string& out_dir, const std::vector<std::string>& dirs,

@@ -266,6 +266,49 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::uint64_t{0}, kWallLimitMsMax));
   AddOverrides(*shrink_command, shrink.overrides, shrink_profile, shrink_scenario_option);
 
+  vsrsim::reports::ExploreArguments explore;
+  std::string explore_seed;
+  std::vector<std::string> explore_mutants;
+  CLI::App* explore_command =
+      app.add_subcommand("explore", "Coverage-guided search over scenarios (issue 15)");
+  explore_command->add_option("--seed", explore_seed, "The search's seed (and first fresh seed)")
+      ->required();
+  explore_command->add_option("--budget", explore.budget, "Runs to play, at most")
+      ->required()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10'000'000}));
+  explore_command->add_option("--mutant", explore_mutants,
+                              "Put a reviewed defect back (repeatable)");
+  explore_command->add_option("--corpus", explore.corpus_dir,
+                              "Write the corpus as DIR/corpus-N.scenario");
+  explore_command->add_option("--report", explore.report_dir,
+                              "Write explore.json and the finding's scenarios to DIR");
+  explore_command->add_option("--jobs", explore.jobs, "Parallel workers (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  explore_command
+      ->add_option("--shrink-candidates", explore.shrink_candidates,
+                   "At most this many runs to shrink a finding (default 500)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}));
+  explore_command->add_flag("--quiet", explore.quiet, "No progress lines");
+
+  vsrsim::reports::InevitableArguments inevitable;
+  std::vector<std::string> inevitable_mutants;
+  CLI::App* inevitable_command = app.add_subcommand(
+      "inevitable", "Per tick, the share of varied continuations of a failing run that still fail");
+  inevitable_command->add_option("--scenario", inevitable.scenario_path, "A failing scenario file")
+      ->required();
+  inevitable_command->add_option("--mutant", inevitable_mutants,
+                                 "Put a reviewed defect back (repeatable)");
+  inevitable_command
+      ->add_option("--samples", inevitable.samples, "Variants per fork tick (default 20)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10'000}));
+  inevitable_command
+      ->add_option("--points", inevitable.points, "Fork ticks over the run, minus one (default 10)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000}));
+  inevitable_command->add_option("--jobs", inevitable.jobs, "Parallel workers (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  inevitable_command->add_option("--html", inevitable.html_path,
+                                 "Write the run's page with the inevitability strip to FILE");
+
   app.add_subcommand("mutants",
                      "List the mutants, their findings and the checker that catches them");
 
@@ -287,6 +330,11 @@ int main(int argc, char** argv) {
       shrink.mutants = ParseMutants(shrink_mutants);
       if (shrink_profile == "network") shrink.overrides.profile = vsrsim::faults::Profile::kNetwork;
     }
+    if (explore_command->parsed()) {
+      explore.seed = SeedOrThrow(explore_seed, "--seed");
+      explore.mutants = ParseMutants(explore_mutants);
+    }
+    if (inevitable_command->parsed()) inevitable.mutants = ParseMutants(inevitable_mutants);
     if (sweep_command->parsed()) {
       if (sweep_seeds.empty() && !sweep_count) {
         throw CLI::ValidationError("sweep", "give --seeds A..B or --count N");
@@ -328,6 +376,8 @@ int main(int argc, char** argv) {
   if (sweep_command->parsed()) return vsrsim::reports::SweepCommand(sweep);
   if (replay_command->parsed()) return vsrsim::reports::ReplayCommand(replay_files);
   if (shrink_command->parsed()) return vsrsim::reports::ShrinkCommand(shrink);
+  if (explore_command->parsed()) return vsrsim::reports::ExploreCommand(explore);
+  if (inevitable_command->parsed()) return vsrsim::reports::InevitableCommand(inevitable);
   if (merge_command->parsed())
     return vsrsim::reports::MergeCommand(merge_out, merge_dirs, merge_allow_partial);
   return vsrsim::reports::MutantsCommand();

@@ -141,6 +141,7 @@ int MergeCommand(const std::string& out_dir, const std::vector<std::string>& dir
       }
     }
     merged.interrupted = merged.interrupted || shard.interrupted;
+    merged.reached.merge(shard.reached);
     for (SweepEntry& entry : shard.entries) {
       if (!seen.insert(entry.seed).second) {
         fmt::print(stderr, "vsrsim: {}: seed {} is also in another shard\n", path, entry.seed);

@@ -33,6 +33,14 @@ bool IsPerSeed(const std::string& name, const std::string& suffix) {
          IsDecimal(name.substr(5, name.size() - 5 - suffix.size()));
 }
 
+// <prefix>N<suffix>, a numbered file of an explore's output.
+bool IsNumbered(const std::string& name, const char* prefix, const std::string& suffix) {
+  const std::size_t start = std::string(prefix).size();
+  return StartsWith(name, prefix) && name.size() > start + suffix.size() &&
+         EndsWith(name, suffix) &&
+         IsDecimal(name.substr(start, name.size() - start - suffix.size()));
+}
+
 // Whether `name` is a file an output of this kind holds: its own files, and what a killed command
 // leaves behind (an atomic write's NAME.tmp.PID, a writability probe).
 bool Belongs(std::string name, FolderKind kind) {
@@ -40,6 +48,11 @@ bool Belongs(std::string name, FolderKind kind) {
   if (const auto tmp = name.find(".tmp."); tmp != std::string::npos) name = name.substr(0, tmp);
   if (kind == FolderKind::kSeedFiles) return IsPerSeed(name, ".seed");
   if (kind == FolderKind::kHistories) return IsPerSeed(name, ".jsonl");
+  if (kind == FolderKind::kCorpus) return IsNumbered(name, "corpus-", ".scenario");
+  if (kind == FolderKind::kExplore) {
+    return name == "explore.json" || IsNumbered(name, "finding-", ".scenario") ||
+           IsNumbered(name, "finding-", "-found.scenario");
+  }
   return name == "summary.json" || name == "junit.xml" || name == "summary.md" ||
          IsPerSeed(name, ".html");
 }
@@ -103,6 +116,8 @@ std::string OutputFolder::Prepare(const std::string& dir, const char* flag, Fold
         flag, dir, name,
         kind == FolderKind::kReport      ? "report"
         : kind == FolderKind::kSeedFiles ? "sweep's seed files"
+        : kind == FolderKind::kExplore   ? "explore report"
+        : kind == FolderKind::kCorpus    ? "explore corpus"
                                          : "sweep's histories");
   }
   return "";
@@ -114,8 +129,8 @@ std::string OutputFolder::ReplaceEarlier() const {
     return fmt::format("cannot list {}: {}", dir_, error);
   }
   for (const std::string& name : files) {
-    const bool replaced_by_rename =
-        name == "summary.json" || name == "junit.xml" || name == "summary.md";
+    const bool replaced_by_rename = name == "summary.json" || name == "junit.xml" ||
+                                    name == "summary.md" || name == "explore.json";
     if (!Belongs(name, kind_) || replaced_by_rename) continue;
     const std::string path = dir_ + "/" + name;
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) {

@@ -2,7 +2,6 @@
 // keeping the same outcome and checker. Every candidate plays in a forked child.
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -11,83 +10,9 @@
 #include "reports/atomic_file.h"
 #include "reports/cli/commands.h"
 #include "reports/cli/isolate.h"
+#include "reports/cli/scenario_play.h"
 
 namespace vsrsim::reports {
-
-namespace {
-
-// Dumps the seed's swarm run as a scenario. The child writes each fault line to a file as it is
-// decided, so even a run that aborts a replica leaves its schedule behind.
-std::optional<faults::Scenario> DumpInChild(const sim::RunOptions& options, std::string& error) {
-  char path[] = "/tmp/vsrsim-dump-XXXXXX";
-  const int fd = ::mkstemp(path);
-  if (fd < 0) {
-    error = "cannot create a temporary file for the dump";
-    return std::nullopt;
-  }
-  ::close(fd);
-  RunIsolated(
-      options,
-      [&]() {
-        std::FILE* file = std::fopen(path, "w");
-        sim::RunResult result;
-        faults::DumpScenario(options, &result, [file](const std::string& line) {
-          std::fputs((line + "\n").c_str(), file);
-          std::fflush(file);
-        });
-        std::fclose(file);
-        return result;
-      },
-      60'000);
-  std::string lines;
-  (void)ReadFile(path, lines);
-  std::remove(path);
-  // The options, then the core and fault lines the child wrote as the run decided them.
-  std::string text;
-  for (const auto& [name, value] : sim::DescribeOptions(faults::ScriptedOptions(options))) {
-    text += fmt::format("{} = {}\n", name, value);
-  }
-  return faults::ParseScenario("(dump)", text + lines, error);
-}
-
-// A run that could not finish within its time says nothing about the candidate: unknown.
-std::optional<faults::Verdict> Evaluate(const faults::Scenario& candidate,
-                                        std::uint64_t timeout_ms) {
-  const IsolatedRun run = RunIsolated(
-      candidate.options, [&] { return faults::PlayScenario(candidate); }, timeout_ms);
-  if (run.result.outcome == sim::Outcome::kTimeout) return std::nullopt;
-  return faults::Verdict{run.result.outcome, run.result.checker};
-}
-
-std::string DescribeVerdict(const std::optional<faults::Verdict>& verdict) {
-  if (!verdict) return "unknown (it ran out of time)";
-  return fmt::format("{} ({})", sim::OutcomeName(verdict->outcome), verdict->checker);
-}
-
-// A candidate's own limit on wall time: a run far longer than the whole failure is not a smaller
-// reproducer. The final replay gets the same, never the shrink's deadline.
-constexpr std::uint64_t kCandidateTimeoutMs = 20'000;
-
-// Plays the scenario text that was written, parsed back as a user's `run --scenario` would, and
-// checks it fails like the target. Returns 0, or the exit code with one line printed.
-int ReplayWritten(const std::string& name, const std::string& text, const faults::Verdict& target) {
-  std::string error;
-  const auto written = faults::ParseScenario(name, text, error);
-  if (!written) {
-    fmt::print(stderr, "vsrsim: the written scenario does not parse back: {}\n", error);
-    return kExitBadData;
-  }
-  const auto verdict = Evaluate(*written, kCandidateTimeoutMs);
-  if (verdict != target) {
-    fmt::print(stderr, "vsrsim: {} replays to {}, not to the target {}; do not trust it\n", name,
-               DescribeVerdict(verdict), DescribeVerdict(target));
-    return sim::ExitCodeOf(sim::Outcome::kNondeterministic);
-  }
-  fmt::print("verified: {} replays to {}\n", name, DescribeVerdict(verdict));
-  return 0;
-}
-
-}  // namespace
 
 int ShrinkCommand(const ShrinkArguments& arguments) {
   const std::uint64_t started = MonotonicMs();
@@ -116,7 +41,7 @@ int ShrinkCommand(const ShrinkArguments& arguments) {
     }
   }
   const std::uint64_t run_started = MonotonicMs();
-  const std::optional<faults::Verdict> target = Evaluate(*scenario, kCandidateTimeoutMs);
+  const std::optional<faults::Verdict> target = EvaluateIsolated(*scenario, kCandidateTimeoutMs);
   const std::uint64_t run_ms = MonotonicMs() - run_started;
   if (!target) {
     fmt::print(stderr,
@@ -148,9 +73,9 @@ int ShrinkCommand(const ShrinkArguments& arguments) {
       *scenario, *target,
       [&](const faults::Scenario& candidate) {
         const std::uint64_t now = MonotonicMs();
-        return Evaluate(candidate,
-                        limited ? std::clamp<std::uint64_t>(deadline - now, 1, kCandidateTimeoutMs)
-                                : kCandidateTimeoutMs);
+        return EvaluateIsolated(
+            candidate, limited ? std::clamp<std::uint64_t>(deadline - now, 1, kCandidateTimeoutMs)
+                               : kCandidateTimeoutMs);
       },
       limits, stats);
   fmt::print("before: {}\nafter:  {}\n", faults::DescribeSize(*scenario),

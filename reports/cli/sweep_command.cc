@@ -312,6 +312,8 @@ void PlayBatch(const SweepArguments& arguments, std::size_t jobs,
         entry.message = run.result.message;
         entry.fingerprint = run.result.fingerprint;
         entry.coverage = run.result.coverage;
+        entry.signature = SignatureHash(run.result.signature);
+        summary.reached.merge(run.result.signature);
         if (RecheckSeed(entry.seed, arguments.check_determinism_per_mille)) {
           checkpoints[index] = run.result.checkpoints;
         }
@@ -435,9 +437,12 @@ int SweepCommand(const SweepArguments& arguments) {
   const std::size_t passed = static_cast<std::size_t>(
       std::count_if(summary.entries.begin(), summary.entries.end(),
                     [](const SweepEntry& e) { return e.outcome == sim::Outcome::kPass; }));
-  fmt::print("SWEEP seeds={} passed={} failed={}{} fingerprint_of_fingerprints={:016x}\n",
-             summary.entries.size(), passed, summary.entries.size() - passed,
-             summary.interrupted ? " INTERRUPTED" : "", FingerprintOfFingerprints(summary.entries));
+  fmt::print(
+      "SWEEP seeds={} passed={} failed={}{} signatures={} bits={} "
+      "fingerprint_of_fingerprints={:016x}\n",
+      summary.entries.size(), passed, summary.entries.size() - passed,
+      summary.interrupted ? " INTERRUPTED" : "", DistinctSignatures(summary.entries),
+      summary.reached.count(), FingerprintOfFingerprints(summary.entries));
   if (stop != 0) {
     fmt::print(stderr,
                "vsrsim: stopped by {} after {} seeds; the report holds the seeds that "

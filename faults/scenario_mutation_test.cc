@@ -1,0 +1,61 @@
+// Every mutant of a scenario is a valid scenario of the same cluster (its events in range and in
+// tick order, its options within their ranges, its text parses back), and mutation is a function
+// of the scenario and the PRNG's state alone.
+
+#include "faults/scenario_mutation.h"
+
+#include <gtest/gtest.h>
+
+#include "faults/swarm.h"
+
+namespace vsrsim::faults {
+namespace {
+
+Scenario Base(std::uint64_t seed) {
+  Scenario scenario;
+  scenario.options = ScriptedOptions(DrawOptions(seed, Profile::kFull));
+  scenario.events.push_back({.tick = 30, .kind = FaultKind::kCrash, .a = 0});
+  scenario.events.push_back({.tick = 50, .kind = FaultKind::kRestart, .a = 0});
+  return scenario;
+}
+
+TEST(ScenarioMutationTest, EveryMutantIsAValidScenarioOfTheSameCluster) {
+  for (std::uint64_t seed = 1; seed <= 20; seed++) {
+    Scenario scenario = Base(seed);
+    sim::Prng prng(seed);
+    for (int step = 0; step < 200; step++) {
+      std::string what;
+      scenario = MutateScenario(scenario, 300, prng, what);
+      ASSERT_FALSE(what.empty());
+      ASSERT_EQ(scenario.options.replica_count, Base(seed).options.replica_count);
+      for (std::size_t i = 0; i < scenario.events.size(); i++) {
+        ASSERT_EQ(CheckFaultEvent(scenario.events[i], scenario.options.replica_count,
+                                  scenario.options.client_count),
+                  "")
+            << FormatFaultEvent(scenario.events[i]);
+        if (i > 0) {
+          ASSERT_LE(scenario.events[i - 1].tick, scenario.events[i].tick);
+        }
+      }
+      ASSERT_FALSE(sim::ValidateOptions(scenario.options).has_value()) << what;
+      std::string error;
+      ASSERT_TRUE(ParseScenario("(mutant)", FormatScenario(scenario), error).has_value()) << error;
+    }
+  }
+}
+
+TEST(ScenarioMutationTest, TheSamePrngStateGivesTheSameMutant) {
+  const Scenario base = Base(4);
+  sim::Prng a(99);
+  sim::Prng b(99);
+  std::string what_a;
+  std::string what_b;
+  for (int i = 0; i < 50; i++) {
+    EXPECT_EQ(FormatScenario(MutateScenario(base, 200, a, what_a)),
+              FormatScenario(MutateScenario(base, 200, b, what_b)));
+    EXPECT_EQ(what_a, what_b);
+  }
+}
+
+}  // namespace
+}  // namespace vsrsim::faults

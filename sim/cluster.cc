@@ -104,6 +104,7 @@ Cluster::Cluster(const RunOptions& options)
     incarnations_.push_back(0);
     crash_before_sync_.push_back(0);
     snapshots_.emplace_back();
+    stepped_.emplace_back();
     open_replica(r, 0);
     // Replica clocks start at different phases, so their ticks interleave.
     queue_.push(now_ + Duration::Microseconds(timing.Below(options.tick_us)),
@@ -349,10 +350,20 @@ void Cluster::on_execute(const core::Execution& execution) {
 
 void Cluster::on_replica_event(std::size_t index) {
   const core::Replica& replica = *replicas_[index];
-  publish(Hook::kReplicaStepped,
-          [&](Observer& o) { return o.on_replica_stepped(observed_at(), replica); });
   ReplicaSnapshot& snapshot = snapshots_[index];
   const ReplicaSnapshot now{replica.status(), replica.view(), replica.commit_min(), replica.op()};
+  // A step in normal status that changed none of status, view, op, commit_min, commit_max and
+  // whether a repair is outstanding leaves the replica as the last step published it, so it is not
+  // published (protocol_coverage.h: it would set no new bit). Outside normal status every step is.
+  const Stepped stepped{replica.commit_max(), replica.repair_outstanding()};
+  if (now.status != core::Status::kNormal || now.status != snapshot.status ||
+      now.view != snapshot.view || now.commit_min != snapshot.commit_min || now.op != snapshot.op ||
+      stepped.commit_max != stepped_[index].commit_max ||
+      stepped.repair != stepped_[index].repair) {
+    stepped_[index] = stepped;
+    publish(Hook::kReplicaStepped,
+            [&](Observer& o) { return o.on_replica_stepped(observed_at(), replica); });
+  }
   if (now.status != snapshot.status || now.view != snapshot.view ||
       now.commit_min != snapshot.commit_min || now.op != snapshot.op) {
     trace_.record({.time_us = now_.microseconds(),

@@ -214,6 +214,13 @@ class Cluster {
     core::Op op = 0;
   };
   std::vector<ReplicaSnapshot> snapshots_;
+  // Per replica, what on_replica_event compares beyond the snapshot, as of its last
+  // kReplicaStepped.
+  struct Stepped {
+    core::Op commit_max = ~core::Op{0};  // None yet: a replica's first step is published.
+    bool repair = false;
+  };
+  std::vector<Stepped> stepped_;
   core::View view_normal_max_ = 0;
   Coverage coverage_;                // Counted by the cluster itself.
   core::ReplicaCounters retired_{};  // Counters of replicas that crashed.

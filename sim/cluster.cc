@@ -533,6 +533,8 @@ void Cluster::watch_quiescence(const std::vector<std::size_t>& core, std::uint64
     if (replicas_[index] != nullptr && replicas_[index]->is_primary()) primary = index;
   }
   observers_.quiescence->watch(core, primary, window_ticks, options_.faults.drift_ppm_max);
+  // The quiescence bound takes sends only while it watches (QuiescenceChecker::kinds_sent).
+  sent_subscribers_ = ByMessageKind(observers_.all, Hook::kMessageSent);
 }
 
 Coverage Cluster::coverage() const {

@@ -110,7 +110,8 @@ class Observer {
   virtual ~Observer() = default;
   // The hooks this subscriber overrides (HookBit of each); only those are called.
   virtual std::uint32_t hooks() const = 0;
-  // Of the messages sent / delivered, the kinds (MessageKindBits) this subscriber takes.
+  // Of the messages sent / delivered, the kinds (MessageKindBits) this subscriber takes. Read when
+  // the cluster builds its subscriptions: at its start, and again when the quiescence watch starts.
   virtual std::uint32_t kinds_sent() const { return kAllMessageKinds; }
   virtual std::uint32_t kinds_delivered() const { return kAllMessageKinds; }
 

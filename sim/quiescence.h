@@ -24,6 +24,8 @@ namespace vsrsim::sim {
 class QuiescenceChecker final : public Observer {
  public:
   std::uint32_t hooks() const override { return HookBit(Hook::kMessageSent); }
+  // Sends matter only while watching (the cluster subscribes it again when the watch starts).
+  std::uint32_t kinds_sent() const override { return watching_ ? kAllMessageKinds : 0; }
   Finding on_message_sent(ObservedAt, Process from, Process to,
                           const core::Message& message) override {
     if (watching_) on_send(from, to, message);

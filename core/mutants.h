@@ -20,6 +20,7 @@ enum class Mutant : std::uint8_t {
   kPendingSurvivesViewChange,  // (d)
   kSilentEviction,             // (e)
   kRecoveringRejoinsOwnView,   // (f) issue 11: a lost-commit hole in the view change.
+  kAckBeforeDurable,           // Issue 17: messages leave before the writes they vouch for sync.
 };
 
 struct MutantInfo {
@@ -30,7 +31,7 @@ struct MutantInfo {
   std::string_view expected_checker;
 };
 
-inline constexpr std::array<MutantInfo, 6> kMutants = {{
+inline constexpr std::array<MutantInfo, 7> kMutants = {{
     {Mutant::kTablePrimaryOnly, "table-primary-only", "a",
      "only the primary records committed replies (backups keep no table) and an unknown client is "
      "New, so after a view change a retransmission executes again",
@@ -49,6 +50,12 @@ inline constexpr std::array<MutantInfo, 6> kMutants = {{
      "a replica that was normal in its view and restarts re-enters a view change for that same "
      "view, so a stale StartView of the view can shrink its log",
      "crash"},
+    {Mutant::kAckBeforeDurable, "ack-before-durable", "-",
+     "a replica sends its messages to other replicas (PrepareOks, DoViewChanges) at once instead "
+     "of "
+     "after the sync of the writes they vouch for, so a crash in the sync window loses an op or a "
+     "view it already acknowledged",
+     "durability"},
 }};
 
 std::optional<Mutant> MutantByName(std::string_view name);

@@ -98,7 +98,7 @@ void Replica::on_message(const Message& message) {
 
 void Replica::send(ReplicaIndex to, const Message& message) {
   VSRSIM_ASSERT_NE(Raw(to), Raw(options_.index));
-  if (dirty_) {
+  if (dirty_ && !mutants_.Has(Mutant::kAckBeforeDurable)) {
     outbox_.emplace_back(to, message);
   } else {
     bus_.send_to_replica(to, message);

@@ -10,9 +10,9 @@ namespace vsrsim::faults {
 
 namespace {
 
-constexpr std::array<const char*, 9> kNames = {"crash",           "restart", "isolate",
-                                               "isolate-primary", "block",   "clog",
-                                               "disconnect",      "replay",  "crash-in-sync"};
+constexpr std::array<const char*, 10> kNames = {
+    "crash", "restart",    "isolate", "isolate-primary", "block",
+    "clog",  "disconnect", "replay",  "crash-in-sync",   "crash-point"};
 
 bool ParseUnsigned(const std::string& text, std::uint64_t& value) {
   if (text.empty() || text.size() > 18) return false;
@@ -44,6 +44,9 @@ std::string FormatFaultEvent(const FaultEvent& e) {
     case FaultKind::kReplay:
       return fmt::format("at {} {} {} {} {} {}", e.tick, name, e.a, e.b,
                          core::MessageKindName(e.message), e.age);
+    case FaultKind::kCrashPoint:
+      return fmt::format("at {} {} {} {} {} for {}", e.tick, name, e.a, e.storage_op,
+                         sim::CrashModeName(e.crash_mode), e.ticks);
   }
   return "";
 }
@@ -55,8 +58,8 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
   const std::string usage =
       "expected `at TICK crash|restart|crash-in-sync R`, `at TICK isolate R for T`, `at TICK "
       "isolate-primary for "
-      "T`, `at TICK block|clog A B for T`, `at TICK disconnect C for T` or `at TICK replay A B "
-      "KIND AGE`";
+      "T`, `at TICK block|clog A B for T`, `at TICK disconnect C for T`, `at TICK replay A B "
+      "KIND AGE` or `at TICK crash-point R OP before|after|torn for T`";
   if (words.size() < 3 || words[0] != "at") {
     error = usage;
     return std::nullopt;
@@ -91,6 +94,30 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
     event.b = static_cast<std::uint8_t>(to);
     event.message = static_cast<std::uint8_t>(message);
     event.age = static_cast<std::uint8_t>(age);
+    return event;
+  }
+  if (event.kind == FaultKind::kCrashPoint) {
+    // at TICK crash-point R OP MODE for T: replica R dies at its storage operation OP and restarts
+    // T ticks later.
+    std::uint64_t replica = 0;
+    std::uint64_t ticks = 0;
+    std::size_t mode = sim::kCrashModeCount;
+    for (std::size_t m = 0; words.size() == 8 && m < sim::kCrashModeCount; m++) {
+      if (words[5] == sim::CrashModeName(static_cast<sim::CrashMode>(m))) mode = m;
+    }
+    if (words.size() != 8 || !ParseUnsigned(words[3], replica) ||
+        !ParseUnsigned(words[4], event.storage_op) || mode == sim::kCrashModeCount ||
+        words[6] != "for" || !ParseUnsigned(words[7], ticks) || replica > 255 || ticks < 1 ||
+        ticks > kFaultTicksMax) {
+      error = fmt::format(
+          "expected `at TICK crash-point R OP MODE for T` (replica R, OP a storage operation's "
+          "index, MODE before, after or torn, T 1..{} ticks down); {}",
+          kFaultTicksMax, usage);
+      return std::nullopt;
+    }
+    event.a = static_cast<std::uint8_t>(replica);
+    event.crash_mode = static_cast<sim::CrashMode>(mode);
+    event.ticks = static_cast<std::uint32_t>(ticks);
     return event;
   }
   std::vector<std::uint64_t> numbers;
@@ -148,6 +175,7 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
       ok = expect(2, true);
       break;
     case FaultKind::kReplay:  // Parsed above.
+    case FaultKind::kCrashPoint:
       break;
   }
   if (!ok) return std::nullopt;
@@ -165,6 +193,7 @@ std::string CheckFaultEvent(const FaultEvent& event, std::size_t replica_count,
     case FaultKind::kCrash:
     case FaultKind::kRestart:
     case FaultKind::kCrashInSync:
+    case FaultKind::kCrashPoint:
     case FaultKind::kIsolate:
       return within(event.a, replica_count, "replica");
     case FaultKind::kIsolatePrimary:
@@ -250,10 +279,23 @@ void FaultApplier::apply(sim::Cluster& cluster, const FaultEvent& event) {
     case FaultKind::kReplay:
       cluster.replay(event.a, event.b, event.message, event.age);
       return;
+    case FaultKind::kCrashPoint:
+      if (event.a < replicas) {
+        cluster.arm_crash_point(event.a, {.op = event.storage_op, .mode = event.crash_mode});
+        crash_point_restarts_.push_back({event.a, event.ticks});
+      }
+      return;
   }
 }
 
 void FaultApplier::on_tick(sim::Cluster& cluster) {
+  // A replica that died at its crash point comes back `ticks` later (if it is still down).
+  std::erase_if(crash_point_restarts_, [&](const CrashPointRestart& restart) {
+    const std::optional<std::uint64_t> fired = cluster.crash_point_tick(restart.replica);
+    if (!fired || cluster.ticks() < *fired + restart.ticks) return false;
+    if (cluster.replica(restart.replica) == nullptr) cluster.restart(restart.replica);
+    return true;
+  });
   bool expired = false;
   for (const Block& b : blocks_) expired = expired || b.until_tick <= cluster.ticks();
   if (!expired) return;

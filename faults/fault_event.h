@@ -23,6 +23,9 @@ enum class FaultKind : std::uint8_t {
   kDisconnect,      // a: client; its connections closed for `ticks`.
   kReplay,          // a -> b (replicas): deliver again the remembered `message` kind, `age` back.
   kCrashInSync,     // a: replica; it crashes right before its next sync completes (issue 14).
+  // a: replica; it dies at its storage operation `storage_op` (crash `crash_mode`, see
+  // sim/sim_storage.h) and restarts `ticks` ticks later (issue 17: `vsrsim crashpoints`).
+  kCrashPoint,
 };
 
 // The longest a fault may last, in ticks (a scenario file's `for T`).
@@ -34,8 +37,10 @@ struct FaultEvent {
   std::uint8_t a = 0;
   std::uint8_t b = 0;
   std::uint32_t ticks = 0;
-  std::uint8_t message = 0;  // kReplay: the message kind (core::Message's variant index).
-  std::uint8_t age = 0;      // kReplay: 0 is the latest message of that kind on the link.
+  std::uint8_t message = 0;      // kReplay: the message kind (core::Message's variant index).
+  std::uint8_t age = 0;          // kReplay: 0 is the latest message of that kind on the link.
+  std::uint64_t storage_op = 0;  // kCrashPoint: the storage operation's index.
+  sim::CrashMode crash_mode = sim::CrashMode::kBefore;  // kCrashPoint.
   bool operator==(const FaultEvent&) const = default;
 };
 
@@ -59,7 +64,10 @@ class FaultApplier {
   void apply(sim::Cluster& cluster, const FaultEvent& event);
   // Expires partitions whose time is up; call once per tick.
   void on_tick(sim::Cluster& cluster);
-  void clear() { blocks_.clear(); }
+  void clear() {
+    blocks_.clear();
+    crash_point_restarts_.clear();
+  }
 
  private:
   struct Block {
@@ -67,6 +75,12 @@ class FaultApplier {
     sim::Process to;
     std::uint64_t until_tick;
   };
+  // A crash point's replica, restarted `ticks` after the point fires.
+  struct CrashPointRestart {
+    std::size_t replica;
+    std::uint64_t ticks;
+  };
+  std::vector<CrashPointRestart> crash_point_restarts_;
   void block(sim::Cluster& cluster, sim::Process from, sim::Process to, std::uint64_t until_tick);
   std::vector<Block> blocks_;
 };

@@ -46,3 +46,10 @@ vsrsim_add_test(NAME faults_fork_test
   SOURCES fork_test.cc
   LIBS vsrsim_faults
   LABELS sim)
+
+vsrsim_add_test(NAME faults_crashpoints_test
+  SOURCES crashpoints_test.cc
+  LIBS vsrsim_faults
+  LABELS sim)
+target_compile_definitions(faults_crashpoints_test
+  PRIVATE VSRSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -408,6 +408,7 @@ void Diagram::AppendMarker(std::string& svg, const TraceRecord& r, int x, int y,
       : r.a == sim::kClogFault        ? fmt::format("clogged to {} {} ticks", LaneName(r.to), r.b)
       : r.a == sim::kHealFault        ? std::string("heal")
       : r.a == sim::kCrashInSyncFault ? std::string("armed: crash before sync")
+      : r.a == sim::kCrashPointFault  ? fmt::format("dies at storage op {}", r.b)
                                       : fmt::format("fault {}", r.a);
   const std::string glyph = crash     ? fmt::format("M{} {}l10 10m0 -10l-10 10", x - 5, y - 5)
                             : restart ? fmt::format("M{} {}l6 10h-12z", x, y - 6)

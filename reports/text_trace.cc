@@ -79,6 +79,8 @@ std::string FaultInWords(const sim::TraceRecord& r, const std::string& from, con
       return fmt::format("clog {} -> {} for {} (held, then delivered)", from, to, Ticks(r.b));
     case sim::kCrashInSyncFault:
       return fmt::format("arm {} to crash right before its next sync completes", from);
+    case sim::kCrashPointFault:
+      return fmt::format("{} dies at its crash point, storage operation {}", from, r.b);
     case sim::kHealFault: {
       std::string core;
       for (std::size_t i = 0; i < 64; i++) {

@@ -30,10 +30,14 @@ class Cluster::ReplicaBus final : public core::Bus {
  public:
   ReplicaBus(Cluster& cluster, std::size_t index) : cluster_(cluster), index_(index) {}
 
+  // A replica whose crash point fired is dead for the rest of the event: what it still does goes
+  // nowhere (Cluster::arm_crash_point).
   void send_to_replica(core::ReplicaIndex to, const core::Message& message) override {
+    if (cluster_.dying_[index_] != 0) return;
     cluster_.send(static_cast<Process>(index_), core::Raw(to), message);
   }
   core::SendStatus send_to_client(core::ClientId to, const core::Message& message) override {
+    if (cluster_.dying_[index_] != 0) return core::SendStatus::kSent;
     // Client ids are random; the cluster maps them to processes (few clients: a linear scan).
     for (std::size_t c = 0; c < cluster_.clients_.size(); c++) {
       if (cluster_.clients_[c].id() != to) continue;
@@ -46,8 +50,12 @@ class Cluster::ReplicaBus final : public core::Bus {
     }
     return core::SendStatus::kConnectionClosed;
   }
-  void request_sync() override { cluster_.request_sync(index_); }
-  void on_execute(const core::Execution& execution) override { cluster_.on_execute(execution); }
+  void request_sync() override {
+    if (cluster_.dying_[index_] == 0) cluster_.request_sync(index_);
+  }
+  void on_execute(const core::Execution& execution) override {
+    if (cluster_.dying_[index_] == 0) cluster_.on_execute(execution);
+  }
 
  private:
   Cluster& cluster_;
@@ -99,10 +107,13 @@ Cluster::Cluster(const RunOptions& options)
     replica_options_.push_back(replica_options);
     storages_.push_back(std::make_unique<SimStorage>());
     storages_.back()->reserve(ops);
+    if (options.record_storage_ops) storages_.back()->record_op_kinds();
     buses_.push_back(std::make_unique<ReplicaBus>(*this, r));
     replicas_.push_back(nullptr);
     incarnations_.push_back(0);
     crash_before_sync_.push_back(0);
+    dying_.push_back(0);
+    crash_point_ticks_.emplace_back();
     snapshots_.emplace_back();
     stepped_.emplace_back();
     open_replica(r, 0);
@@ -213,13 +224,36 @@ bool Cluster::step() {
           crash(process);  // Issue 14: an armed crash lands in the sync window.
           break;
         }
-        storages_[process]->sync();
-        replicas_[process]->on_sync_done();
-        on_replica_event(process);
+        if (storages_[process]->sync()) {
+          replicas_[process]->on_sync_done();
+          on_replica_event(process);
+        }
       }
       break;
   }
+  if (any_dying_) crash_dying();
   return true;
+}
+
+void Cluster::arm_crash_point(std::size_t replica, const CrashPoint& point) {
+  storages_[replica]->arm(point, [this, replica] { storage_died(replica); });
+}
+
+void Cluster::storage_died(std::size_t replica) {
+  dying_[replica] = 1;
+  any_dying_ = true;
+  crash_point_ticks_[replica] = ticks_;
+  coverage_.crash_points++;
+  record_fault(kCrashPointFault, static_cast<Process>(replica), 0,
+               storages_[replica]->op_count() - 1);
+}
+
+void Cluster::crash_dying() {
+  any_dying_ = false;
+  for (std::size_t r = 0; r < dying_.size(); r++) {
+    if (dying_[r] != 0 && replicas_[r] != nullptr) crash(r);
+    dying_[r] = 0;
+  }
 }
 
 void Cluster::deliver(std::uint32_t slot) {
@@ -349,6 +383,7 @@ void Cluster::on_execute(const core::Execution& execution) {
 }
 
 void Cluster::on_replica_event(std::size_t index) {
+  if (dying_[index] != 0) return;  // Its state past the crash point dies with it.
   const core::Replica& replica = *replicas_[index];
   ReplicaSnapshot& snapshot = snapshots_[index];
   const ReplicaSnapshot now{replica.status(), replica.view(), replica.commit_min(), replica.op()};
@@ -415,6 +450,7 @@ void Cluster::crash(std::size_t index) {
           [&](Observer& o) { return o.on_replica_crashed(observed_at(), index); });
   incarnations_[index]++;
   crash_before_sync_[index] = 0;
+  dying_[index] = 0;
   coverage_.crashes++;
   // Issue 14: a crash that lands in the sync window, with writes at risk.
   if (storages_[index]->pending_count() > 0) coverage_.crashes_in_sync_window++;
@@ -455,6 +491,8 @@ void Cluster::fork_streams(std::uint64_t salt) {
 }
 
 void Cluster::heal() {
+  // A crash point is a fault: none fires in the liveness phase.
+  for (const std::unique_ptr<SimStorage>& storage : storages_) storage->disarm();
   faults_enabled_ = false;
   std::fill(crash_before_sync_.begin(), crash_before_sync_.end(), 0);
   publish(Hook::kHealed, [&](Observer& o) { return o.on_healed(observed_at()); });

@@ -55,6 +55,16 @@ class Cluster {
   bool crash_before_sync_armed(std::size_t replica) const {
     return crash_before_sync_[replica] != 0;
   }
+  // Issue 17: `replica`'s process dies at the storage operation `point` names (sim_storage.h), if
+  // the run gets there. From that operation on it sends nothing, and nothing it does is observed;
+  // it crashes when the event ends (the disk as the point left it). crash_point_tick() is the tick
+  // it fired at.
+  void arm_crash_point(std::size_t replica, const CrashPoint& point);
+  std::optional<std::uint64_t> crash_point_tick(std::size_t replica) const {
+    return crash_point_ticks_[replica];
+  }
+  const SimStorage& storage(std::size_t replica) const { return *storages_[replica]; }
+  SimStorage& storage_for_test(std::size_t replica) { return *storages_[replica]; }
   void set_blocked(Process from, Process to, bool blocked) {
     network_.set_blocked(from, to, blocked);
   }
@@ -148,6 +158,9 @@ class Cluster {
   void update_client_done(std::size_t client);
   void on_execute(const core::Execution& execution);
   void request_sync(std::size_t replica);
+  // A crash point fired inside `replica`'s storage (arm_crash_point).
+  void storage_died(std::size_t replica);
+  void crash_dying();
   void open_replica(std::size_t index, std::uint64_t restart_nonce);
   Duration tick_period(std::size_t replica) const;
   ObservedAt observed_at() const { return {now_.microseconds(), ticks_}; }
@@ -192,6 +205,10 @@ class Cluster {
   std::vector<core::ReplicaOptions> replica_options_;
   std::vector<std::uint32_t> incarnations_;
   std::vector<std::uint8_t> crash_before_sync_;  // Issue 14: armed crash_before_sync().
+  // Issue 17: replicas whose crash point fired in the current event (crashed when it ends).
+  std::vector<std::uint8_t> dying_;
+  bool any_dying_ = false;
+  std::vector<std::optional<std::uint64_t>> crash_point_ticks_;
   std::vector<std::int64_t> drift_ppm_;
   std::vector<SimClient> clients_;
   // Which clients are done, and how many: kept as they change, so the runner's check after every

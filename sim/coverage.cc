@@ -24,6 +24,7 @@ void ForEachCounter(C& c, Visit visit) {
   visit("retransmissions", c.retransmissions);
   visit("replays", c.replays);
   visit("crashes_in_sync_window", c.crashes_in_sync_window);
+  visit("crash_points", c.crash_points);
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ struct Coverage {
   std::uint64_t writes_lost = 0;
   std::uint64_t repairs = 0;
   std::uint64_t retransmissions = 0;
-  std::uint64_t replays = 0;  // Stale messages delivered again by the replay fault.
+  std::uint64_t replays = 0;       // Stale messages delivered again by the replay fault.
+  std::uint64_t crash_points = 0;  // Issue 17: armed storage crash points that fired.
 
   // (name, value) in a fixed order, for JSON and sums.
   std::vector<std::pair<std::string, std::uint64_t>> Fields() const;

@@ -81,6 +81,9 @@ struct RunOptions {
   FaultOptions faults;
   bool keep_trace = false;
   bool keep_history = false;  // Return the client history in the run's result (history.h).
+  // Every SimStorage records the kind of each operation (issue 17: `vsrsim crashpoints` counts
+  // them in a first run). Changes nothing a run does.
+  bool record_storage_ops = false;
   // Only the outside-only checkers' findings count (checker.h, IsOutsideOnly); the white-box
   // checkers still run but their findings are ignored, so the run goes on. For the detection
   // matrix: what a client-side oracle alone catches.

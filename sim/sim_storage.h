@@ -6,8 +6,20 @@
 // rest; with the torn-write chance, the last write it keeps is torn (its entry's checksum no longer
 // matches, so a restart cuts the journal there). Guarantee kept: synced data is never lost or
 // changed, and writes reach the disk in the order they were issued.
+//
+// Crash points (issue 17, `vsrsim crashpoints`): every operation the replica issues (a superblock,
+// entry or truncate write, and the completion of a sync) has an index, counted from the disk's
+// creation across every incarnation. A crash point armed at index k kills the replica's process at
+// that operation, deterministically: kBefore, op k is not issued; kAfter, it is (for a sync: the
+// disk made every pending write durable, but the replica is never told); kTorn, an entry write
+// lands torn. Writes issued before the point reach the disk in full (writes reach it in order, so
+// a crash point at each index covers every prefix of the pending writes the disk could hold, and
+// kBefore of a sync the case where it held none of them). From the point on the process is dead:
+// later operations of the same event are ignored, and the cluster crashes the replica when the
+// event ends (see Cluster::storage_died).
 
 #include <cstdint>
+#include <functional>
 #include <variant>
 #include <vector>
 
@@ -15,6 +27,22 @@
 #include "sim/prng.h"
 
 namespace vsrsim::sim {
+
+enum class StorageOpKind : std::uint8_t { kSuperblock, kEntry, kTruncate, kSync };
+const char* StorageOpKindName(StorageOpKind kind);
+
+enum class CrashMode : std::uint8_t { kBefore, kAfter, kTorn };
+inline constexpr std::size_t kCrashModeCount = 3;
+const char* CrashModeName(CrashMode mode);
+// Which modes apply to an operation: a sync cannot be torn, nor can a superblock or a truncate
+// (the core writes neither as more than one block).
+bool CrashModeApplies(StorageOpKind kind, CrashMode mode);
+
+struct CrashPoint {
+  std::uint64_t op = 0;  // The operation's index (see above).
+  CrashMode mode = CrashMode::kBefore;
+  bool operator==(const CrashPoint&) const = default;
+};
 
 class SimStorage final : public core::Storage {
  public:
@@ -26,11 +54,24 @@ class SimStorage final : public core::Storage {
 
   // Makes room for a journal of `ops` ops, so writing them never regrows it.
   void reserve(std::size_t ops) { journal_.reserve(ops); }
-  // Makes every pending write durable.
-  void sync();
+  // Makes every pending write durable. Returns false if a crash point fired at this sync (the
+  // replica must not learn of it).
+  bool sync();
   // Loses the unsynced writes as described above. Returns the number of pending writes lost.
+  // After a crash point fired, the disk keeps exactly what the point left (no draws).
   std::size_t crash(Prng& prng, Ratio torn_write);
   std::size_t pending_count() const { return pending_.size(); }
+
+  // Arms a crash point; `died` is called once, when it fires, from inside the operation.
+  void arm(const CrashPoint& point, std::function<void()> died);
+  void disarm() { armed_ = false; }
+  // Operations issued so far (the next one's index).
+  std::uint64_t op_count() const { return op_count_; }
+  // With recording on, the kind of every operation from then on (for `vsrsim crashpoints`).
+  void record_op_kinds() { record_kinds_ = true; }
+  const std::vector<StorageOpKind>& op_kinds() const { return op_kinds_; }
+  // The armed point fired, and the process has not been crashed since.
+  bool dead() const { return dead_; }
 
  private:
   struct Truncate {
@@ -38,10 +79,22 @@ class SimStorage final : public core::Storage {
   };
   using Write = std::variant<core::Superblock, core::LogEntry, Truncate>;
   void apply(const Write& write);
+  // Counts an operation; false if the process is dead (or dies here, before it).
+  bool begin_op(StorageOpKind kind);
+  // Whether an armed kAfter/kTorn point fires at the operation just issued.
+  void end_op(const Write* issued);
 
   std::vector<Write> pending_;
   core::Superblock superblock_;
   std::vector<core::LogEntry> journal_;  // journal_[i] is op i + 1's slot (op 0 when empty).
+  std::uint64_t op_count_ = 0;
+  bool record_kinds_ = false;
+  std::vector<StorageOpKind> op_kinds_;
+  bool armed_ = false;
+  CrashPoint point_{};
+  std::function<void()> died_;
+  bool dead_ = false;
+  bool lose_pending_ = false;
 };
 
 }  // namespace vsrsim::sim

@@ -247,5 +247,128 @@ TEST(SimStorageTest, ReadJournalStopsAtGapAndBadChecksum) {
   EXPECT_EQ(corrupt.read_journal(), Ops(chain, 1));
 }
 
+// --- Crash points (issue 17)
+// ----------------------------------------------------------------------
+
+// Issues the base (ops 0..4: superblock, three entries, sync), then an armed tail of writes: op 5
+// entry 4, op 6 superblock, op 7 entry 5, op 8 sync. Returns whether the point fired, and how
+// often.
+struct Armed {
+  SimStorage storage;
+  int died = 0;
+};
+
+void IssueTail(Armed& armed, const std::vector<core::LogEntry>& chain, const CrashPoint& point) {
+  WriteSyncedBase(armed.storage, chain);
+  ASSERT_EQ(armed.storage.op_count(), 5U);
+  armed.storage.arm(point, [&armed] { armed.died++; });
+  armed.storage.write_entry(chain[4]);
+  armed.storage.write_superblock({.view = 2, .log_view = 2, .commit = 3});
+  armed.storage.write_entry(chain[5]);
+  armed.storage.sync();
+}
+
+TEST(SimStorageTest, OperationsAreCountedAcrossIncarnations) {
+  const auto chain = Chain(core::LogEntry{}, 3, 100);
+  SimStorage storage;
+  storage.record_op_kinds();
+  WriteSyncedBase(storage, chain);
+  storage.truncate_after(2);
+  Prng prng(1);
+  storage.crash(prng, {0, 1});
+  storage.sync();
+  EXPECT_EQ(storage.op_count(), 7U);
+  EXPECT_EQ(storage.op_kinds(),
+            (std::vector<StorageOpKind>{StorageOpKind::kSuperblock, StorageOpKind::kEntry,
+                                        StorageOpKind::kEntry, StorageOpKind::kEntry,
+                                        StorageOpKind::kSync, StorageOpKind::kTruncate,
+                                        StorageOpKind::kSync}));
+}
+
+TEST(SimStorageTest, CrashPointBeforeAWriteKeepsEveryEarlierWriteAndNothingAfter) {
+  const auto chain = Chain(core::LogEntry{}, 5, 100);
+  Armed armed;
+  IssueTail(armed, chain, {.op = 6, .mode = CrashMode::kBefore});  // Before the superblock.
+  EXPECT_EQ(armed.died, 1);
+  EXPECT_TRUE(armed.storage.dead());
+  // Dead from op 6: the later entry and the sync were ignored (the sync said so).
+  EXPECT_EQ(armed.storage.op_count(), 7U);
+  Prng prng(1);
+  EXPECT_EQ(armed.storage.crash(prng, {1, 1}), 0U);  // No draws: the point decided.
+  EXPECT_FALSE(armed.storage.dead());
+  EXPECT_EQ(armed.storage.read_journal(), Ops(chain, 4));  // Entry 4 (op 5) reached the disk.
+  EXPECT_EQ(armed.storage.read_superblock(), kSyncedSuperblock);  // The superblock did not.
+}
+
+TEST(SimStorageTest, CrashPointAfterAWriteKeepsIt) {
+  const auto chain = Chain(core::LogEntry{}, 5, 100);
+  Armed armed;
+  IssueTail(armed, chain, {.op = 6, .mode = CrashMode::kAfter});
+  EXPECT_EQ(armed.died, 1);
+  Prng prng(1);
+  armed.storage.crash(prng, {0, 1});
+  EXPECT_EQ(armed.storage.read_journal(), Ops(chain, 4));
+  EXPECT_EQ(armed.storage.read_superblock().view, 2U);
+}
+
+TEST(SimStorageTest, CrashPointTornEntryCutsTheJournalThere) {
+  const auto chain = Chain(core::LogEntry{}, 5, 100);
+  Armed armed;
+  IssueTail(armed, chain, {.op = 5, .mode = CrashMode::kTorn});  // Entry 4, torn.
+  EXPECT_EQ(armed.died, 1);
+  Prng prng(1);
+  armed.storage.crash(prng, {0, 1});
+  EXPECT_EQ(armed.storage.read_journal(), Ops(chain, 3));
+}
+
+TEST(SimStorageTest, CrashPointBeforeASyncLosesEveryPendingWrite) {
+  const auto chain = Chain(core::LogEntry{}, 5, 100);
+  Armed armed;
+  IssueTail(armed, chain, {.op = 8, .mode = CrashMode::kBefore});
+  EXPECT_EQ(armed.died, 1);
+  Prng prng(1);
+  EXPECT_EQ(armed.storage.crash(prng, {0, 1}), 3U);
+  EXPECT_EQ(armed.storage.read_journal(), Ops(chain, 3));
+  EXPECT_EQ(armed.storage.read_superblock(), kSyncedSuperblock);
+}
+
+TEST(SimStorageTest, CrashPointAfterASyncKeepsItButTheSyncReportsTheDeath) {
+  const auto chain = Chain(core::LogEntry{}, 5, 100);
+  SimStorage storage;
+  WriteSyncedBase(storage, chain);
+  int died = 0;
+  storage.arm({.op = 6, .mode = CrashMode::kAfter}, [&died] { died++; });
+  storage.write_entry(chain[4]);
+  EXPECT_FALSE(storage.sync());  // The replica must not learn of this sync.
+  EXPECT_EQ(died, 1);
+  EXPECT_EQ(storage.read_journal(), Ops(chain, 4));
+  Prng prng(1);
+  EXPECT_EQ(storage.crash(prng, {0, 1}), 0U);
+  EXPECT_EQ(storage.read_journal(), Ops(chain, 4));
+}
+
+TEST(SimStorageTest, DisarmedOrPassedCrashPointsNeverFire) {
+  const auto chain = Chain(core::LogEntry{}, 5, 100);
+  Armed armed;
+  WriteSyncedBase(armed.storage, chain);
+  armed.storage.arm({.op = 2, .mode = CrashMode::kBefore}, [&armed] { armed.died++; });  // Passed.
+  armed.storage.write_entry(chain[4]);
+  armed.storage.arm({.op = 6, .mode = CrashMode::kBefore}, [&armed] { armed.died++; });
+  armed.storage.disarm();
+  armed.storage.write_entry(chain[5]);
+  EXPECT_TRUE(armed.storage.sync());
+  EXPECT_EQ(armed.died, 0);
+  EXPECT_EQ(armed.storage.read_journal(), Ops(chain, 5));
+}
+
+TEST(SimStorageTest, CrashModesApplyWhereTheyMeanSomething) {
+  for (const StorageOpKind kind : {StorageOpKind::kSuperblock, StorageOpKind::kEntry,
+                                   StorageOpKind::kTruncate, StorageOpKind::kSync}) {
+    EXPECT_TRUE(CrashModeApplies(kind, CrashMode::kBefore));
+    EXPECT_TRUE(CrashModeApplies(kind, CrashMode::kAfter));
+    EXPECT_EQ(CrashModeApplies(kind, CrashMode::kTorn), kind == StorageOpKind::kEntry);
+  }
+}
+
 }  // namespace
 }  // namespace vsrsim::sim

@@ -57,6 +57,9 @@ inline constexpr std::uint64_t kHealFault = 7;
 // from: a replica armed to crash right before its next sync completes (its unsynced writes at
 // risk).
 inline constexpr std::uint64_t kCrashInSyncFault = 8;
+// from: a replica whose storage crash point fired (issue 17); b: the index of the storage
+// operation it died at.
+inline constexpr std::uint64_t kCrashPointFault = 9;
 // Drop reasons of message records beyond the network's own (sim::DropReason): the receiving
 // replica is down.
 inline constexpr std::uint64_t kDropReplicaDown = 5;

@@ -111,7 +111,17 @@ struct InevitableArguments {
   std::string html_path;  // Also write the run's page with the strip (html_report.h).
 };
 
+struct CrashPointsArguments {
+  std::string scenario_path;
+  std::size_t replica = 0;
+  core::MutantSet mutants;
+  std::uint32_t down_ticks = 20;  // Ticks between a replica's crash point and its restart.
+  std::size_t jobs = 0;
+  std::string report_dir;  // crashpoints.json and the failing points' scenarios.
+};
+
 int RunCommand(const RunArguments& arguments);
+int CrashPointsCommand(const CrashPointsArguments& arguments);
 int ExploreCommand(const ExploreArguments& arguments);
 int InevitableCommand(const InevitableArguments& arguments);
 int ShrinkCommand(const ShrinkArguments& arguments);

@@ -309,6 +309,30 @@ int main(int argc, char** argv) {
   inevitable_command->add_option("--html", inevitable.html_path,
                                  "Write the run's page with the inevitability strip to FILE");
 
+  vsrsim::reports::CrashPointsArguments crashpoints;
+  std::vector<std::string> crashpoints_mutants;
+  CLI::App* crashpoints_command = app.add_subcommand(
+      "crashpoints",
+      "Replay a scenario once per storage operation of a replica, crashing it there (issue 17)");
+  crashpoints_command
+      ->add_option("--scenario", crashpoints.scenario_path, "A passing scenario file")
+      ->required();
+  crashpoints_command
+      ->add_option("--replica", crashpoints.replica, "The replica that crashes (default 0)")
+      ->check(CLI::Range(0, 255));
+  crashpoints_command->add_option("--mutant", crashpoints_mutants,
+                                  "Put a reviewed defect back (repeatable)");
+  crashpoints_command
+      ->add_option("--down", crashpoints.down_ticks,
+                   "Ticks from the crash point to the restart (default 20)")
+      ->check(CLI::Range(1, 1'000'000));
+  crashpoints_command
+      ->add_option("--jobs", crashpoints.jobs, "Parallel workers (default: all cores)")
+      ->check(CLI::Range(1, 1024));
+  crashpoints_command->add_option(
+      "--report", crashpoints.report_dir,
+      "Write crashpoints.json and each failing point's scenario (replayed to verify) to DIR");
+
   app.add_subcommand("mutants",
                      "List the mutants, their findings and the checker that catches them");
 
@@ -335,6 +359,7 @@ int main(int argc, char** argv) {
       explore.mutants = ParseMutants(explore_mutants);
     }
     if (inevitable_command->parsed()) inevitable.mutants = ParseMutants(inevitable_mutants);
+    if (crashpoints_command->parsed()) crashpoints.mutants = ParseMutants(crashpoints_mutants);
     if (sweep_command->parsed()) {
       if (sweep_seeds.empty() && !sweep_count) {
         throw CLI::ValidationError("sweep", "give --seeds A..B or --count N");
@@ -378,6 +403,7 @@ int main(int argc, char** argv) {
   if (shrink_command->parsed()) return vsrsim::reports::ShrinkCommand(shrink);
   if (explore_command->parsed()) return vsrsim::reports::ExploreCommand(explore);
   if (inevitable_command->parsed()) return vsrsim::reports::InevitableCommand(inevitable);
+  if (crashpoints_command->parsed()) return vsrsim::reports::CrashPointsCommand(crashpoints);
   if (merge_command->parsed())
     return vsrsim::reports::MergeCommand(merge_out, merge_dirs, merge_allow_partial);
   return vsrsim::reports::MutantsCommand();

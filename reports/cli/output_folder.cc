@@ -49,6 +49,10 @@ bool Belongs(std::string name, FolderKind kind) {
   if (kind == FolderKind::kSeedFiles) return IsPerSeed(name, ".seed");
   if (kind == FolderKind::kHistories) return IsPerSeed(name, ".jsonl");
   if (kind == FolderKind::kCorpus) return IsNumbered(name, "corpus-", ".scenario");
+  if (kind == FolderKind::kCrashPoints) {
+    return name == "crashpoints.json" ||
+           (StartsWith(name, "crashpoint-") && EndsWith(name, ".scenario"));
+  }
   if (kind == FolderKind::kExplore) {
     return name == "explore.json" || IsNumbered(name, "finding-", ".scenario") ||
            IsNumbered(name, "finding-", "-found.scenario");
@@ -114,11 +118,12 @@ std::string OutputFolder::Prepare(const std::string& dir, const char* flag, Fold
         "{} {}: the folder holds {}, which vsrsim did not write there; give an empty or new "
         "folder, or one that holds only an earlier {}",
         flag, dir, name,
-        kind == FolderKind::kReport      ? "report"
-        : kind == FolderKind::kSeedFiles ? "sweep's seed files"
-        : kind == FolderKind::kExplore   ? "explore report"
-        : kind == FolderKind::kCorpus    ? "explore corpus"
-                                         : "sweep's histories");
+        kind == FolderKind::kReport        ? "report"
+        : kind == FolderKind::kSeedFiles   ? "sweep's seed files"
+        : kind == FolderKind::kExplore     ? "explore report"
+        : kind == FolderKind::kCorpus      ? "explore corpus"
+        : kind == FolderKind::kCrashPoints ? "crashpoints report"
+                                           : "sweep's histories");
   }
   return "";
 }

@@ -17,11 +17,12 @@
 namespace vsrsim::reports {
 
 enum class FolderKind {
-  kReport,     // summary.json, junit.xml, summary.md, seed-N.html.
-  kSeedFiles,  // seed-N.seed.
-  kHistories,  // seed-N.jsonl (sweep --history-dir).
-  kExplore,    // explore.json, finding-N.scenario, finding-N-found.scenario (explore --report).
-  kCorpus,     // corpus-N.scenario (explore --corpus).
+  kReport,       // summary.json, junit.xml, summary.md, seed-N.html.
+  kSeedFiles,    // seed-N.seed.
+  kHistories,    // seed-N.jsonl (sweep --history-dir).
+  kExplore,      // explore.json, finding-N.scenario, finding-N-found.scenario (explore --report).
+  kCorpus,       // corpus-N.scenario (explore --corpus).
+  kCrashPoints,  // crashpoints.json, crashpoint-*.scenario (crashpoints --report).
 };
 
 class OutputFolder {

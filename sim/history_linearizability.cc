@@ -256,19 +256,31 @@ LinearizabilitySearch Search(const History& history, std::uint64_t steps_max, bo
   // A flat table (the fast search inserts one key per step forward; node-based sets allocated
   // each one). The value 1 marks a key as present.
   FlatHashMap<FastKey, std::uint8_t, FastKeyHash> seen_fast;
-  (exact ? seen.reserve(operations.size()) : seen_fast.reserve(operations.size()));
   std::vector<std::uint64_t> words(operations.size());
   for (std::size_t op = 0; op < operations.size(); op++) words[op] = OperationWord(op);
   std::uint64_t linearised_word = 0;
-  const auto first_visit = [&] {
-    if (exact) return seen.insert(configuration).second;
-    return seen_fast
-        .try_emplace({.linearised = linearised_word,
-                      .length = configuration.length,
-                      .hash = configuration.hash},
-                     1)
-        .second;
+  // The memo holds exhausted configurations only: one is recorded when the search backtracks out
+  // of it. That prunes exactly what recording every configuration on first visit would: a
+  // configuration on the stack cannot be reached again before it is popped (every step down adds an
+  // operation, so a descendant's set is strictly larger), and once popped it is recorded. A search
+  // that never backtracks (every clean history) then touches no table at all.
+  const auto exhausted = [&] {
+    if (exact) return seen.contains(configuration);
+    return seen_fast.find({.linearised = linearised_word,
+                           .length = configuration.length,
+                           .hash = configuration.hash}) != nullptr;
   };
+  const auto record_exhausted = [&] {
+    if (exact) {
+      seen.insert(configuration);
+    } else {
+      seen_fast.try_emplace({.linearised = linearised_word,
+                             .length = configuration.length,
+                             .hash = configuration.hash},
+                            1);
+    }
+  };
+  std::size_t recorded = 0;
   struct Frame {
     std::size_t node;
     LogModel::Mark mark;
@@ -295,7 +307,7 @@ LinearizabilitySearch Search(const History& history, std::uint64_t steps_max, bo
         linearised_word ^= words[op];
         configuration.length = model.length();
         configuration.hash = model.mark().hash;
-        if (first_visit()) {
+        if (recorded == 0 || !exhausted()) {
           stack.push_back({node, mark});
           if (nodes[node].match != kNone) ok_remaining--;
           lift(node);
@@ -317,6 +329,12 @@ LinearizabilitySearch Search(const History& history, std::uint64_t steps_max, bo
     if (stack.empty()) break;
     const Frame frame = stack.back();
     stack.pop_back();
+    // The model still holds the frame's state; the configuration's length and hash may be those
+    // of a later attempt, so they are taken from the model again.
+    configuration.length = model.length();
+    configuration.hash = model.mark().hash;
+    record_exhausted();
+    recorded++;
     const std::size_t op = nodes[frame.node].operation;
     configuration.linearised[op / 64] &= ~(std::uint64_t{1} << (op % 64));
     linearised_word ^= words[op];

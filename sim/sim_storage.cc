@@ -38,15 +38,20 @@ void SimStorage::arm(const CrashPoint& point, std::function<void()> died) {
   armed_ = true;
   point_ = point;
   died_ = std::move(died);
+  update_watched();
 }
 
-bool SimStorage::begin_op(StorageOpKind kind) {
-  if (dead_) return false;
-  const std::uint64_t index = op_count_++;
+bool SimStorage::begin_op_watched(StorageOpKind kind) {
+  if (dead_) {
+    op_count_--;  // A dead process issues nothing.
+    return false;
+  }
+  const std::uint64_t index = op_count_ - 1;
   if (record_kinds_) op_kinds_.push_back(kind);
   if (armed_ && index == point_.op && point_.mode == CrashMode::kBefore) {
     armed_ = false;
     dead_ = true;
+    update_watched();
     // Before a sync: the disk wrote none of the pending writes. Before a write: all before it.
     lose_pending_ = kind == StorageOpKind::kSync;
     died_();
@@ -55,8 +60,8 @@ bool SimStorage::begin_op(StorageOpKind kind) {
   return true;
 }
 
-void SimStorage::end_op(const Write* issued) {
-  if (!armed_ || op_count_ - 1 != point_.op) return;
+void SimStorage::end_op_armed(const Write* issued) {
+  if (op_count_ - 1 != point_.op) return;
   if (point_.mode == CrashMode::kTorn && issued != nullptr) {
     if (std::holds_alternative<core::LogEntry>(*issued)) {
       std::get<core::LogEntry>(pending_.back()).checksum ^= 0x5eed;  // Torn, as in crash().
@@ -64,6 +69,7 @@ void SimStorage::end_op(const Write* issued) {
   }
   armed_ = false;
   dead_ = true;
+  update_watched();
   lose_pending_ = false;
   died_();
 }
@@ -115,6 +121,7 @@ std::size_t SimStorage::crash(Prng& prng, Ratio torn_write) {
   if (dead_) {
     // The crash point decided what the disk holds: every pending write, or (before a sync) none.
     dead_ = false;
+    update_watched();
     const std::size_t lost = lose_pending_ ? pending_.size() : 0;
     if (!lose_pending_) {
       for (const Write& write : pending_) apply(write);

@@ -64,11 +64,17 @@ class SimStorage final : public core::Storage {
 
   // Arms a crash point; `died` is called once, when it fires, from inside the operation.
   void arm(const CrashPoint& point, std::function<void()> died);
-  void disarm() { armed_ = false; }
+  void disarm() {
+    armed_ = false;
+    update_watched();
+  }
   // Operations issued so far (the next one's index).
   std::uint64_t op_count() const { return op_count_; }
   // With recording on, the kind of every operation from then on (for `vsrsim crashpoints`).
-  void record_op_kinds() { record_kinds_ = true; }
+  void record_op_kinds() {
+    record_kinds_ = true;
+    update_watched();
+  }
   const std::vector<StorageOpKind>& op_kinds() const { return op_kinds_; }
   // The armed point fired, and the process has not been crashed since.
   bool dead() const { return dead_; }
@@ -79,10 +85,19 @@ class SimStorage final : public core::Storage {
   };
   using Write = std::variant<core::Superblock, core::LogEntry, Truncate>;
   void apply(const Write& write);
-  // Counts an operation; false if the process is dead (or dies here, before it).
-  bool begin_op(StorageOpKind kind);
+  // Counts an operation; false if the process is dead (or dies here, before it). Inline: every
+  // write and sync passes here, and with no point armed and no recording it only counts.
+  bool begin_op(StorageOpKind kind) {
+    op_count_++;
+    return !watched_ || begin_op_watched(kind);
+  }
+  bool begin_op_watched(StorageOpKind kind);
   // Whether an armed kAfter/kTorn point fires at the operation just issued.
-  void end_op(const Write* issued);
+  void end_op(const Write* issued) {
+    if (armed_) end_op_armed(issued);
+  }
+  void end_op_armed(const Write* issued);
+  void update_watched() { watched_ = armed_ || dead_ || record_kinds_; }
 
   std::vector<Write> pending_;
   core::Superblock superblock_;
@@ -91,6 +106,7 @@ class SimStorage final : public core::Storage {
   bool record_kinds_ = false;
   std::vector<StorageOpKind> op_kinds_;
   bool armed_ = false;
+  bool watched_ = false;  // armed_ || dead_ || record_kinds_: begin_op's slow path.
   CrashPoint point_{};
   std::function<void()> died_;
   bool dead_ = false;

@@ -41,6 +41,13 @@ for r in 0 1 2; do
     "$work/pass-$r.out" || fail "summary line, replica $r: $(tail -1 "$work/pass-$r.out")"
 done
 
+# A seed instead of a scenario file: its swarm run, dumped; both flags at once is a usage error.
+"$V" crashpoints --seed 7 --replica 1 --jobs 2 >"$work/seed.out"; check "crashpoints --seed 7" 0 $?
+grep -Eq "^CRASHPOINTS replica=1 ops=[0-9]+ points=[1-9][0-9]* pass=[1-9][0-9]* fail=0 not_reached=0 " \
+  "$work/seed.out" || fail "summary line, --seed 7: $(tail -1 "$work/seed.out")"
+"$V" crashpoints --seed 7 --scenario "$scenario" 2>"$work/err" >/dev/null; check "--seed with --scenario" 64 $?
+expect_one_line "--seed with --scenario" "$work/err" "excludes"
+
 # Planted: acknowledging before the writes are durable fails at some crash point; the failing
 # scenarios are written, verified by a replay, and replay to the failure through `vsrsim run`.
 "$V" crashpoints --scenario "$scenario" --replica 1 --jobs 2 --mutant ack-before-durable \

@@ -112,6 +112,7 @@ struct InevitableArguments {
 };
 
 struct CrashPointsArguments {
+  std::optional<std::uint64_t> seed;  // The seed's swarm run, dumped as a scenario; or:
   std::string scenario_path;
   std::size_t replica = 0;
   core::MutantSet mutants;

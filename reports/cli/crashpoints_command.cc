@@ -43,20 +43,32 @@ std::string FileName(std::size_t replica, const faults::CrashPointCase& c) {
 }  // namespace
 
 int CrashPointsCommand(const CrashPointsArguments& arguments) {
-  std::string text;
-  if (std::string error = ReadFile(arguments.scenario_path, text); !error.empty()) {
-    fmt::print(stderr, "vsrsim: {}\n", error);
-    return kExitIo;
-  }
+  std::optional<faults::Scenario> scenario;
   std::string error;
-  auto scenario = faults::ParseScenario(arguments.scenario_path, text, error);
-  if (!scenario) {
-    fmt::print(stderr, "vsrsim: {}\n", error);
-    return kExitBadData;
+  // What the output names the scenario by.
+  const std::string name =
+      arguments.seed ? fmt::format("seed {}", *arguments.seed) : arguments.scenario_path;
+  if (arguments.seed) {
+    scenario = DumpInChild(ResolveOptions(*arguments.seed, arguments.mutants, {}), error);
+    if (!scenario) {
+      fmt::print(stderr, "vsrsim: {}\n", error);
+      return kExitIo;
+    }
+  } else {
+    std::string text;
+    if (error = ReadFile(arguments.scenario_path, text); !error.empty()) {
+      fmt::print(stderr, "vsrsim: {}\n", error);
+      return kExitIo;
+    }
+    scenario = faults::ParseScenario(arguments.scenario_path, text, error);
+    if (!scenario) {
+      fmt::print(stderr, "vsrsim: {}\n", error);
+      return kExitBadData;
+    }
   }
   if (arguments.replica >= scenario->options.replica_count) {
-    fmt::print(stderr, "vsrsim: --replica {}: {} has replicas 0..{}\n", arguments.replica,
-               arguments.scenario_path, scenario->options.replica_count - 1);
+    fmt::print(stderr, "vsrsim: --replica {}: {} has replicas 0..{}\n", arguments.replica, name,
+               scenario->options.replica_count - 1);
     return kExitUsage;
   }
   for (const core::MutantInfo& info : core::kMutants) {
@@ -90,7 +102,7 @@ int CrashPointsCommand(const CrashPointsArguments& arguments) {
       fmt::print(stderr,
                  "vsrsim: {} does not pass as it is ({}{}{}); crash points test a passing "
                  "scenario\n",
-                 arguments.scenario_path, sim::OutcomeName(base.result.outcome),
+                 name, sim::OutcomeName(base.result.outcome),
                  base.result.checker.empty() ? "" : ", ", base.result.checker);
       report.Abandon();
       return kExitBadData;
@@ -99,8 +111,8 @@ int CrashPointsCommand(const CrashPointsArguments& arguments) {
     // function of the scenario (its outcome just matched).
     plan = faults::PlanCrashPoints(*scenario, arguments.replica);
     if (plan.base.fingerprint != base.result.fingerprint) {
-      fmt::print(stderr, "vsrsim: {} played twice gave two fingerprints ({:016x}, {:016x})\n",
-                 arguments.scenario_path, base.result.fingerprint, plan.base.fingerprint);
+      fmt::print(stderr, "vsrsim: {} played twice gave two fingerprints ({:016x}, {:016x})\n", name,
+                 base.result.fingerprint, plan.base.fingerprint);
       return sim::ExitCodeOf(sim::Outcome::kNondeterministic);
     }
   }
@@ -192,7 +204,7 @@ int CrashPointsCommand(const CrashPointsArguments& arguments) {
   const double seconds = static_cast<double>(MonotonicMs() - started_ms) / 1000.0;
   const std::size_t failed = cases.size() - passed - not_fired;
   if (!arguments.report_dir.empty()) {
-    const nlohmann::json summary = {{"scenario", arguments.scenario_path},
+    const nlohmann::json summary = {{"scenario", name},
                                     {"replica", arguments.replica},
                                     {"down_ticks", arguments.down_ticks},
                                     {"storage_operations", plan.op_kinds.size()},

@@ -314,9 +314,12 @@ int main(int argc, char** argv) {
   CLI::App* crashpoints_command = app.add_subcommand(
       "crashpoints",
       "Replay a scenario once per storage operation of a replica, crashing it there (issue 17)");
+  std::string crashpoints_seed;
+  auto* crashpoints_scenario = crashpoints_command->add_option(
+      "--scenario", crashpoints.scenario_path, "A passing scenario file");
   crashpoints_command
-      ->add_option("--scenario", crashpoints.scenario_path, "A passing scenario file")
-      ->required();
+      ->add_option("--seed", crashpoints_seed, "A passing seed (its swarm run, as a scenario)")
+      ->excludes(crashpoints_scenario);
   crashpoints_command
       ->add_option("--replica", crashpoints.replica, "The replica that crashes (default 0)")
       ->check(CLI::Range(0, 255));
@@ -359,7 +362,13 @@ int main(int argc, char** argv) {
       explore.mutants = ParseMutants(explore_mutants);
     }
     if (inevitable_command->parsed()) inevitable.mutants = ParseMutants(inevitable_mutants);
-    if (crashpoints_command->parsed()) crashpoints.mutants = ParseMutants(crashpoints_mutants);
+    if (crashpoints_command->parsed()) {
+      if (crashpoints_seed.empty() == crashpoints.scenario_path.empty()) {
+        throw CLI::ValidationError("crashpoints", "give --seed S or --scenario FILE");
+      }
+      if (!crashpoints_seed.empty()) crashpoints.seed = SeedOrThrow(crashpoints_seed, "--seed");
+      crashpoints.mutants = ParseMutants(crashpoints_mutants);
+    }
     if (sweep_command->parsed()) {
       if (sweep_seeds.empty() && !sweep_count) {
         throw CLI::ValidationError("sweep", "give --seeds A..B or --count N");

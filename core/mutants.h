@@ -20,6 +20,7 @@ enum class Mutant : std::uint8_t {
   kPendingSurvivesViewChange,  // (d)
   kSilentEviction,             // (e)
   kRecoveringRejoinsOwnView,   // (f) issue 11: a lost-commit hole in the view change.
+  kTableNotInCheckpoint,       // Issue 16: the checkpoint omits the clients table.
 };
 
 struct MutantInfo {
@@ -30,7 +31,7 @@ struct MutantInfo {
   std::string_view expected_checker;
 };
 
-inline constexpr std::array<MutantInfo, 6> kMutants = {{
+inline constexpr std::array<MutantInfo, 7> kMutants = {{
     {Mutant::kTablePrimaryOnly, "table-primary-only", "a",
      "only the primary records committed replies (backups keep no table) and an unknown client is "
      "New, so after a view change a retransmission executes again",
@@ -49,6 +50,10 @@ inline constexpr std::array<MutantInfo, 6> kMutants = {{
      "a replica that was normal in its view and restarts re-enters a view change for that same "
      "view, so a stale StartView of the view can shrink its log",
      "crash"},
+    {Mutant::kTableNotInCheckpoint, "table-not-in-checkpoint", "-",
+     "the checkpoint holds the state machine but not the clients table, so a restarted replica "
+     "judges requests against an empty table and its executions of retried requests differ",
+     "at-most-once"},
 }};
 
 std::optional<Mutant> MutantByName(std::string_view name);
@@ -57,16 +62,18 @@ const MutantInfo& InfoOf(Mutant mutant);
 class MutantSet {
  public:
   constexpr MutantSet() = default;
-  constexpr bool Has(Mutant mutant) const { return (bits_ >> static_cast<unsigned>(mutant)) & 1U; }
+  constexpr bool Has(Mutant mutant) const {
+    return ((bits_ >> static_cast<unsigned>(mutant)) & 1U) != 0;
+  }
   constexpr void Add(Mutant mutant) {
-    bits_ = static_cast<std::uint8_t>(bits_ | (1U << static_cast<unsigned>(mutant)));
+    bits_ = bits_ | (std::uint32_t{1} << static_cast<unsigned>(mutant));
   }
   constexpr bool Empty() const { return bits_ == 0; }
-  constexpr std::uint8_t Bits() const { return bits_; }
+  constexpr std::uint32_t Bits() const { return bits_; }
   bool operator==(const MutantSet&) const = default;
 
  private:
-  std::uint8_t bits_ = 0;
+  std::uint32_t bits_ = 0;
 };
 
 }  // namespace vsrsim::core

@@ -51,24 +51,7 @@ Replica::Replica(const ReplicaOptions& options, Storage& storage, Bus& bus,
   acks_.push_back(0);
   if (restart_nonce == 0) return;
 
-  // A restart: reload the durable state and execute the journal up to the durable commit again.
-  const Superblock superblock = storage_.read_superblock();
-  view_ = superblock.view;
-  log_view_ = superblock.log_view;
-  for (const LogEntry& entry : storage_.read_journal()) {
-    VSRSIM_ASSERT_EQ(entry.op, log_.size());
-    log_.push_back(entry);
-    acks_.push_back(0);
-  }
-  op_durable_ = op();
-  status_ = Status::kRecovering;
-  commit_max_ = std::min(superblock.commit, op());
-  execute_committed();
-  request_start_view(options_.index);
-  if (dirty_) {
-    sync_requested_ = true;
-    bus_.request_sync();
-  }
+  restore_from_storage();
 }
 
 void Replica::on_message(const Message& message) {
@@ -118,7 +101,8 @@ void Replica::send_to_client(ClientId client, const Message& message) {
 }
 
 void Replica::persist_superblock() {
-  storage_.write_superblock({.view = view_, .log_view = log_view_, .commit = commit_min_});
+  storage_.write_superblock(
+      {.view = view_, .log_view = log_view_, .commit = commit_min_, .checkpoint = checkpoint_});
   dirty_ = true;
 }
 
@@ -126,6 +110,7 @@ void Replica::on_sync_done() {
   VSRSIM_ASSERT(sync_requested_);
   sync_requested_ = false;
   dirty_ = false;
+  checkpoint_unsynced_ = false;
   op_durable_ = op();
   for (const auto& [to, message] : outbox_) bus_.send_to_replica(to, message);
   outbox_.clear();
@@ -324,7 +309,9 @@ void Replica::execute_committed() {
     commit_min_++;
     execute(log_[commit_min_]);
   }
-  if (commit_min_ != commit_min_before) persist_superblock();
+  if (commit_min_ == commit_min_before) return;
+  maybe_checkpoint();
+  persist_superblock();
 }
 
 void Replica::execute(const LogEntry& entry) {

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "core/bus.h"
+#include "core/checkpoint.h"
 #include "core/clients_table.h"
 #include "core/message.h"
 #include "core/mutants.h"
@@ -58,6 +59,9 @@ struct ReplicaOptions {
   // when the replica opens, so an environment that knows its workload never sees the log regrow
   // (an allocation and a copy of the whole log) while it runs. Zero reserves nothing.
   std::size_t ops_reserved = 0;
+  // A checkpoint of the state machine and the clients table is taken once commit_min is this many
+  // ops past the checkpoint in force (and the previous checkpoint is durable). Zero: never.
+  std::uint32_t checkpoint_ops = 0;
 };
 
 // Counts of what the replica did, for the run's coverage report.
@@ -69,6 +73,7 @@ struct ReplicaCounters {
   std::uint64_t client_sends_dropped = 0;  // Sends to a closed client connection.
   std::uint64_t repairs_requested = 0;
   std::uint64_t state_transfers = 0;  // Committed ops learned wholesale from a StartView.
+  std::uint64_t checkpoints = 0;      // Checkpoints written (each named by a superblock after it).
 };
 
 class Replica {
@@ -95,6 +100,8 @@ class Replica {
   ClientsTable& clients_table_for_test() { return table_; }
   const PartitionLog& state_machine() const { return state_machine_; }
   const ReplicaCounters& counters() const { return counters_; }
+  // The checkpoint the latest superblock written names (durable once no sync is pending).
+  const CheckpointRef& checkpoint() const { return checkpoint_; }
 
   // One handler per message type (VR's names).
   void on_request(const Request& request);
@@ -118,6 +125,10 @@ class Replica {
   void send_to_others(const Message& message);
   void send_to_client(ClientId client, const Message& message);
   void persist_superblock();
+  // replica_checkpoint.cc: taking a checkpoint, and installing one on restart.
+  void maybe_checkpoint();
+  void restore_from_storage();
+  void install_checkpoint(const CheckpointState& state, bool synced);
   void adopt_log(const std::vector<LogEntry>& log);
 
   void propose(const Request& request);
@@ -151,6 +162,8 @@ class Replica {
   std::vector<std::uint8_t> acks_;  // acks_[op]: bitmask of replicas that prepared op (primary).
   ClientsTable table_;
   PartitionLog state_machine_;
+  CheckpointRef checkpoint_;          // Named by the latest superblock written.
+  bool checkpoint_unsynced_ = false;  // checkpoint_'s area or superblock is not yet durable.
 
   // View change state, for view_.
   std::uint8_t start_view_change_from_ = 0;  // Bitmask.

@@ -13,6 +13,11 @@ void SimStorage::write_entry(const core::LogEntry& entry) {
   pending_.emplace_back(entry);
 }
 
+void SimStorage::write_checkpoint(std::uint8_t area, std::span<const std::uint64_t> words) {
+  VSRSIM_ASSERT_LT(area, core::kCheckpointAreas);
+  pending_.emplace_back(CheckpointWrite{area, {words.begin(), words.end()}});
+}
+
 void SimStorage::truncate_after(core::Op op) { pending_.emplace_back(Truncate{op}); }
 
 void SimStorage::apply(const Write& write) {
@@ -25,6 +30,8 @@ void SimStorage::apply(const Write& write) {
       if (journal_.size() < entry->op) journal_.resize(entry->op);
       journal_[entry->op - 1] = *entry;
     }
+  } else if (const auto* checkpoint = std::get_if<CheckpointWrite>(&write)) {
+    areas_[checkpoint->area] = checkpoint->words;
   } else {
     const core::Op op = std::get<Truncate>(write).op;
     if (journal_.size() > op) journal_.resize(op);
@@ -42,6 +49,9 @@ std::size_t SimStorage::crash(Prng& prng, Ratio torn_write) {
   if (kept > 0 && prng.Chance(torn_write)) {
     if (const auto* entry = std::get_if<core::LogEntry>(&pending_[kept - 1])) {
       journal_[entry->op - 1].checksum ^= 0x5eed;  // Torn: the checksum no longer verifies.
+    } else if (const auto* checkpoint = std::get_if<CheckpointWrite>(&pending_[kept - 1])) {
+      std::vector<std::uint64_t>& area = areas_[checkpoint->area];
+      area[prng.Below(area.size())] ^= 0x5eed;  // Torn: the checkpoint's checksum fails.
     }
   }
   const std::size_t lost = pending_.size() - kept;

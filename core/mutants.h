@@ -21,6 +21,7 @@ enum class Mutant : std::uint8_t {
   kSilentEviction,             // (e)
   kRecoveringRejoinsOwnView,   // (f) issue 11: a lost-commit hole in the view change.
   kTableNotInCheckpoint,       // Issue 16: the checkpoint omits the clients table.
+  kSyncOmitsReplies,           // Issue 16: state sync carries sessions but not cached replies.
 };
 
 struct MutantInfo {
@@ -31,7 +32,7 @@ struct MutantInfo {
   std::string_view expected_checker;
 };
 
-inline constexpr std::array<MutantInfo, 7> kMutants = {{
+inline constexpr std::array<MutantInfo, 8> kMutants = {{
     {Mutant::kTablePrimaryOnly, "table-primary-only", "a",
      "only the primary records committed replies (backups keep no table) and an unknown client is "
      "New, so after a view change a retransmission executes again",
@@ -54,7 +55,12 @@ inline constexpr std::array<MutantInfo, 7> kMutants = {{
      "the checkpoint holds the state machine but not the clients table, so a restarted replica "
      "judges requests against an empty table and its executions of retried requests differ",
      "at-most-once"},
+    {Mutant::kSyncOmitsReplies, "sync-omits-replies", "-",
+     "state sync carries the sessions of the clients table but not their cached replies, so a "
+     "synced replica answers a Duplicate with a blank reply",
+     "agreement"},
 }};
+static_assert(kMutants.size() <= 32, "MutantSet holds 32 mutants");
 
 std::optional<Mutant> MutantByName(std::string_view name);
 const MutantInfo& InfoOf(Mutant mutant);

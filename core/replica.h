@@ -33,6 +33,7 @@
 #include "core/bus.h"
 #include "core/checkpoint.h"
 #include "core/clients_table.h"
+#include "core/log_ring.h"
 #include "core/message.h"
 #include "core/mutants.h"
 #include "core/partition_log.h"
@@ -62,6 +63,9 @@ struct ReplicaOptions {
   // A checkpoint of the state machine and the clients table is taken once commit_min is this many
   // ops past the checkpoint in force (and the previous checkpoint is durable). Zero: never.
   std::uint32_t checkpoint_ops = 0;
+  // The journal is a ring of this many slots: an op is written over the op `journal_slots` below
+  // it, which must be at or below the checkpoint. Requires: >= checkpoint_ops + kPipelineMax.
+  std::uint32_t journal_slots = 1024;
 };
 
 // Counts of what the replica did, for the run's coverage report.
@@ -74,6 +78,11 @@ struct ReplicaCounters {
   std::uint64_t repairs_requested = 0;
   std::uint64_t state_transfers = 0;  // Committed ops learned wholesale from a StartView.
   std::uint64_t checkpoints = 0;      // Checkpoints written (each named by a superblock after it).
+  std::uint64_t state_syncs = 0;      // Checkpoints installed from a peer.
+  std::uint64_t journal_wraps = 0;    // Journal slots written over an older op.
+  // Repairs asked for right above a checkpoint the replica holds only as an anchor (after a
+  // state sync, or a log that starts at a checkpoint).
+  std::uint64_t repairs_from_checkpoint_boundary = 0;
 };
 
 class Replica {
@@ -90,12 +99,12 @@ class Replica {
   Status status() const { return status_; }
   View view() const { return view_; }
   View log_view() const { return log_view_; }
-  Op op() const { return log_.back().op; }
+  Op op() const { return log_.last(); }
   Op commit_min() const { return commit_min_; }
   Op commit_max() const { return commit_max_; }
   bool is_primary() const { return PrimaryOf(view_, options_.replica_count) == options_.index; }
   bool sync_pending() const { return dirty_; }
-  const std::vector<LogEntry>& log() const { return log_; }  // log()[op]; log()[0] is the root.
+  const LogRing& log() const { return log_; }
   const ClientsTable& clients_table() const { return table_; }
   ClientsTable& clients_table_for_test() { return table_; }
   const PartitionLog& state_machine() const { return state_machine_; }
@@ -113,6 +122,8 @@ class Replica {
   void on_start_view(const StartView& message);
   void on_request_start_view(const RequestStartView& message);
   void on_request_prepare(const RequestPrepare& message);
+  void on_request_checkpoint(const RequestCheckpoint& message);
+  void on_sync_checkpoint(const SyncCheckpoint& message);
   void on_reply(const Reply&) {}        // Replies and evictions go to clients, never to replicas.
   void on_eviction(const Eviction&) {}  // (The network never routes them here.)
 
@@ -128,8 +139,20 @@ class Replica {
   // replica_checkpoint.cc: taking a checkpoint, and installing one on restart.
   void maybe_checkpoint();
   void restore_from_storage();
+  void load_journal();
   void install_checkpoint(const CheckpointState& state, bool synced);
-  void adopt_log(const std::vector<LogEntry>& log);
+  // replica_sync.cc: state sync.
+  void request_checkpoint(ReplicaIndex from, Op op);
+  SyncCheckpoint make_sync_checkpoint() const;
+  // Whether a log of ops base + 1.. (chained on base_checksum) joins this replica's log where it
+  // begins, and fits its journal above its checkpoint.
+  bool joins(Op base, std::uint64_t base_checksum, const std::vector<LogEntry>& log) const;
+  void adopt_log(Op base, std::uint64_t base_checksum, const std::vector<LogEntry>& log);
+  // Journals `entry` (op() + 1) in memory and on storage.
+  void journal(const LogEntry& entry);
+  // Whether op may be journaled: the op it would overwrite in the ring is at or below the
+  // checkpoint.
+  bool journal_has_room(Op op) const { return op <= checkpoint_.op + options_.journal_slots; }
 
   void propose(const Request& request);
   bool in_pipeline(const Request& request) const;
@@ -141,9 +164,11 @@ class Replica {
 
   void start_view_change(View view);
   DoViewChange make_do_view_change() const;
+  StartView make_start_view(std::uint64_t nonce) const;
   void maybe_send_do_view_change();
   void maybe_start_view();
-  void enter_normal(View view, const std::vector<LogEntry>& log, Op commit);
+  void enter_normal(View view, Op base, std::uint64_t base_checksum,
+                    const std::vector<LogEntry>& log, Op commit);
   void request_start_view(ReplicaIndex to);
   void request_repair();
 
@@ -155,14 +180,16 @@ class Replica {
   Status status_ = Status::kNormal;
   View view_ = 0;
   View log_view_ = 0;
-  std::vector<LogEntry> log_;
+  LogRing log_;
   Op commit_min_ = 0;  // Executed.
   Op commit_max_ = 0;  // Known committed.
   Op op_durable_ = 0;  // Journal entries up to here are synced (the primary counts its own ack).
-  std::vector<std::uint8_t> acks_;  // acks_[op]: bitmask of replicas that prepared op (primary).
   ClientsTable table_;
   PartitionLog state_machine_;
-  CheckpointRef checkpoint_;          // Named by the latest superblock written.
+  CheckpointRef checkpoint_;                      // Named by the latest superblock written.
+  std::vector<std::uint64_t> checkpoint_words_;   // Its encoding, for state sync.
+  std::uint64_t ticks_checkpoint_requested_ = 0;  // Rate-limits RequestCheckpoint.
+  bool checkpoint_requested_ = false;
   bool checkpoint_unsynced_ = false;  // checkpoint_'s area or superblock is not yet durable.
 
   // View change state, for view_.

@@ -22,6 +22,7 @@ void Replica::maybe_checkpoint() {
                        {.table = mutants_.Has(Mutant::kTableNotInCheckpoint), .replies = false});
   storage_.write_checkpoint(area, words);
   checkpoint_ = {.op = commit_min_, .area = area, .checksum = CheckpointChecksum(words)};
+  checkpoint_words_ = words;
   checkpoint_unsynced_ = true;
   dirty_ = true;
   counters_.checkpoints++;
@@ -33,26 +34,23 @@ void Replica::restore_from_storage() {
   const Superblock superblock = storage_.read_superblock();
   view_ = superblock.view;
   log_view_ = superblock.log_view;
-  for (const LogEntry& entry : storage_.read_journal()) {
-    VSRSIM_ASSERT_EQ(entry.op, log_.size());
-    log_.push_back(entry);
-    acks_.push_back(0);
-  }
-  op_durable_ = op();
   status_ = Status::kRecovering;
   checkpoint_ = superblock.checkpoint;
+  LogEntry anchor{};  // The root, without a checkpoint.
   if (checkpoint_.op > 0) {
     // Synced data is never lost or changed, and the checkpoint was durable before the superblock
     // that names it: anything else is a broken disk, not a fault the replica can handle.
-    const std::vector<std::uint64_t> words = storage_.read_checkpoint(checkpoint_.area);
-    VSRSIM_ASSERT_EQ(CheckpointChecksum(words), checkpoint_.checksum);
-    const std::optional<CheckpointState> state = DecodeCheckpoint(words);
+    checkpoint_words_ = storage_.read_checkpoint(checkpoint_.area);
+    VSRSIM_ASSERT_EQ(CheckpointChecksum(checkpoint_words_), checkpoint_.checksum);
+    const std::optional<CheckpointState> state = DecodeCheckpoint(checkpoint_words_);
     VSRSIM_ASSERT(state.has_value());
     VSRSIM_ASSERT_EQ(state->op, checkpoint_.op);
-    VSRSIM_ASSERT_GE(op(), state->op);
-    VSRSIM_ASSERT_EQ(log_[state->op].checksum, state->entry_checksum);
+    anchor = LogEntry{.op = state->op, .checksum = state->entry_checksum};
     install_checkpoint(*state, false);
   }
+  log_.reset(anchor);
+  load_journal();
+  op_durable_ = op();
   commit_max_ = std::min(superblock.commit, op());
   VSRSIM_ASSERT_GE(commit_max_, commit_min_);
   execute_committed();
@@ -60,6 +58,14 @@ void Replica::restore_from_storage() {
   if (dirty_) {
     sync_requested_ = true;
     bus_.request_sync();
+  }
+}
+
+// Follows the journal's hash chain up from the anchor: the ops above the checkpoint, as far as
+// they are intact (a torn or never-written slot ends the chain).
+void Replica::load_journal() {
+  for (const LogEntry& entry : FollowJournal(storage_.read_journal(), log_.back())) {
+    log_.push_back(entry);
   }
 }
 

@@ -206,12 +206,12 @@ TEST(ReplicaTest, BackupsElectNewPrimaryKeepingCommittedOp) {
   // replica 1 as primary, keep the committed op, serve its cached reply and commit new requests.
   Cluster cluster({});
   const Reply reply = RegisterAliceAndAppend(cluster);
-  const std::vector<LogEntry> log_before = cluster.replica(0).log();
+  const std::vector<LogEntry> log_before = cluster.replica(0).log().held();
   const ClientsTable table_before = cluster.replica(0).clients_table();
   StopPrimaryAndElectReplicaOne(cluster);
   for (const std::size_t i : {1U, 2U}) {
     const Replica& replica = cluster.replica(i);
-    EXPECT_EQ(replica.log(), log_before) << i;
+    EXPECT_EQ(replica.log().held(), log_before) << i;
     EXPECT_EQ(replica.commit_min(), 2U) << i;
     EXPECT_EQ(replica.state_machine().entries(), (std::vector<std::uint64_t>{100, 101})) << i;
     EXPECT_EQ(replica.clients_table(), table_before) << i;
@@ -273,13 +273,13 @@ TEST(ReplicaTest, PreparedOpCommitsInNewViewAndIsAnsweredOnce) {
 LogEntry RestartedBackupHearsStaleViewMessages(Cluster& cluster) {
   RegisterAliceAndAppend(cluster);
   StopPrimaryAndElectReplicaOne(cluster);
-  const std::vector<LogEntry> log_at_view_start = cluster.replica(1).log();
+  const std::vector<LogEntry> log_at_view_start = cluster.replica(1).log().held();
   cluster.TakeClientMessages(kAlice);
   cluster.Send(1, AppendRequest(kAlice, 1, 2));  // Op 3: B acknowledges, P commits and answers.
   EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)).op, 3U);
   EXPECT_EQ(cluster.replica(1).commit_max(), 3U);
   EXPECT_EQ(cluster.replica(2).op(), 3U);
-  const LogEntry committed = cluster.replica(1).log()[3];
+  const LogEntry committed = cluster.replica(1).log().at(3);
 
   cluster.Restart(2);
   EXPECT_EQ(cluster.replica(2).status(), Status::kRecovering);
@@ -328,7 +328,7 @@ TEST(ReplicaTest, RestartedBackupNeverShrinksItsLogWithinItsView) {
   LosePrimaryAndElectReplicaTwo(cluster);
   for (const std::size_t i : {0U, 2U}) {
     ASSERT_GE(cluster.replica(i).op(), 3U) << i;
-    EXPECT_EQ(cluster.replica(i).log()[3], committed) << i;
+    EXPECT_EQ(cluster.replica(i).log().at(3), committed) << i;
   }
 }
 

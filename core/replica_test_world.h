@@ -172,6 +172,7 @@ struct ClusterOptions {
   std::size_t clients_max = 8;
   MutantSet mutants{};
   std::uint32_t checkpoint_ops = 0;  // Zero: no checkpoints.
+  std::uint32_t journal_slots = 1024;
 };
 
 // Replicas on fake storage and buses. A stopped replica neither ticks nor receives messages.
@@ -188,7 +189,8 @@ class Cluster {
                                            .view_change_timeout_ticks = kViewChangeTimeoutTicks,
                                            .heartbeat_ticks = 2,
                                            .retry_ticks = 4,
-                                           .checkpoint_ops = options.checkpoint_ops};
+                                           .checkpoint_ops = options.checkpoint_ops,
+                                           .journal_slots = options.journal_slots};
       replica_options_.push_back(replica_options);
       replicas_.push_back(
           std::make_unique<Replica>(replica_options, *storages_.back(), *buses_.back(), 0));
@@ -201,6 +203,29 @@ class Cluster {
   FakeStorage& storage(std::size_t i) { return *storages_.at(i); }
   Network& network() { return network_; }
   void Stop(std::size_t i) { stopped_.at(i) = true; }
+  // A stopped replica runs again, as it was (messages sent to it meanwhile are lost).
+  void Resume(std::size_t i) { stopped_.at(i) = false; }
+  // Delivers queued messages one at a time, completing every sync except replica `held`'s, until
+  // `done` holds; returns whether it did.
+  template <typename Done>
+  bool StepUntil(std::size_t held, const Done& done) {
+    for (int step = 0; step < 10'000; step++) {
+      for (std::size_t i = 0; i < replicas_.size(); i++) {
+        if (i != held) CompleteSync(i);
+      }
+      if (done()) return true;
+      if (network_.to_replicas.empty()) {
+        for (std::size_t i = 0; i < replicas_.size(); i++) {
+          if (!stopped_[i]) replicas_[i]->on_tick();
+        }
+        continue;
+      }
+      const Envelope envelope = network_.to_replicas.front();
+      network_.to_replicas.pop_front();
+      if (!stopped_[Raw(envelope.to)]) replicas_[Raw(envelope.to)]->on_message(envelope.message);
+    }
+    return false;
+  }
   // Crashes replica i (its unsynced writes are lost) and restarts it from its durable storage, as
   // the simulator does: nonces of incarnation k lie above k << 32. The restarted replica's probe
   // (RequestStartView) waits in the network queue.

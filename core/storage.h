@@ -7,8 +7,8 @@
 // Replica::on_sync_done. A crash before that loses, or tears, what was not synced; writes reach
 // the disk in the order they were issued. The replica therefore never lets a message to another
 // replica leave while it has unsynced writes (see Replica). Reads happen only when a replica
-// opens: they return the durable state, with a torn or broken journal suffix already cut off (the
-// journal is a hash chain).
+// opens: they return the durable state, which the replica verifies (the journal is a hash chain
+// from the checkpoint; a checkpoint carries a checksum).
 //
 // Checkpoints: a checkpoint is written into the area the durable superblock does not name, then
 // the superblock is written to name it. The superblock write is the checkpoint's commit point: a
@@ -51,7 +51,8 @@ class Storage {
   virtual void write_superblock(const Superblock& superblock) = 0;
   // Writes a checkpoint's encoding into area `area` (< kCheckpointAreas), replacing what it held.
   virtual void write_checkpoint(std::uint8_t area, std::span<const std::uint64_t> words) = 0;
-  // Writes the journal slot of entry.op.
+  // Writes the journal slot of entry.op. The journal is a ring (ReplicaOptions::journal_slots):
+  // the slot may hold an older op, which the replica has checkpointed.
   virtual void write_entry(const LogEntry& entry) = 0;
   // Removes every journal entry above `op`.
   virtual void truncate_after(Op op) = 0;
@@ -59,7 +60,8 @@ class Storage {
   virtual Superblock read_superblock() const = 0;
   // The durable content of a checkpoint area (empty if it was never written).
   virtual std::vector<std::uint64_t> read_checkpoint(std::uint8_t area) const = 0;
-  // The durable journal: ops 1..n, each entry's parent the previous entry's checksum.
+  // The durable journal's written slots, in any order, as the disk holds them (torn entries
+  // included): the replica follows the hash chain up from its checkpoint and verifies each entry.
   virtual std::vector<LogEntry> read_journal() const = 0;
 };
 

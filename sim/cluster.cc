@@ -97,10 +97,10 @@ Cluster::Cluster(const RunOptions& options)
             options.view_change_timeout_ticks_min, options.view_change_timeout_ticks_max)),
         .ops_reserved = ops,
         .checkpoint_ops = options.checkpoint_ops,
+        .journal_slots = options.journal_slots,
     };
     replica_options_.push_back(replica_options);
-    storages_.push_back(std::make_unique<SimStorage>());
-    storages_.back()->reserve(ops);
+    storages_.push_back(std::make_unique<SimStorage>(options.journal_slots));
     buses_.push_back(std::make_unique<ReplicaBus>(*this, r));
     replicas_.push_back(nullptr);
     incarnations_.push_back(0);
@@ -405,6 +405,9 @@ void Cluster::crash(std::size_t index) {
   retired_.repairs_requested += c.repairs_requested;
   retired_.state_transfers += c.state_transfers;
   retired_.checkpoints += c.checkpoints;
+  retired_.repairs_from_checkpoint_boundary += c.repairs_from_checkpoint_boundary;
+  retired_.journal_wraps += c.journal_wraps;
+  retired_.state_syncs += c.state_syncs;
   replicas_[index].reset();
   publish(Hook::kReplicaCrashed,
           [&](Observer& o) { return o.on_replica_crashed(observed_at(), index); });
@@ -534,6 +537,9 @@ Coverage Cluster::coverage() const {
     sum.repairs_requested += c.repairs_requested;
     sum.state_transfers += c.state_transfers;
     sum.checkpoints += c.checkpoints;
+    sum.repairs_from_checkpoint_boundary += c.repairs_from_checkpoint_boundary;
+    sum.journal_wraps += c.journal_wraps;
+    sum.state_syncs += c.state_syncs;
   }
   coverage.cached_replies = sum.cached_replies;
   coverage.stale_dropped = sum.stale_dropped;
@@ -541,6 +547,9 @@ Coverage Cluster::coverage() const {
   coverage.repairs = sum.repairs_requested;
   coverage.state_transfers = sum.state_transfers;
   coverage.checkpoints = sum.checkpoints;
+  coverage.repairs_from_checkpoint_boundary = sum.repairs_from_checkpoint_boundary;
+  coverage.journal_wraps = sum.journal_wraps;
+  coverage.state_syncs = sum.state_syncs;
   coverage.messages_dropped = network_.counters().dropped;
   coverage.messages_duplicated = network_.counters().duplicated;
   for (const SimClient& client : clients_) {

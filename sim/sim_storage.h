@@ -1,6 +1,6 @@
 #pragma once
 // Simulated durable storage for one replica: a superblock, two checkpoint areas and a journal of
-// prepares.
+// prepares in a ring of fixed size (memory bounded by the journal, not by the run).
 //
 // Fault model: writes wait in a pending list until sync(); only then are they durable. A crash
 // keeps a random prefix of the pending writes (a disk may have written some of them) and loses the
@@ -23,6 +23,10 @@ namespace vsrsim::sim {
 
 class SimStorage final : public core::Storage {
  public:
+  // A journal ring of `journal_slots` slots: op k goes to slot k % journal_slots, over whatever it
+  // held.
+  explicit SimStorage(std::size_t journal_slots = 1024) : journal_(journal_slots) {}
+
   void write_superblock(const core::Superblock& superblock) override;
   void write_entry(const core::LogEntry& entry) override;
   void truncate_after(core::Op op) override;
@@ -33,8 +37,6 @@ class SimStorage final : public core::Storage {
   }
   std::vector<core::LogEntry> read_journal() const override;
 
-  // Makes room for a journal of `ops` ops, so writing them never regrows it.
-  void reserve(std::size_t ops) { journal_.reserve(ops); }
   // Makes every pending write durable.
   void sync();
   // Loses the unsynced writes as described above. Returns the number of pending writes lost.
@@ -54,7 +56,7 @@ class SimStorage final : public core::Storage {
 
   std::vector<Write> pending_;
   core::Superblock superblock_;
-  std::vector<core::LogEntry> journal_;  // journal_[i] is op i + 1's slot (op 0 when empty).
+  std::vector<core::LogEntry> journal_;  // journal_[op % size]; op 0 when empty.
   std::array<std::vector<std::uint64_t>, core::kCheckpointAreas> areas_;
 };
 

@@ -14,14 +14,16 @@
 namespace vsrsim::core {
 
 enum class Mutant : std::uint8_t {
-  kTablePrimaryOnly,           // (a)
-  kResendPanicsOnDisconnect,   // (b)
-  kStaleAsInProgress,          // (c)
-  kPendingSurvivesViewChange,  // (d)
-  kSilentEviction,             // (e)
-  kRecoveringRejoinsOwnView,   // (f) issue 11: a lost-commit hole in the view change.
-  kTableNotInCheckpoint,       // Issue 16: the checkpoint omits the clients table.
-  kSyncOmitsReplies,           // Issue 16: state sync carries sessions but not cached replies.
+  kTablePrimaryOnly,             // (a)
+  kResendPanicsOnDisconnect,     // (b)
+  kStaleAsInProgress,            // (c)
+  kPendingSurvivesViewChange,    // (d)
+  kSilentEviction,               // (e)
+  kRecoveringRejoinsOwnView,     // (f) issue 11: a lost-commit hole in the view change.
+  kTableNotInCheckpoint,         // Issue 16: the checkpoint omits the clients table.
+  kSyncOmitsReplies,             // Issue 16: state sync carries sessions but not cached replies.
+  kCheckpointOverwritesInForce,  // Issue 16: a new checkpoint goes into the area in force.
+  kSyncNotWritten,  // Issue 16: a synced checkpoint is named by the superblock but never written.
 };
 
 struct MutantInfo {
@@ -32,7 +34,7 @@ struct MutantInfo {
   std::string_view expected_checker;
 };
 
-inline constexpr std::array<MutantInfo, 8> kMutants = {{
+inline constexpr std::array<MutantInfo, 10> kMutants = {{
     {Mutant::kTablePrimaryOnly, "table-primary-only", "a",
      "only the primary records committed replies (backups keep no table) and an unknown client is "
      "New, so after a view change a retransmission executes again",
@@ -59,6 +61,14 @@ inline constexpr std::array<MutantInfo, 8> kMutants = {{
      "state sync carries the sessions of the clients table but not their cached replies, so a "
      "synced replica answers a Duplicate with a blank reply",
      "agreement"},
+    {Mutant::kCheckpointOverwritesInForce, "checkpoint-overwrites-in-force", "-",
+     "a new checkpoint is written over the area the durable superblock names, so a crash before "
+     "the new superblock leaves the superblock naming a checkpoint that is no longer there",
+     "crash"},
+    {Mutant::kSyncNotWritten, "sync-not-written", "-",
+     "state sync installs a peer's checkpoint and writes the superblock naming it, but never "
+     "writes the checkpoint itself, so the replica's next restart finds an area that is not it",
+     "crash"},
 }};
 static_assert(kMutants.size() <= 32, "MutantSet holds 32 mutants");
 

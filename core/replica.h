@@ -4,9 +4,12 @@
 // seams.
 //
 // What it implements: normal operation (4.1) with a commit heartbeat, view change (4.2) with the
-// whole log in DoViewChange and StartView, restart from durable storage with a nonce-checked
-// StartView probe instead of VR's diskless recovery (4.3), and repair of missed prepares from the
-// primary.
+// log above the sender's checkpoint in DoViewChange and StartView, restart from durable storage
+// (the checkpoint in force, then the journal above it) with a nonce-checked StartView probe
+// instead of VR's diskless recovery (4.3), repair of missed prepares from the primary, checkpoints
+// of the state machine and the clients table every checkpoint_ops committed ops (replica_
+// checkpoint.cc), a journal ring of journal_slots ops, and state sync of a peer's checkpoint when
+// the ops a replica needs are no longer journaled (replica_sync.cc).
 //
 // Invariants (asserted):
 // - view and log_view only grow, and are persisted (synced) before any view-scoped message leaves:
@@ -23,8 +26,12 @@
 //   committed op. It rebuilds its pipeline (ops above commit_max) from the log and admits client
 //   requests only once commit_min == commit_max.
 // - Every replica executes committed ops in op order and updates its clients table while doing so.
-// Deliberately not implemented: checkpoints and a bounded journal (logs are whole),
-// reconfiguration.
+// - The journal never overwrites an op above the checkpoint: an op is journaled only if it is at
+//   most journal_slots above it (a primary waits, a backup drops the prepare, a view's log that
+//   does not fit is reached by state sync first).
+// Deliberately not implemented: view-change messages with headers only (they carry the prepares
+// above the checkpoint, bodies included, so there is no body repair from peers), checkpoints sent
+// in chunks, repair of a single damaged journal slot from peers, reconfiguration.
 
 #include <cstdint>
 #include <utility>
@@ -138,6 +145,8 @@ class Replica {
   void persist_superblock();
   // replica_checkpoint.cc: taking a checkpoint, and installing one on restart.
   void maybe_checkpoint();
+  // The area a new checkpoint goes to: the one the superblock in force does not name.
+  std::uint8_t NextCheckpointArea() const;
   void restore_from_storage();
   void load_journal();
   void install_checkpoint(const CheckpointState& state, bool synced);

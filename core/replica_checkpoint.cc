@@ -11,12 +11,20 @@
 
 namespace vsrsim::core {
 
+std::uint8_t Replica::NextCheckpointArea() const {
+  // Op 0 needs no area, so the first checkpoint may take either; later ones alternate, never
+  // writing over the area in force (unless the mutant puts that defect back).
+  if (checkpoint_.op == 0 || mutants_.Has(Mutant::kCheckpointOverwritesInForce)) {
+    return checkpoint_.area;
+  }
+  return static_cast<std::uint8_t>(checkpoint_.area ^ 1U);
+}
+
 void Replica::maybe_checkpoint() {
   if (options_.checkpoint_ops == 0 || checkpoint_unsynced_) return;
   if (commit_min_ < checkpoint_.op + options_.checkpoint_ops) return;
   VSRSIM_ASSERT_LE(commit_min_, op());
-  // Op 0 needs no area, so the first checkpoint may take either; later ones alternate.
-  const auto area = static_cast<std::uint8_t>(checkpoint_.op == 0 ? 0 : checkpoint_.area ^ 1U);
+  const auto area = NextCheckpointArea();
   const std::vector<std::uint64_t> words =
       EncodeCheckpoint(commit_min_, log_[commit_min_].checksum, state_machine_, table_,
                        {.table = mutants_.Has(Mutant::kTableNotInCheckpoint), .replies = false});

@@ -76,8 +76,8 @@ void Replica::on_sync_checkpoint(const SyncCheckpoint& message) {
   // A replica of an older view (it fell behind a view change) stops answering for that view and
   // asks for the current one, as after a restart.
   if (status_ == Status::kNormal && message.view > view_) status_ = Status::kRecovering;
-  const auto area = static_cast<std::uint8_t>(checkpoint_.op == 0 ? 0 : checkpoint_.area ^ 1U);
-  storage_.write_checkpoint(area, message.words);
+  const auto area = NextCheckpointArea();
+  if (!mutants_.Has(Mutant::kSyncNotWritten)) storage_.write_checkpoint(area, message.words);
   checkpoint_ = {.op = state->op, .area = area, .checksum = message.checksum};
   checkpoint_words_ = message.words;
   checkpoint_unsynced_ = true;

@@ -48,6 +48,9 @@ class Cluster::ReplicaBus final : public core::Bus {
   }
   void request_sync() override { cluster_.request_sync(index_); }
   void on_execute(const core::Execution& execution) override { cluster_.on_execute(execution); }
+  void on_checkpoint_installed(const core::CheckpointInstalled& installed) override {
+    cluster_.on_checkpoint_installed(installed);
+  }
 
  private:
   Cluster& cluster_;
@@ -95,10 +98,11 @@ Cluster::Cluster(const RunOptions& options)
         .view_change_timeout_ticks = static_cast<std::uint32_t>(timing.Between(
             options.view_change_timeout_ticks_min, options.view_change_timeout_ticks_max)),
         .ops_reserved = ops,
+        .checkpoint_ops = options.checkpoint_ops,
+        .journal_slots = options.journal_slots,
     };
     replica_options_.push_back(replica_options);
-    storages_.push_back(std::make_unique<SimStorage>());
-    storages_.back()->reserve(ops);
+    storages_.push_back(std::make_unique<SimStorage>(options.journal_slots));
     buses_.push_back(std::make_unique<ReplicaBus>(*this, r));
     replicas_.push_back(nullptr);
     incarnations_.push_back(0);
@@ -348,6 +352,11 @@ void Cluster::on_execute(const core::Execution& execution) {
   publish(Hook::kExecuted, [&](Observer& o) { return o.on_executed(observed_at(), execution); });
 }
 
+void Cluster::on_checkpoint_installed(const core::CheckpointInstalled& installed) {
+  publish(Hook::kCheckpointInstalled,
+          [&](Observer& o) { return o.on_checkpoint_installed(observed_at(), installed); });
+}
+
 void Cluster::on_replica_event(std::size_t index) {
   const core::Replica& replica = *replicas_[index];
   ReplicaSnapshot& snapshot = snapshots_[index];
@@ -410,6 +419,10 @@ void Cluster::crash(std::size_t index) {
   retired_.client_sends_dropped += c.client_sends_dropped;
   retired_.repairs_requested += c.repairs_requested;
   retired_.state_transfers += c.state_transfers;
+  retired_.checkpoints += c.checkpoints;
+  retired_.repairs_from_checkpoint_boundary += c.repairs_from_checkpoint_boundary;
+  retired_.journal_wraps += c.journal_wraps;
+  retired_.state_syncs += c.state_syncs;
   replicas_[index].reset();
   publish(Hook::kReplicaCrashed,
           [&](Observer& o) { return o.on_replica_crashed(observed_at(), index); });
@@ -548,12 +561,20 @@ Coverage Cluster::coverage() const {
     sum.client_sends_dropped += c.client_sends_dropped;
     sum.repairs_requested += c.repairs_requested;
     sum.state_transfers += c.state_transfers;
+    sum.checkpoints += c.checkpoints;
+    sum.repairs_from_checkpoint_boundary += c.repairs_from_checkpoint_boundary;
+    sum.journal_wraps += c.journal_wraps;
+    sum.state_syncs += c.state_syncs;
   }
   coverage.cached_replies = sum.cached_replies;
   coverage.stale_dropped = sum.stale_dropped;
   coverage.client_sends_dropped = sum.client_sends_dropped + network_.counters().dropped_closed;
   coverage.repairs = sum.repairs_requested;
   coverage.state_transfers = sum.state_transfers;
+  coverage.checkpoints = sum.checkpoints;
+  coverage.repairs_from_checkpoint_boundary = sum.repairs_from_checkpoint_boundary;
+  coverage.journal_wraps = sum.journal_wraps;
+  coverage.state_syncs = sum.state_syncs;
   coverage.messages_dropped = network_.counters().dropped;
   coverage.messages_duplicated = network_.counters().duplicated;
   for (const SimClient& client : clients_) {

@@ -147,6 +147,7 @@ class Cluster {
   // Recounts whether `client` is done; call it after anything the client handled.
   void update_client_done(std::size_t client);
   void on_execute(const core::Execution& execution);
+  void on_checkpoint_installed(const core::CheckpointInstalled& installed);
   void request_sync(std::size_t replica);
   void open_replica(std::size_t index, std::uint64_t restart_nonce);
   Duration tick_period(std::size_t replica) const;

@@ -13,21 +13,25 @@ void SimStorage::write_entry(const core::LogEntry& entry) {
   pending_.emplace_back(entry);
 }
 
+void SimStorage::write_checkpoint(std::uint8_t area, std::span<const std::uint64_t> words) {
+  VSRSIM_ASSERT_LT(area, core::kCheckpointAreas);
+  pending_.emplace_back(CheckpointWrite{area, {words.begin(), words.end()}});
+}
+
 void SimStorage::truncate_after(core::Op op) { pending_.emplace_back(Truncate{op}); }
 
 void SimStorage::apply(const Write& write) {
   if (const auto* superblock = std::get_if<core::Superblock>(&write)) {
     superblock_ = *superblock;
   } else if (const auto* entry = std::get_if<core::LogEntry>(&write)) {
-    if (journal_.size() + 1 == entry->op) {
-      journal_.push_back(*entry);  // The usual case: the next op, written once.
-    } else {
-      if (journal_.size() < entry->op) journal_.resize(entry->op);
-      journal_[entry->op - 1] = *entry;
-    }
+    journal_[entry->op % journal_.size()] = *entry;
+  } else if (const auto* checkpoint = std::get_if<CheckpointWrite>(&write)) {
+    areas_[checkpoint->area] = checkpoint->words;
   } else {
     const core::Op op = std::get<Truncate>(write).op;
-    if (journal_.size() > op) journal_.resize(op);
+    for (core::LogEntry& slot : journal_) {
+      if (slot.op > op) slot = core::LogEntry{};
+    }
   }
 }
 
@@ -41,7 +45,11 @@ std::size_t SimStorage::crash(Prng& prng, Ratio torn_write) {
   for (std::size_t i = 0; i < kept; i++) apply(pending_[i]);
   if (kept > 0 && prng.Chance(torn_write)) {
     if (const auto* entry = std::get_if<core::LogEntry>(&pending_[kept - 1])) {
-      journal_[entry->op - 1].checksum ^= 0x5eed;  // Torn: the checksum no longer verifies.
+      journal_[entry->op % journal_.size()].checksum ^=
+          0x5eed;  // Torn: the checksum no longer verifies.
+    } else if (const auto* checkpoint = std::get_if<CheckpointWrite>(&pending_[kept - 1])) {
+      std::vector<std::uint64_t>& area = areas_[checkpoint->area];
+      area[prng.Below(area.size())] ^= 0x5eed;  // Torn: the checkpoint's checksum fails.
     }
   }
   const std::size_t lost = pending_.size() - kept;
@@ -50,18 +58,11 @@ std::size_t SimStorage::crash(Prng& prng, Ratio torn_write) {
 }
 
 std::vector<core::LogEntry> SimStorage::read_journal() const {
-  std::vector<core::LogEntry> chain;
-  std::uint64_t parent = 0;
-  for (std::size_t i = 0; i < journal_.size(); i++) {
-    const core::LogEntry& entry = journal_[i];
-    if (entry.op != i + 1 || entry.parent != parent ||
-        core::EntryChecksum(entry) != entry.checksum) {
-      break;
-    }
-    chain.push_back(entry);
-    parent = entry.checksum;
+  std::vector<core::LogEntry> written;
+  for (const core::LogEntry& slot : journal_) {
+    if (slot.op > 0) written.push_back(slot);
   }
-  return chain;
+  return written;
 }
 
 }  // namespace vsrsim::sim

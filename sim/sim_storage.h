@@ -1,13 +1,18 @@
 #pragma once
-// Simulated durable storage for one replica: a superblock and a journal of prepares.
+// Simulated durable storage for one replica: a superblock, two checkpoint areas and a journal of
+// prepares in a ring of fixed size (memory bounded by the journal, not by the run).
 //
 // Fault model: writes wait in a pending list until sync(); only then are they durable. A crash
 // keeps a random prefix of the pending writes (a disk may have written some of them) and loses the
-// rest; with the torn-write chance, the last write it keeps is torn (its entry's checksum no longer
-// matches, so a restart cuts the journal there). Guarantee kept: synced data is never lost or
-// changed, and writes reach the disk in the order they were issued.
+// rest; with the torn-write chance, the last write it keeps is torn: a journal entry's checksum no
+// longer matches (a restart cuts the journal there), a checkpoint area holds a word flipped (its
+// checksum no longer verifies). Guarantee kept: synced data is never lost or changed, and writes
+// reach the disk in the order they were issued, so a superblock that reached the disk found the
+// checkpoint it names there before it.
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <variant>
 #include <vector>
 
@@ -18,14 +23,20 @@ namespace vsrsim::sim {
 
 class SimStorage final : public core::Storage {
  public:
+  // A journal ring of `journal_slots` slots: op k goes to slot k % journal_slots, over whatever it
+  // held.
+  explicit SimStorage(std::size_t journal_slots = 1024) : journal_(journal_slots) {}
+
   void write_superblock(const core::Superblock& superblock) override;
   void write_entry(const core::LogEntry& entry) override;
   void truncate_after(core::Op op) override;
+  void write_checkpoint(std::uint8_t area, std::span<const std::uint64_t> words) override;
   core::Superblock read_superblock() const override { return superblock_; }
+  std::vector<std::uint64_t> read_checkpoint(std::uint8_t area) const override {
+    return areas_.at(area);
+  }
   std::vector<core::LogEntry> read_journal() const override;
 
-  // Makes room for a journal of `ops` ops, so writing them never regrows it.
-  void reserve(std::size_t ops) { journal_.reserve(ops); }
   // Makes every pending write durable.
   void sync();
   // Loses the unsynced writes as described above. Returns the number of pending writes lost.
@@ -36,12 +47,17 @@ class SimStorage final : public core::Storage {
   struct Truncate {
     core::Op op;
   };
-  using Write = std::variant<core::Superblock, core::LogEntry, Truncate>;
+  struct CheckpointWrite {
+    std::uint8_t area;
+    std::vector<std::uint64_t> words;
+  };
+  using Write = std::variant<core::Superblock, core::LogEntry, Truncate, CheckpointWrite>;
   void apply(const Write& write);
 
   std::vector<Write> pending_;
   core::Superblock superblock_;
-  std::vector<core::LogEntry> journal_;  // journal_[i] is op i + 1's slot (op 0 when empty).
+  std::vector<core::LogEntry> journal_;  // journal_[op % size]; op 0 when empty.
+  std::array<std::vector<std::uint64_t>, core::kCheckpointAreas> areas_;
 };
 
 }  // namespace vsrsim::sim

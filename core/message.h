@@ -194,6 +194,18 @@ const std::array<const char*, kMessageFieldsMax>& MessageFieldNames(std::size_t 
 // "register", "append" or "read" (an Operation's value), or "unknown".
 const char* OperationName(std::uint64_t operation);
 const char* MessageName(const Message& message);
+// The view a message names, 0 for a kind that names none. Inline: checkers call it on every send.
+inline View MessageView(const Message& message) {
+  return std::visit(
+      [](const auto& m) -> View {
+        if constexpr (requires { m.view; }) {
+          return m.view;
+        } else {
+          return 0;
+        }
+      },
+      message);
+}
 // The name of the message kind with variant index `kind` ("start_view", ...), or "unknown".
 const char* MessageKindName(std::size_t kind);
 // The variant index of the message kind named `name`, or variant_size when there is none.

@@ -67,15 +67,7 @@ Finding DurabilityChecker::check_view(std::size_t replica, const core::Message& 
     return std::nullopt;
   }
   // Every replica-to-replica message carries its view (read directly: this runs for every send).
-  const core::View view = std::visit(
-      [](const auto& m) -> core::View {
-        if constexpr (requires { m.view; }) {
-          return m.view;
-        } else {
-          return 0;
-        }
-      },
-      message);
+  const core::View view = core::MessageView(message);
   Claim& c = replicas_[replica];
   if (view < c.view_announced) {
     return Violation{Outcome::kSafety, kChecker,

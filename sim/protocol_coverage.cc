@@ -59,18 +59,6 @@ int ReplicaKind(const core::Message& message) {
   return index < 3 ? -1 : static_cast<int>(index - 3);
 }
 
-core::View ViewOf(const core::Message& message) {
-  return std::visit(
-      [](const auto& m) -> core::View {
-        if constexpr (requires { m.view; }) {
-          return m.view;
-        } else {
-          return 0;
-        }
-      },
-      message);
-}
-
 }  // namespace
 
 std::size_t Signature::count() const {
@@ -194,7 +182,7 @@ Finding ProtocolCoverage::on_message_delivered(ObservedAt, Process to,
   const int kind = ReplicaKind(message);
   if (kind < 0 || to >= replica_count_) return std::nullopt;
   const ReplicaMemory& memory = replicas_[to];
-  const core::View view = ViewOf(message);
+  const core::View view = core::MessageView(message);
   const std::uint8_t relation = view < memory.view ? 0 : (view == memory.view ? 1 : 2);
   // Normal-operation traffic of the replica's own view is the steady state: it would only wash
   // out the pairs that matter.

@@ -8,7 +8,7 @@ namespace vsrsim::core {
 
 namespace {
 
-constexpr std::uint64_t kMagic = 0x7673'7273'6370'0001;  // "vsrscp", version 1.
+constexpr std::uint64_t kMagic = 0x7673'7273'6370'0002;  // "vsrscp", version 2.
 // Words per table entry: client, session, request, commit, then the reply's view, client, session,
 // request, op, first_offset, entry_count and its read entries.
 constexpr std::size_t kEntryWords = 11 + kReadEntriesMax;
@@ -42,22 +42,30 @@ ClientEntry DecodeEntry(std::span<const std::uint64_t> w) {
 
 }  // namespace
 
+std::vector<std::uint64_t> EncodeCheckpoint(const CheckpointState& state,
+                                            CheckpointOmissions omissions) {
+  const std::size_t table_size = omissions.table ? 0 : state.table.size();
+  std::vector<std::uint64_t> words;
+  words.reserve(7 + table_size * kEntryWords);
+  words.insert(words.end(), {kMagic, state.op, state.entry_checksum, state.partition_length,
+                             state.partition_digest, table_size});
+  for (std::size_t i = 0; i < table_size; i++) {
+    EncodeEntry(state.table[i], omissions.replies, words);
+  }
+  words.push_back(Hash(words));
+  return words;
+}
+
 std::vector<std::uint64_t> EncodeCheckpoint(Op op, std::uint64_t entry_checksum,
                                             const PartitionLog& partition,
                                             const ClientsTable& table,
                                             CheckpointOmissions omissions) {
-  const std::vector<std::uint64_t>& entries = partition.entries();
-  const std::size_t table_size = omissions.table ? 0 : table.entries().size();
-  std::vector<std::uint64_t> words;
-  words.reserve(6 + entries.size() + table_size * kEntryWords);
-  words.insert(words.end(), {kMagic, op, entry_checksum, entries.size()});
-  words.insert(words.end(), entries.begin(), entries.end());
-  words.push_back(table_size);
-  for (std::size_t i = 0; i < table_size; i++) {
-    EncodeEntry(table.entries()[i], omissions.replies, words);
-  }
-  words.push_back(Hash(words));
-  return words;
+  return EncodeCheckpoint(CheckpointState{.op = op,
+                                          .entry_checksum = entry_checksum,
+                                          .partition_length = partition.next_offset(),
+                                          .partition_digest = partition.Digest(),
+                                          .table = table.entries()},
+                          omissions);
 }
 
 std::uint64_t CheckpointChecksum(std::span<const std::uint64_t> words) {
@@ -65,26 +73,39 @@ std::uint64_t CheckpointChecksum(std::span<const std::uint64_t> words) {
 }
 
 std::optional<CheckpointState> DecodeCheckpoint(std::span<const std::uint64_t> words) {
-  // The smallest encoding: magic, op, entry checksum, two lengths and the checksum.
-  if (words.size() < 6 || Hash(words.first(words.size() - 1)) != words.back()) return std::nullopt;
+  // The smallest encoding: magic, op, entry checksum, partition length and digest, the table's
+  // length and the checksum.
+  constexpr std::size_t kHeaderWords = 6;
+  if (words.size() < kHeaderWords + 1 || Hash(words.first(words.size() - 1)) != words.back()) {
+    return std::nullopt;
+  }
   if (words[0] != kMagic) return std::nullopt;
-  CheckpointState state{.op = words[1], .entry_checksum = words[2], .partition = {}, .table = {}};
-  const std::uint64_t partition_size = words[3];
-  if (partition_size > words.size() - 6) return std::nullopt;
-  std::size_t at = 4;
-  state.partition.assign(words.begin() + static_cast<std::ptrdiff_t>(at),
-                         words.begin() + static_cast<std::ptrdiff_t>(at + partition_size));
-  at += partition_size;
-  const std::uint64_t table_size = words[at++];
+  CheckpointState state{.op = words[1],
+                        .entry_checksum = words[2],
+                        .partition_length = words[3],
+                        .partition_digest = words[4],
+                        .table = {}};
+  const std::uint64_t table_size = words[5];
+  std::size_t at = kHeaderWords;
   if (table_size > (words.size() - 1 - at) / kEntryWords ||
       at + table_size * kEntryWords != words.size() - 1) {
     return std::nullopt;
   }
+  state.table.reserve(table_size);
   for (std::uint64_t i = 0; i < table_size; i++) {
     state.table.push_back(DecodeEntry(words.subspan(at, kEntryWords)));
     at += kEntryWords;
   }
   return state;
+}
+
+std::optional<PartitionLog> RestorePartition(const CheckpointState& state,
+                                             std::span<const std::uint64_t> entries) {
+  if (entries.size() != state.partition_length) return std::nullopt;
+  PartitionLog partition;
+  partition.restore(entries);
+  if (partition.Digest() != state.partition_digest) return std::nullopt;
+  return partition;
 }
 
 }  // namespace vsrsim::core

@@ -1,5 +1,6 @@
-// Tests of the checkpoint encoding: it round-trips the state machine and the clients table with
-// its cached replies, and refuses anything torn, truncated or padded.
+// Tests of the checkpoint encoding: it round-trips the partition's length and digest and the
+// clients table with its cached replies, refuses anything torn, truncated or padded, and
+// RestorePartition takes back exactly the entries the checkpoint names.
 
 #include "core/checkpoint.h"
 
@@ -29,26 +30,65 @@ struct Fixture {
   }
 };
 
-TEST(CheckpointTest, RoundTripsStateMachineAndTableWithReplies) {
-  // Decoding an encoding gives back every partition entry and every table entry, replies and all.
+TEST(CheckpointTest, RoundTripsPartitionDigestAndTableWithReplies) {
+  // Decoding an encoding gives back the partition's length and digest and every table entry,
+  // replies and all.
   const Fixture f;
   const auto words = EncodeCheckpoint(3, 0xabc, f.partition, f.table);
   const std::optional<CheckpointState> state = DecodeCheckpoint(words);
   ASSERT_TRUE(state.has_value());
   EXPECT_EQ(state->op, 3U);
   EXPECT_EQ(state->entry_checksum, 0xabcU);
-  EXPECT_EQ(state->partition, f.partition.entries());
+  EXPECT_EQ(state->partition_length, 3U);
+  EXPECT_EQ(state->partition_digest, f.partition.Digest());
   EXPECT_EQ(state->table, f.table.entries());
   EXPECT_EQ(CheckpointChecksum(words), words.back());
+  // Re-encoding the decoded state gives the same words.
+  EXPECT_EQ(EncodeCheckpoint(*state), words);
   // Restoring it gives tables and logs equal to the originals, digests included.
-  PartitionLog partition;
-  partition.restore(state->partition);
+  const std::optional<PartitionLog> partition = RestorePartition(*state, f.partition.entries());
+  ASSERT_TRUE(partition.has_value());
   ClientsTable table(4, MutantSet{});
   table.restore(state->table);
-  EXPECT_EQ(partition, f.partition);
-  EXPECT_EQ(partition.Digest(), f.partition.Digest());
+  EXPECT_EQ(*partition, f.partition);
+  EXPECT_EQ(partition->Digest(), f.partition.Digest());
   EXPECT_EQ(table, f.table);
   EXPECT_EQ(table.Digest(), f.table.Digest());
+}
+
+TEST(CheckpointTest, EncodingIsBoundedByTheTableNotThePartition) {
+  // A partition a thousand times longer encodes to the same number of words: a checkpoint costs
+  // the table, never the history.
+  Fixture f;
+  const std::size_t short_size = EncodeCheckpoint(3, 1, f.partition, f.table).size();
+  for (std::uint64_t i = 0; i < 3000; i++) {
+    const std::array<std::uint64_t, 1> entry = {i};
+    f.partition.append(entry);
+  }
+  EXPECT_EQ(EncodeCheckpoint(3, 1, f.partition, f.table).size(), short_size);
+}
+
+TEST(CheckpointTest, RestorePartitionRefusesEntriesThatAreNotTheCheckpoints) {
+  // Entries lost at the end, torn anywhere, or extended are not the partition the checkpoint
+  // names: RestorePartition refuses them, so a replica never installs a state it did not verify.
+  const Fixture f;
+  const auto state = DecodeCheckpoint(EncodeCheckpoint(3, 1, f.partition, f.table));
+  ASSERT_TRUE(state.has_value());
+  const std::vector<std::uint64_t>& entries = f.partition.entries();
+  ASSERT_TRUE(RestorePartition(*state, entries).has_value());
+  for (std::size_t i = 0; i < entries.size(); i++) {
+    auto torn = entries;
+    torn[i] ^= 0x5eed;
+    EXPECT_FALSE(RestorePartition(*state, torn).has_value()) << "entry " << i;
+    EXPECT_FALSE(RestorePartition(*state, std::span(entries).first(i)).has_value())
+        << "length " << i;
+  }
+  auto longer = entries;
+  longer.push_back(0);
+  EXPECT_FALSE(RestorePartition(*state, longer).has_value());
+  // The same entries in another order give another digest.
+  const std::vector<std::uint64_t> swapped = {entries[1], entries[0], entries[2]};
+  EXPECT_FALSE(RestorePartition(*state, swapped).has_value());
 }
 
 TEST(CheckpointTest, EqualStatesEncodeToEqualWords) {
@@ -83,7 +123,8 @@ TEST(CheckpointTest, OmissionsLeaveOutTheTableOrTheReplies) {
       DecodeCheckpoint(EncodeCheckpoint(3, 1, f.partition, f.table, {.table = true}));
   ASSERT_TRUE(no_table.has_value());
   EXPECT_TRUE(no_table->table.empty());
-  EXPECT_EQ(no_table->partition, f.partition.entries());
+  EXPECT_EQ(no_table->partition_length, f.partition.next_offset());
+  EXPECT_EQ(no_table->partition_digest, f.partition.Digest());
   const auto no_replies =
       DecodeCheckpoint(EncodeCheckpoint(3, 1, f.partition, f.table, {.replies = true}));
   ASSERT_TRUE(no_replies.has_value());

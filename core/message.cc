@@ -79,7 +79,7 @@ struct Summarizer {
     return Of({m.view, m.op, Raw(m.replica)});
   }
   MessageSummary operator()(const SyncCheckpoint& m) const {
-    return Of({m.view, m.op, m.checksum, m.words.size(), Raw(m.replica)});
+    return Of({m.view, m.op, m.checksum, m.words.size(), Raw(m.replica), m.partition.size()});
   }
 };
 
@@ -97,7 +97,7 @@ constexpr std::array<FieldNames, std::variant_size_v<Message>> kFieldNames = {{
     {"view", "nonce", "replica"},
     {"view", "op", "replica"},
     {"view", "op", "replica"},
-    {"view", "op", "checksum", "words", "replica"},
+    {"view", "op", "checksum", "words", "replica", "partition"},
 }};
 
 constexpr std::array<const char*, std::variant_size_v<Message>> kNames = {

@@ -162,15 +162,17 @@ struct RequestCheckpoint {
   bool operator==(const RequestCheckpoint&) const = default;
 };
 
-// State sync: the sender's latest durable checkpoint, encoded (core/checkpoint.h): its state
-// machine and clients table with every cached reply. The receiver verifies the checksum and the
-// op before installing it. Rare and large: the only message whose size grows with the state.
+// State sync: the sender's latest durable checkpoint, encoded (core/checkpoint.h): its clients
+// table with every cached reply and its partition's length and digest, with the partition's
+// entries alongside. The receiver verifies the checksum, the op and the partition's digest before
+// installing it. Rare and large: the only message whose size grows with the state.
 struct SyncCheckpoint {
   View view = 0;
   Op op = 0;
   std::uint64_t checksum = 0;
   ReplicaIndex replica{};
   std::vector<std::uint64_t> words;
+  std::vector<std::uint64_t> partition;  // Entries [0, the checkpoint's partition length).
   bool operator==(const SyncCheckpoint&) const = default;
 };
 

@@ -19,8 +19,9 @@ std::uint64_t PartitionLog::append(std::span<const std::uint64_t> entries) {
   return first_offset;
 }
 
-void PartitionLog::restore(const std::vector<std::uint64_t>& entries) {
+void PartitionLog::restore(std::span<const std::uint64_t> entries) {
   entries_.clear();
+  entries_.reserve(entries.size());
   digest_ = 0;
   append(entries);
 }

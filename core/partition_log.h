@@ -23,7 +23,7 @@ class PartitionLog {
   std::uint64_t next_offset() const { return entries_.size(); }
   const std::vector<std::uint64_t>& entries() const { return entries_; }
   // Replaces the log with `entries` (a checkpoint's), recomputing the digest as appends would.
-  void restore(const std::vector<std::uint64_t>& entries);
+  void restore(std::span<const std::uint64_t> entries);
   std::uint64_t Digest() const { return digest_; }
   bool operator==(const PartitionLog&) const = default;
 

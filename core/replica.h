@@ -157,7 +157,9 @@ class Replica {
   std::uint8_t NextCheckpointArea() const;
   void restore_from_storage();
   void load_journal();
-  void install_checkpoint(const CheckpointState& state, bool synced);
+  // Writes the data area's entries of `partition` above the latest checkpoint written.
+  void write_data_above_checkpoint(std::span<const std::uint64_t> partition);
+  void install_checkpoint(const CheckpointState& state, PartitionLog partition, bool synced);
   // replica_sync.cc: state sync.
   void request_checkpoint(ReplicaIndex from, Op op);
   SyncCheckpoint make_sync_checkpoint() const;
@@ -203,9 +205,10 @@ class Replica {
   Op op_durable_ = 0;  // Journal entries up to here are synced (the primary counts its own ack).
   ClientsTable table_;
   PartitionLog state_machine_;
-  CheckpointRef checkpoint_;                      // Named by the latest superblock written.
-  std::vector<std::uint64_t> checkpoint_words_;   // Its encoding, for state sync.
-  std::uint64_t ticks_checkpoint_requested_ = 0;  // Rate-limits RequestCheckpoint.
+  CheckpointRef checkpoint_;                       // Named by the latest superblock written.
+  std::vector<std::uint64_t> checkpoint_words_;    // Its encoding (bounded by the table), for sync.
+  std::uint64_t checkpoint_partition_length_ = 0;  // Its partition's length: data area written.
+  std::uint64_t ticks_checkpoint_requested_ = 0;   // Rate-limits RequestCheckpoint.
   bool checkpoint_requested_ = false;
   bool checkpoint_unsynced_ = false;  // checkpoint_'s area or superblock is not yet durable.
 

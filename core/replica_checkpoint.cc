@@ -3,6 +3,11 @@
 // superblock written right after it names it: that superblock is the commit point. A new
 // checkpoint is taken only once the previous one is durable, so the area it overwrites is never
 // the one a durable superblock names.
+//
+// The state machine's entries go to storage's data area, not into the checkpoint: a checkpoint
+// writes the entries appended since the previous one, then its encoding (op, the partition's
+// length and digest, the clients table), then the superblock. Its cost is what changed plus the
+// table, which its capacity bounds.
 
 #include <algorithm>
 
@@ -25,12 +30,14 @@ void Replica::maybe_checkpoint() {
   if (commit_min_ < checkpoint_.op + options_.checkpoint_ops) return;
   VSRSIM_ASSERT_LE(commit_min_, op());
   const auto area = NextCheckpointArea();
-  const std::vector<std::uint64_t> words =
+  write_data_above_checkpoint(state_machine_.entries());
+  std::vector<std::uint64_t> words =
       EncodeCheckpoint(commit_min_, log_[commit_min_].checksum, state_machine_, table_,
                        {.table = mutants_.Has(Mutant::kTableNotInCheckpoint), .replies = false});
   storage_.write_checkpoint(area, words);
   checkpoint_ = {.op = commit_min_, .area = area, .checksum = CheckpointChecksum(words)};
-  checkpoint_words_ = words;
+  checkpoint_partition_length_ = state_machine_.next_offset();
+  checkpoint_words_ = std::move(words);
   checkpoint_unsynced_ = true;
   dirty_ = true;
   counters_.checkpoints++;
@@ -53,8 +60,14 @@ void Replica::restore_from_storage() {
     const std::optional<CheckpointState> state = DecodeCheckpoint(checkpoint_words_);
     VSRSIM_ASSERT(state.has_value());
     VSRSIM_ASSERT_EQ(state->op, checkpoint_.op);
+    // The data area below the checkpoint's length was synced before the superblock naming it, and
+    // is never written again: entries that do not give its digest are a broken disk too.
+    std::optional<PartitionLog> partition =
+        RestorePartition(*state, storage_.read_data(0, state->partition_length));
+    VSRSIM_ASSERT(partition.has_value());
     anchor = LogEntry{.op = state->op, .checksum = state->entry_checksum};
-    install_checkpoint(*state, false);
+    checkpoint_partition_length_ = state->partition_length;
+    install_checkpoint(*state, std::move(*partition), false);
   }
   log_.reset(anchor);
   load_journal();
@@ -77,9 +90,22 @@ void Replica::load_journal() {
   }
 }
 
-void Replica::install_checkpoint(const CheckpointState& state, bool synced) {
+void Replica::write_data_above_checkpoint(std::span<const std::uint64_t> partition) {
+  // checkpoint_partition_length_ is the length of the latest checkpoint written: every entry below
+  // it was written before (by that checkpoint or an earlier one), and is never written again.
+  VSRSIM_ASSERT_GE(partition.size(), checkpoint_partition_length_);
+  if (partition.size() == checkpoint_partition_length_) return;
+  storage_.write_data(checkpoint_partition_length_,
+                      partition.subspan(checkpoint_partition_length_));
+}
+
+void Replica::install_checkpoint(const CheckpointState& state, PartitionLog partition,
+                                 bool synced) {
   VSRSIM_ASSERT_GE(state.op, commit_min_);
-  state_machine_.restore(state.partition);
+  VSRSIM_ASSERT_EQ(partition.next_offset(), state.partition_length);
+  VSRSIM_ASSERT_EQ(partition.Digest(), state.partition_digest);
+  state_machine_ = std::move(partition);
+  state_machine_.reserve(options_.ops_reserved * kBatchEntriesMax);
   table_.restore(state.table);
   commit_min_ = state.op;
   commit_max_ = std::max(commit_max_, state.op);

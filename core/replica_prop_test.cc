@@ -52,6 +52,7 @@ class FakeStorage final : public Storage {
     Superblock superblock;
     std::vector<LogEntry> journal;  // journal[i] is op i + 1.
     std::array<std::vector<std::uint64_t>, kCheckpointAreas> areas;
+    std::vector<std::uint64_t> data;
   };
 
   void write_superblock(const Superblock& superblock) override { written_.superblock = superblock; }
@@ -60,6 +61,18 @@ class FakeStorage final : public Storage {
   }
   std::vector<std::uint64_t> read_checkpoint(std::uint8_t area) const override {
     return durable_.areas.at(area);
+  }
+  void write_data(std::uint64_t offset, std::span<const std::uint64_t> entries) override {
+    std::vector<std::uint64_t>& data = written_.data;
+    if (data.size() < offset + entries.size()) data.resize(offset + entries.size());
+    std::copy(entries.begin(), entries.end(), data.begin() + static_cast<std::ptrdiff_t>(offset));
+  }
+  std::vector<std::uint64_t> read_data(std::uint64_t offset, std::uint64_t count) const override {
+    const std::vector<std::uint64_t>& data = durable_.data;
+    if (offset >= data.size()) return {};
+    const std::uint64_t end = std::min<std::uint64_t>(data.size(), offset + count);
+    return {data.begin() + static_cast<std::ptrdiff_t>(offset),
+            data.begin() + static_cast<std::ptrdiff_t>(end)};
   }
   void write_entry(const LogEntry& entry) override {
     if (written_.journal.size() < entry.op) written_.journal.resize(entry.op);

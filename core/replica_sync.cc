@@ -21,28 +21,32 @@ void Replica::request_checkpoint(ReplicaIndex from, Op op) {
 }
 
 SyncCheckpoint Replica::make_sync_checkpoint() const {
+  // The partition is append-only and the state machine is at or past the checkpoint, so the
+  // checkpoint's partition is the state machine's prefix of its length. The whole of it is
+  // shipped: a sync is rare, and the receiver verifies it against the checkpoint's digest.
+  VSRSIM_ASSERT_GE(state_machine_.next_offset(), checkpoint_partition_length_);
+  std::vector<std::uint64_t> partition(
+      state_machine_.entries().begin(),
+      state_machine_.entries().begin() + static_cast<std::ptrdiff_t>(checkpoint_partition_length_));
   // Mutant sync-omits-replies: the sync carries sessions but not their cached replies.
   if (mutants_.Has(Mutant::kSyncOmitsReplies)) {
     const std::optional<CheckpointState> state = DecodeCheckpoint(checkpoint_words_);
     VSRSIM_ASSERT(state.has_value());
-    PartitionLog partition;
-    partition.restore(state->partition);
-    ClientsTable table(options_.clients_max, MutantSet{});
-    table.restore(state->table);
-    std::vector<std::uint64_t> words =
-        EncodeCheckpoint(state->op, state->entry_checksum, partition, table, {.replies = true});
+    std::vector<std::uint64_t> words = EncodeCheckpoint(*state, {.replies = true});
     const std::uint64_t checksum = CheckpointChecksum(words);
     return SyncCheckpoint{.view = view_,
                           .op = checkpoint_.op,
                           .checksum = checksum,
                           .replica = options_.index,
-                          .words = std::move(words)};
+                          .words = std::move(words),
+                          .partition = std::move(partition)};
   }
   return SyncCheckpoint{.view = view_,
                         .op = checkpoint_.op,
                         .checksum = checkpoint_.checksum,
                         .replica = options_.index,
-                        .words = checkpoint_words_};
+                        .words = checkpoint_words_,
+                        .partition = std::move(partition)};
 }
 
 void Replica::on_request_checkpoint(const RequestCheckpoint& message) {
@@ -66,6 +70,8 @@ void Replica::on_sync_checkpoint(const SyncCheckpoint& message) {
   if (!state || state->op != message.op || CheckpointChecksum(message.words) != message.checksum) {
     return;
   }
+  std::optional<PartitionLog> partition = RestorePartition(*state, message.partition);
+  if (!partition) return;
   // The log above the checkpoint stays if it continues the checkpoint's op; otherwise it was never
   // committed (the committed op there differs), and the log restarts at the checkpoint.
   if (!log_.holds(state->op) || log_[state->op].checksum != state->entry_checksum) {
@@ -77,13 +83,16 @@ void Replica::on_sync_checkpoint(const SyncCheckpoint& message) {
   // asks for the current one, as after a restart.
   if (status_ == Status::kNormal && message.view > view_) status_ = Status::kRecovering;
   const auto area = NextCheckpointArea();
+  // The data area first (the entries above this replica's latest checkpoint), then the area.
+  write_data_above_checkpoint(message.partition);
   if (!mutants_.Has(Mutant::kSyncNotWritten)) storage_.write_checkpoint(area, message.words);
   checkpoint_ = {.op = state->op, .area = area, .checksum = message.checksum};
+  checkpoint_partition_length_ = state->partition_length;
   checkpoint_words_ = message.words;
   checkpoint_unsynced_ = true;
   checkpoint_requested_ = false;
   counters_.state_syncs++;
-  install_checkpoint(*state, true);
+  install_checkpoint(*state, std::move(*partition), true);
   execute_committed();
   persist_superblock();
   switch (status_) {

@@ -1,12 +1,15 @@
 // Tests of the bounded journal and state sync: the in-memory log is a ring over checkpointed ops;
 // a backup that fell behind the oldest op the primary journals installs the primary's checkpoint
-// (state machine and clients table, cached replies included), repairs the journal above it and
+// (state machine and clients table, cached replies included; a partition that does not give the
+// checkpoint's digest is refused), repairs the journal above it and
 // converges; a sync interrupted halfway (the crash lands between the checkpoint write and the
 // superblock naming it) leaves the previous state in force, and the replica syncs again.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <deque>
+#include <variant>
 
 #include "core/replica.h"
 #include "core/replica_test_world.h"
@@ -89,6 +92,45 @@ TEST(ReplicaSyncTest, SyncInterruptedHalfwayKeepsThePreviousStateAndSyncsAgain) 
   EXPECT_EQ(cluster.replica(2).counters().state_syncs, 1U);  // This incarnation's sync.
   EXPECT_EQ(cluster.bus(2).installed().size(), 2U);
   EXPECT_EQ(cluster.replica(2).clients_table(), cluster.replica(0).clients_table());
+  EXPECT_EQ(cluster.replica(2).state_machine(), cluster.replica(0).state_machine());
+}
+
+TEST(ReplicaSyncTest, SyncWhosePartitionDoesNotGiveTheDigestIsRefused) {
+  // A SyncCheckpoint with intact words but a changed or shortened partition does not give the
+  // checkpoint's digest: replica 2 refuses it (nothing installed, nothing written), asks again,
+  // and installs the intact one, writing the partition into its data area; a restart verifies it.
+  Cluster cluster(kRing);
+  cluster.Stop(2);
+  AliceAppends(cluster, 29);
+  cluster.Resume(2);
+  std::deque<Envelope>& queue = cluster.network().to_replicas;
+  const auto sync_to_2_next = [&] {
+    return !queue.empty() && Raw(queue.front().to) == 2 &&
+           std::holds_alternative<SyncCheckpoint>(queue.front().message);
+  };
+  ASSERT_TRUE(cluster.StepUntil(2, sync_to_2_next));
+  SyncCheckpoint changed = std::get<SyncCheckpoint>(queue.front().message);
+  queue.pop_front();
+  ASSERT_GT(changed.partition.size(), 1U);
+  SyncCheckpoint shortened = changed;
+  shortened.partition.pop_back();
+  changed.partition[1] ^= 1;
+  const std::size_t pending = cluster.storage(2).unsynced_writes();
+  cluster.replica(2).on_message(changed);
+  cluster.replica(2).on_message(shortened);
+  EXPECT_EQ(cluster.replica(2).counters().state_syncs, 0U);
+  EXPECT_TRUE(cluster.bus(2).installed().empty());
+  EXPECT_EQ(cluster.storage(2).unsynced_writes(), pending);
+  cluster.Converge();
+  EXPECT_EQ(cluster.replica(2).counters().state_syncs, 1U);
+  const std::uint64_t length = cluster.storage(2).data().size();
+  const std::vector<std::uint64_t>& primary = cluster.replica(0).state_machine().entries();
+  ASSERT_LE(length, primary.size());
+  EXPECT_TRUE(std::equal(cluster.storage(2).data().begin(), cluster.storage(2).data().end(),
+                         primary.begin()));
+  cluster.Restart(2);
+  EXPECT_EQ(cluster.bus(2).installed().back(), cluster.replica(2).checkpoint().op);
+  cluster.Converge();
   EXPECT_EQ(cluster.replica(2).state_machine(), cluster.replica(0).state_machine());
 }
 

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -42,6 +43,15 @@ class FakeStorage final : public Storage {
   std::vector<std::uint64_t> read_checkpoint(std::uint8_t area) const override {
     return areas_.at(area);
   }
+  void write_data(std::uint64_t offset, std::span<const std::uint64_t> entries) override {
+    pending_.emplace_back(DataWrite{offset, {entries.begin(), entries.end()}});
+  }
+  std::vector<std::uint64_t> read_data(std::uint64_t offset, std::uint64_t count) const override {
+    if (offset >= data_.size()) return {};
+    const std::uint64_t end = std::min<std::uint64_t>(data_.size(), offset + count);
+    return {data_.begin() + static_cast<std::ptrdiff_t>(offset),
+            data_.begin() + static_cast<std::ptrdiff_t>(end)};
+  }
   Superblock read_superblock() const override { return superblock_; }
   std::vector<LogEntry> read_journal() const override { return journal_; }
 
@@ -59,6 +69,14 @@ class FakeStorage final : public Storage {
       } else if (const auto* checkpoint = std::get_if<CheckpointWrite>(&write)) {
         areas_.at(checkpoint->area) = checkpoint->words;
         if (std::exchange(tear_next_checkpoint_, false)) areas_.at(checkpoint->area).at(1) ^= 1;
+      } else if (const auto* data = std::get_if<DataWrite>(&write)) {
+        EXPECT_LE(data->offset, data_.size()) << "a hole in the data area";
+        if (data_.size() < data->offset + data->entries.size()) {
+          data_.resize(data->offset + data->entries.size());
+        }
+        std::copy(data->entries.begin(), data->entries.end(),
+                  data_.begin() + static_cast<std::ptrdiff_t>(data->offset));
+        if (std::exchange(tear_next_data_, false)) data_.at(data->offset) ^= 1;
       } else if (journal_.size() > std::get<Truncate>(write).op) {
         journal_.resize(std::get<Truncate>(write).op);
       }
@@ -67,16 +85,32 @@ class FakeStorage final : public Storage {
   }
   std::size_t unsynced_writes() const { return pending_.size(); }
   // The kind of each pending write, in order: 0 superblock, 1 journal entry, 2 truncation,
-  // 3 checkpoint.
+  // 3 checkpoint, 4 data.
   std::vector<std::size_t> PendingKinds() const {
     std::vector<std::size_t> kinds;
     for (const Write& write : pending_) kinds.push_back(write.index());
     return kinds;
   }
+  // The [offset, offset + size) of each pending data write, in order.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> PendingDataWrites() const {
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> writes;
+    for (const Write& write : pending_) {
+      if (const auto* data = std::get_if<DataWrite>(&write)) {
+        writes.emplace_back(data->offset, data->offset + data->entries.size());
+      }
+    }
+    return writes;
+  }
   // A crash: every unsynced write is lost.
   void LoseUnsynced() { pending_.clear(); }
   // The next checkpoint write that reaches the disk is torn (a word flipped).
   void TearNextCheckpoint() { tear_next_checkpoint_ = true; }
+  // The next data write that reaches the disk is torn (its first entry flipped).
+  void TearNextData() { tear_next_data_ = true; }
+  // The durable data area, as the disk holds it.
+  const std::vector<std::uint64_t>& data() const { return data_; }
+  // A broken disk: the durable entry at `offset` changes.
+  void CorruptData(std::uint64_t offset) { data_.at(offset) ^= 1; }
 
  private:
   struct Truncate {
@@ -86,12 +120,18 @@ class FakeStorage final : public Storage {
     std::uint8_t area;
     std::vector<std::uint64_t> words;
   };
-  using Write = std::variant<Superblock, LogEntry, Truncate, CheckpointWrite>;
+  struct DataWrite {
+    std::uint64_t offset;
+    std::vector<std::uint64_t> entries;
+  };
+  using Write = std::variant<Superblock, LogEntry, Truncate, CheckpointWrite, DataWrite>;
   std::vector<Write> pending_;
   Superblock superblock_;
   std::vector<LogEntry> journal_;
   std::array<std::vector<std::uint64_t>, kCheckpointAreas> areas_;
+  std::vector<std::uint64_t> data_;
   bool tear_next_checkpoint_ = false;
+  bool tear_next_data_ = false;
 };
 
 struct Envelope {

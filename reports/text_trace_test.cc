@@ -113,9 +113,10 @@ TEST(TextTraceTest, EveryMessageKindShowsItsFieldsByName) {
                                            .op = 40,
                                            .checksum = 9,
                                            .replica = core::ReplicaIndex{0},
-                                           .words = {1, 2}},
+                                           .words = {1, 2},
+                                           .partition = {5, 6, 7}},
                       0, 1),
-            "r0 -> r1 sync_checkpoint view=3 op=40 checksum=9 words=2 replica=0");
+            "r0 -> r1 sync_checkpoint view=3 op=40 checksum=9 words=2 replica=0 partition=3");
   // Every kind has a name and at least one field.
   for (std::size_t kind = 0; kind < std::variant_size_v<core::Message>; kind++) {
     EXPECT_STRNE(core::MessageKindName(kind), "unknown");

@@ -29,6 +29,16 @@ struct Execution {
   const PartitionLog* state_machine = nullptr;
 };
 
+// A replica replaced its state machine and clients table with a checkpoint's: on restart, loading
+// its own, or by state sync, installing a peer's. Its next execution is of op + 1.
+struct CheckpointInstalled {
+  ReplicaIndex replica{};
+  Op op = 0;
+  bool synced = false;  // From a peer (state sync), not from its own storage.
+  const PartitionLog* state_machine = nullptr;
+  const ClientsTable* table = nullptr;
+};
+
 class Bus {
  public:
   virtual ~Bus() = default;
@@ -38,6 +48,7 @@ class Bus {
   // Asks the environment to make every write so far durable and then call Replica::on_sync_done.
   virtual void request_sync() = 0;
   virtual void on_execute(const Execution& execution) = 0;
+  virtual void on_checkpoint_installed(const CheckpointInstalled& installed) = 0;
 };
 
 }  // namespace vsrsim::core

@@ -194,6 +194,18 @@ ClientEntry ClientsTable::evict_oldest() {
   return evicted;
 }
 
+void ClientsTable::restore(const std::vector<ClientEntry>& entries) {
+  VSRSIM_ASSERT_LE(entries.size(), capacity_);
+  entries_.clear();
+  hashes_.clear();
+  digest_ = 0;
+  pending_.clear();
+  for (const ClientEntry& entry : entries) {
+    if (!entries_.empty()) VSRSIM_ASSERT_LT(Raw(entries_.back().client), Raw(entry.client));
+    insert_entry(entries_.end(), entry);
+  }
+}
+
 void ClientsTable::register_pending(ClientId client, RequestNumber request) {
   pending_.insert({Raw(client), request});
 }

@@ -79,6 +79,9 @@ class ClientsTable {
   const ClientEntry* find(ClientId client) const;
 
   const std::vector<ClientEntry>& entries() const { return entries_; }
+  // Replaces every entry with `entries` (a checkpoint's, restored on restart or state sync).
+  // Requires: sorted by client id, unique, at most capacity(). Pending waiters are dropped.
+  void restore(const std::vector<ClientEntry>& entries);
   std::size_t capacity() const { return capacity_; }
   // A digest of every entry, kept up to date as the table changes (the sum of a hash per entry),
   // so it costs nothing to ask for: observers compare tables at every commit.

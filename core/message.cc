@@ -63,17 +63,23 @@ struct Summarizer {
   }
   MessageSummary operator()(const StartViewChange& m) const { return Of({m.view, Raw(m.replica)}); }
   MessageSummary operator()(const DoViewChange& m) const {
-    return Of({m.view, m.log_view, m.op, m.commit, m.log.size(), Raw(m.replica)});
+    return Of({m.view, m.log_view, m.op, m.commit, m.checkpoint, Raw(m.replica)});
   }
   MessageSummary operator()(const StartView& m) const {
-    return Of({m.view, m.commit, m.log.empty() ? 0 : m.log.front().op,
-               m.log.empty() ? 0 : m.log.back().op, m.nonce, Raw(m.replica)});
+    return Of(
+        {m.view, m.commit, m.checkpoint, m.checkpoint + m.log.size(), m.nonce, Raw(m.replica)});
   }
   MessageSummary operator()(const RequestStartView& m) const {
     return Of({m.view, m.nonce, Raw(m.replica)});
   }
   MessageSummary operator()(const RequestPrepare& m) const {
     return Of({m.view, m.op, Raw(m.replica)});
+  }
+  MessageSummary operator()(const RequestCheckpoint& m) const {
+    return Of({m.view, m.op, Raw(m.replica)});
+  }
+  MessageSummary operator()(const SyncCheckpoint& m) const {
+    return Of({m.view, m.op, m.checksum, m.words.size(), Raw(m.replica), m.partition.size()});
   }
 };
 
@@ -86,10 +92,12 @@ constexpr std::array<FieldNames, std::variant_size_v<Message>> kFieldNames = {{
     {"view", "op", "replica"},
     {"view", "commit", "replica"},
     {"view", "replica"},
-    {"view", "log_view", "op", "commit", "ops_sent", "replica"},
-    {"view", "commit", "first_op", "last_op", "nonce", "replica"},
+    {"view", "log_view", "op", "commit", "checkpoint", "replica"},
+    {"view", "commit", "checkpoint", "last_op", "nonce", "replica"},
     {"view", "nonce", "replica"},
     {"view", "op", "replica"},
+    {"view", "op", "replica"},
+    {"view", "op", "checksum", "words", "replica", "partition"},
 }};
 
 constexpr std::array<const char*, std::variant_size_v<Message>> kNames = {
@@ -98,7 +106,8 @@ constexpr std::array<const char*, std::variant_size_v<Message>> kNames = {
     "prepare_ok",        "commit",
     "start_view_change", "do_view_change",
     "start_view",        "request_start_view",
-    "request_prepare"};
+    "request_prepare",   "request_checkpoint",
+    "sync_checkpoint"};
 
 }  // namespace
 

@@ -106,24 +106,31 @@ struct StartViewChange {
   bool operator==(const StartViewChange&) const = default;
 };
 
-// Carries the sender's whole log (ops 1..op) so the new primary can take the canonical one.
+// Carries the sender's log above its checkpoint (ops checkpoint + 1..op, each chained on the
+// previous; the first on `checkpoint_checksum`, the checksum of op `checkpoint`), so the new
+// primary can take the canonical one (highest log_view, then highest op).
 struct DoViewChange {
   View view = 0;
   View log_view = 0;
   Op op = 0;
   Op commit = 0;
   ReplicaIndex replica{};
+  Op checkpoint = 0;
+  std::uint64_t checkpoint_checksum = 0;
   std::vector<LogEntry> log;
   bool operator==(const DoViewChange&) const = default;
 };
 
-// The new primary's log and commit. `nonce` is non-zero only in an answer to RequestStartView, and
-// then names the request it answers, so a restarted replica never adopts an older answer.
+// The new primary's log above its checkpoint (as in DoViewChange) and commit. `nonce` is non-zero
+// only in an answer to RequestStartView, and then names the request it answers, so a restarted
+// replica never adopts an older answer.
 struct StartView {
   View view = 0;
   Op commit = 0;
   std::uint64_t nonce = 0;
   ReplicaIndex replica{};
+  Op checkpoint = 0;
+  std::uint64_t checkpoint_checksum = 0;
   std::vector<LogEntry> log;
   bool operator==(const StartView&) const = default;
 };
@@ -145,8 +152,33 @@ struct RequestPrepare {
   bool operator==(const RequestPrepare&) const = default;
 };
 
+// State sync: asks a peer for a checkpoint of op `op` or later, sent by a replica that needs ops
+// no longer journaled (its log is behind the oldest op the peer holds, or does not reach the
+// checkpoint a view's log starts at).
+struct RequestCheckpoint {
+  View view = 0;
+  Op op = 0;
+  ReplicaIndex replica{};
+  bool operator==(const RequestCheckpoint&) const = default;
+};
+
+// State sync: the sender's latest durable checkpoint, encoded (core/checkpoint.h): its clients
+// table with every cached reply and its partition's length and digest, with the partition's
+// entries alongside. The receiver verifies the checksum, the op and the partition's digest before
+// installing it. Rare and large: the only message whose size grows with the state.
+struct SyncCheckpoint {
+  View view = 0;
+  Op op = 0;
+  std::uint64_t checksum = 0;
+  ReplicaIndex replica{};
+  std::vector<std::uint64_t> words;
+  std::vector<std::uint64_t> partition;  // Entries [0, the checkpoint's partition length).
+  bool operator==(const SyncCheckpoint&) const = default;
+};
+
 using Message = std::variant<Request, Reply, Eviction, Prepare, PrepareOk, Commit, StartViewChange,
-                             DoViewChange, StartView, RequestStartView, RequestPrepare>;
+                             DoViewChange, StartView, RequestStartView, RequestPrepare,
+                             RequestCheckpoint, SyncCheckpoint>;
 
 // A fixed-size summary of a message, for the trace (its hash and its text): `kind` is the variant
 // index; `fields` are the message's meaningful fields in the order MessageFieldNames gives for

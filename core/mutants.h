@@ -14,13 +14,17 @@
 namespace vsrsim::core {
 
 enum class Mutant : std::uint8_t {
-  kTablePrimaryOnly,           // (a)
-  kResendPanicsOnDisconnect,   // (b)
-  kStaleAsInProgress,          // (c)
-  kPendingSurvivesViewChange,  // (d)
-  kSilentEviction,             // (e)
-  kRecoveringRejoinsOwnView,   // (f) issue 11: a lost-commit hole in the view change.
-  kAckBeforeDurable,           // Issue 17: messages leave before the writes they vouch for sync.
+  kTablePrimaryOnly,             // (a)
+  kResendPanicsOnDisconnect,     // (b)
+  kStaleAsInProgress,            // (c)
+  kPendingSurvivesViewChange,    // (d)
+  kSilentEviction,               // (e)
+  kRecoveringRejoinsOwnView,     // (f) issue 11: a lost-commit hole in the view change.
+  kTableNotInCheckpoint,         // Issue 16: the checkpoint omits the clients table.
+  kSyncOmitsReplies,             // Issue 16: state sync carries sessions but not cached replies.
+  kCheckpointOverwritesInForce,  // Issue 16: a new checkpoint goes into the area in force.
+  kSyncNotWritten,    // Issue 16: a synced checkpoint is named by the superblock but never written.
+  kAckBeforeDurable,  // Issue 17: messages leave before the writes they vouch for sync.
 };
 
 struct MutantInfo {
@@ -31,7 +35,7 @@ struct MutantInfo {
   std::string_view expected_checker;
 };
 
-inline constexpr std::array<MutantInfo, 7> kMutants = {{
+inline constexpr std::array<MutantInfo, 11> kMutants = {{
     {Mutant::kTablePrimaryOnly, "table-primary-only", "a",
      "only the primary records committed replies (backups keep no table) and an unknown client is "
      "New, so after a view change a retransmission executes again",
@@ -50,6 +54,22 @@ inline constexpr std::array<MutantInfo, 7> kMutants = {{
      "a replica that was normal in its view and restarts re-enters a view change for that same "
      "view, so a stale StartView of the view can shrink its log",
      "crash"},
+    {Mutant::kTableNotInCheckpoint, "table-not-in-checkpoint", "-",
+     "the checkpoint holds the state machine but not the clients table, so a restarted replica "
+     "judges requests against an empty table and its executions of retried requests differ",
+     "at-most-once"},
+    {Mutant::kSyncOmitsReplies, "sync-omits-replies", "-",
+     "state sync carries the sessions of the clients table but not their cached replies, so a "
+     "synced replica answers a Duplicate with a blank reply",
+     "agreement"},
+    {Mutant::kCheckpointOverwritesInForce, "checkpoint-overwrites-in-force", "-",
+     "a new checkpoint is written over the area the durable superblock names, so a crash before "
+     "the new superblock leaves the superblock naming a checkpoint that is no longer there",
+     "crash"},
+    {Mutant::kSyncNotWritten, "sync-not-written", "-",
+     "state sync installs a peer's checkpoint and writes the superblock naming it, but never "
+     "writes the checkpoint itself, so the replica's next restart finds an area that is not it",
+     "crash"},
     {Mutant::kAckBeforeDurable, "ack-before-durable", "-",
      "a replica sends its messages to other replicas (PrepareOks, DoViewChanges) at once instead "
      "of "
@@ -57,6 +77,7 @@ inline constexpr std::array<MutantInfo, 7> kMutants = {{
      "view it already acknowledged",
      "durability"},
 }};
+static_assert(kMutants.size() <= 32, "MutantSet holds 32 mutants");
 
 std::optional<Mutant> MutantByName(std::string_view name);
 const MutantInfo& InfoOf(Mutant mutant);
@@ -64,16 +85,18 @@ const MutantInfo& InfoOf(Mutant mutant);
 class MutantSet {
  public:
   constexpr MutantSet() = default;
-  constexpr bool Has(Mutant mutant) const { return (bits_ >> static_cast<unsigned>(mutant)) & 1U; }
+  constexpr bool Has(Mutant mutant) const {
+    return ((bits_ >> static_cast<unsigned>(mutant)) & 1U) != 0;
+  }
   constexpr void Add(Mutant mutant) {
-    bits_ = static_cast<std::uint8_t>(bits_ | (1U << static_cast<unsigned>(mutant)));
+    bits_ = bits_ | (std::uint32_t{1} << static_cast<unsigned>(mutant));
   }
   constexpr bool Empty() const { return bits_ == 0; }
-  constexpr std::uint8_t Bits() const { return bits_; }
+  constexpr std::uint32_t Bits() const { return bits_; }
   bool operator==(const MutantSet&) const = default;
 
  private:
-  std::uint8_t bits_ = 0;
+  std::uint32_t bits_ = 0;
 };
 
 }  // namespace vsrsim::core

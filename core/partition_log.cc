@@ -19,6 +19,13 @@ std::uint64_t PartitionLog::append(std::span<const std::uint64_t> entries) {
   return first_offset;
 }
 
+void PartitionLog::restore(std::span<const std::uint64_t> entries) {
+  entries_.clear();
+  entries_.reserve(entries.size());
+  digest_ = 0;
+  append(entries);
+}
+
 std::size_t PartitionLog::read(std::uint64_t offset, std::span<std::uint64_t> out) const {
   if (offset >= entries_.size()) return 0;
   const std::size_t count = std::min<std::size_t>(out.size(), entries_.size() - offset);

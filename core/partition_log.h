@@ -22,6 +22,8 @@ class PartitionLog {
   std::size_t read(std::uint64_t offset, std::span<std::uint64_t> out) const;
   std::uint64_t next_offset() const { return entries_.size(); }
   const std::vector<std::uint64_t>& entries() const { return entries_; }
+  // Replaces the log with `entries` (a checkpoint's), recomputing the digest as appends would.
+  void restore(std::span<const std::uint64_t> entries);
   std::uint64_t Digest() const { return digest_; }
   bool operator==(const PartitionLog&) const = default;
 

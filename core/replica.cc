@@ -11,8 +11,6 @@ namespace {
 
 std::uint8_t Bit(ReplicaIndex replica) { return static_cast<std::uint8_t>(1U << Raw(replica)); }
 
-const LogEntry kRoot{};
-
 }  // namespace
 
 const char* StatusName(Status status) {
@@ -33,6 +31,7 @@ Replica::Replica(const ReplicaOptions& options, Storage& storage, Bus& bus,
       storage_(storage),
       bus_(bus),
       mutants_(options.mutants),
+      log_(options.journal_slots),
       table_(options.clients_max, options.mutants),
       restart_nonce_(restart_nonce),
       nonce_(restart_nonce) {
@@ -42,33 +41,15 @@ Replica::Replica(const ReplicaOptions& options, Storage& storage, Bus& bus,
   VSRSIM_ASSERT_GT(options.heartbeat_ticks, 0U);
   VSRSIM_ASSERT_LT(options.heartbeat_ticks, options.view_change_timeout_ticks);
   VSRSIM_ASSERT_LT(options.retry_ticks, options.view_change_timeout_ticks);
+  // The journal holds a checkpoint interval and a full pipeline above the checkpoint, so the
+  // primary can always propose once it has checkpointed.
+  VSRSIM_ASSERT_GE(options.journal_slots, options.checkpoint_ops + kPipelineMax);
   outbox_.reserve(64);
-  log_.reserve(options.ops_reserved + 1);
-  acks_.reserve(options.ops_reserved + 1);
   state_machine_.reserve(options.ops_reserved * kBatchEntriesMax);
   do_view_change_from_.resize(options.replica_count);
-  log_.push_back(kRoot);
-  acks_.push_back(0);
   if (restart_nonce == 0) return;
 
-  // A restart: reload the durable state and execute the journal up to the durable commit again.
-  const Superblock superblock = storage_.read_superblock();
-  view_ = superblock.view;
-  log_view_ = superblock.log_view;
-  for (const LogEntry& entry : storage_.read_journal()) {
-    VSRSIM_ASSERT_EQ(entry.op, log_.size());
-    log_.push_back(entry);
-    acks_.push_back(0);
-  }
-  op_durable_ = op();
-  status_ = Status::kRecovering;
-  commit_max_ = std::min(superblock.commit, op());
-  execute_committed();
-  request_start_view(options_.index);
-  if (dirty_) {
-    sync_requested_ = true;
-    bus_.request_sync();
-  }
+  restore_from_storage();
 }
 
 void Replica::on_message(const Message& message) {
@@ -86,6 +67,8 @@ void Replica::on_message(const Message& message) {
         if constexpr (std::is_same_v<T, StartView>) on_start_view(m);
         if constexpr (std::is_same_v<T, RequestStartView>) on_request_start_view(m);
         if constexpr (std::is_same_v<T, RequestPrepare>) on_request_prepare(m);
+        if constexpr (std::is_same_v<T, RequestCheckpoint>) on_request_checkpoint(m);
+        if constexpr (std::is_same_v<T, SyncCheckpoint>) on_sync_checkpoint(m);
       },
       message);
   if (dirty_ && !sync_requested_) {
@@ -118,7 +101,8 @@ void Replica::send_to_client(ClientId client, const Message& message) {
 }
 
 void Replica::persist_superblock() {
-  storage_.write_superblock({.view = view_, .log_view = log_view_, .commit = commit_min_});
+  storage_.write_superblock(
+      {.view = view_, .log_view = log_view_, .commit = commit_min_, .checkpoint = checkpoint_});
   dirty_ = true;
 }
 
@@ -126,7 +110,13 @@ void Replica::on_sync_done() {
   VSRSIM_ASSERT(sync_requested_);
   sync_requested_ = false;
   dirty_ = false;
+  checkpoint_unsynced_ = false;
   op_durable_ = op();
+  // A checkpoint deferred while the previous one was unsynced is due now: without it a journal
+  // that is full stays full.
+  const Op checkpoint_before = checkpoint_.op;
+  maybe_checkpoint();
+  if (checkpoint_.op != checkpoint_before) persist_superblock();
   for (const auto& [to, message] : outbox_) bus_.send_to_replica(to, message);
   outbox_.clear();
   if (status_ == Status::kNormal && is_primary()) maybe_commit();
@@ -136,23 +126,41 @@ void Replica::on_sync_done() {
   }
 }
 
-// Replaces the log with `log` (ops 1..n). Executed ops must agree: a new log never replaces them.
-void Replica::adopt_log(const std::vector<LogEntry>& log) {
-  VSRSIM_ASSERT_GE(log.size(), commit_min_);
-  for (Op op = 1; op <= commit_min_; op++) {
-    VSRSIM_ASSERT_EQ(log[op - 1].checksum, log_[op].checksum);
+void Replica::journal(const LogEntry& entry) {
+  VSRSIM_ASSERT(journal_has_room(entry.op));
+  // The ring slot held the op `slots` below: at or below the checkpoint, so no longer needed.
+  if (entry.op > options_.journal_slots) counters_.journal_wraps++;
+  log_.push_back(entry);
+  storage_.write_entry(entry);
+  dirty_ = true;
+}
+
+bool Replica::joins(Op base, std::uint64_t base_checksum, const std::vector<LogEntry>& log) const {
+  const Op last = base + log.size();
+  if (!journal_has_room(last)) return false;
+  if (base >= log_.first()) return base <= op() && log_[base].checksum == base_checksum;
+  // The new log begins below this replica's anchor: it must hold the anchor, with its checksum.
+  return last >= log_.first() &&
+         log[log_.first() - base - 1].checksum == log_[log_.first()].checksum;
+}
+
+// Replaces the log above where `log` (ops base + 1..) joins it. Executed ops must agree: a new log
+// never replaces them.
+void Replica::adopt_log(Op base, std::uint64_t base_checksum, const std::vector<LogEntry>& log) {
+  VSRSIM_ASSERT(joins(base, base_checksum, log));
+  const Op last = base + log.size();
+  VSRSIM_ASSERT_GE(last, commit_min_);
+  const Op start = std::max(base, log_.first());
+  for (Op op = start + 1; op <= commit_min_; op++) {
+    VSRSIM_ASSERT_EQ(log[op - base - 1].checksum, log_[op].checksum);
   }
-  Op same = 0;
-  while (same < log.size() && same + 1 < log_.size() && log[same] == log_[same + 1]) same++;
-  log_.resize(same + 1);
-  acks_.assign(log.size() + 1, 0);
+  Op same = start;
+  while (same < last && same < op() && log[same - base] == log_[same + 1]) same++;
+  log_.truncate_after(same);
+  // Acknowledgements of another view never count in this one.
+  for (Op op = commit_min_ + 1; op <= same; op++) log_.acks(op) = 0;
   storage_.truncate_after(same);
-  for (std::size_t i = same; i < log.size(); i++) {
-    VSRSIM_ASSERT_EQ(log[i].op, i + 1);
-    VSRSIM_ASSERT_EQ(log[i].parent, log_.back().checksum);
-    log_.push_back(log[i]);
-    storage_.write_entry(log[i]);
-  }
+  for (Op op = same + 1; op <= last; op++) journal(log[op - base - 1]);
   op_durable_ = std::min(op_durable_, same);
   dirty_ = true;
 }
@@ -183,6 +191,7 @@ void Replica::on_request(const Request& request) {
   switch (classification.status) {
     case RequestStatus::kNew:
       if (op() - commit_max_ >= kPipelineMax) return;  // Full; the client retransmits.
+      if (!journal_has_room(op() + 1)) return;         // Until the next checkpoint; likewise.
       propose(request);
       return;
     case RequestStatus::kDuplicate: {
@@ -217,10 +226,7 @@ void Replica::on_request(const Request& request) {
 
 void Replica::propose(const Request& request) {
   const LogEntry entry = MakeEntry(log_.back(), view_, request);
-  log_.push_back(entry);
-  acks_.push_back(0);
-  storage_.write_entry(entry);
-  dirty_ = true;
+  journal(entry);
   // Mutant (d): the reviewed primary registered a pending waiter for every accepted request.
   if (mutants_.Has(Mutant::kPendingSurvivesViewChange) &&
       request.operation != Operation::kRegister) {
@@ -235,7 +241,7 @@ void Replica::on_prepare_ok(const PrepareOk& message) {
   if (message.op <= commit_max_ || message.op > op()) return;
   if (log_[message.op].checksum != message.checksum) return;
   // A backup prepares in op order, so its ack of op covers every op below it.
-  for (Op op = commit_max_ + 1; op <= message.op; op++) acks_[op] |= Bit(message.replica);
+  for (Op op = commit_max_ + 1; op <= message.op; op++) log_.acks(op) |= Bit(message.replica);
   maybe_commit();
 }
 
@@ -244,7 +250,7 @@ void Replica::maybe_commit() {
   while (commit_max_ < op()) {
     const Op next = commit_max_ + 1;
     const std::size_t acks =
-        static_cast<std::size_t>(std::popcount(acks_[next])) + (next <= op_durable_ ? 1U : 0U);
+        static_cast<std::size_t>(std::popcount(log_.acks(next))) + (next <= op_durable_ ? 1U : 0U);
     if (acks < quorum_replication()) break;
     commit_max_ = next;
   }
@@ -266,17 +272,16 @@ void Replica::on_prepare(const Prepare& message) {
   commit_max_ = std::max(commit_max_, message.commit);
   if (entry.op <= op()) {
     // A retransmission: our PrepareOk may have been lost.
-    if (log_[entry.op].checksum == entry.checksum) {
+    if (log_.holds(entry.op) && log_[entry.op].checksum == entry.checksum) {
       send(primary(), PrepareOk{.view = view_,
                                 .op = op(),
                                 .checksum = log_.back().checksum,
                                 .replica = options_.index});
     }
   } else if (entry.op == op() + 1 && entry.parent == log_.back().checksum) {
-    log_.push_back(entry);
-    acks_.push_back(0);
-    storage_.write_entry(entry);
-    dirty_ = true;
+    // Without room the prepare waits for this replica's next checkpoint (the primary resends).
+    if (!journal_has_room(entry.op)) return execute_committed();
+    journal(entry);
     send(primary(),
          PrepareOk{
              .view = view_, .op = entry.op, .checksum = entry.checksum, .replica = options_.index});
@@ -302,12 +307,18 @@ void Replica::on_commit(const Commit& message) {
 
 void Replica::request_repair() {
   counters_.repairs_requested++;
+  if (op() == log_.first() && op() > 0) counters_.repairs_from_checkpoint_boundary++;
   send(primary(), RequestPrepare{.view = view_, .op = op() + 1, .replica = options_.index});
 }
 
 void Replica::on_request_prepare(const RequestPrepare& message) {
   if (status_ != Status::kNormal || message.view != view_ || !is_primary()) return;
   if (message.op == 0 || message.op > op()) return;
+  if (message.op <= log_.first()) {
+    // The backup is behind the oldest op this primary journals: it needs a checkpoint instead.
+    send(message.replica, make_sync_checkpoint());
+    return;
+  }
   // Send a window of prepares, not one: a backup that fell behind (say, its link reorders) catches
   // up a window per round trip instead of one op.
   const Op last = std::min(op(), message.op + kPipelineMax - 1);
@@ -321,10 +332,13 @@ void Replica::on_request_prepare(const RequestPrepare& message) {
 void Replica::execute_committed() {
   const Op commit_min_before = commit_min_;
   while (commit_min_ < std::min(commit_max_, op())) {
+    VSRSIM_ASSERT_GE(commit_min_, log_.first());
     commit_min_++;
     execute(log_[commit_min_]);
   }
-  if (commit_min_ != commit_min_before) persist_superblock();
+  if (commit_min_ == commit_min_before) return;
+  maybe_checkpoint();
+  persist_superblock();
 }
 
 void Replica::execute(const LogEntry& entry) {
@@ -405,7 +419,19 @@ DoViewChange Replica::make_do_view_change() const {
                       .op = op(),
                       .commit = commit_min_,
                       .replica = options_.index,
-                      .log = std::vector<LogEntry>(log_.begin() + 1, log_.end())};
+                      .checkpoint = checkpoint_.op,
+                      .checkpoint_checksum = log_[checkpoint_.op].checksum,
+                      .log = log_.suffix(checkpoint_.op)};
+}
+
+StartView Replica::make_start_view(std::uint64_t nonce) const {
+  return StartView{.view = view_,
+                   .commit = commit_max_,
+                   .nonce = nonce,
+                   .replica = options_.index,
+                   .checkpoint = checkpoint_.op,
+                   .checkpoint_checksum = log_[checkpoint_.op].checksum,
+                   .log = log_.suffix(checkpoint_.op)};
 }
 
 void Replica::on_start_view_change(const StartViewChange& message) {
@@ -440,10 +466,7 @@ void Replica::on_do_view_change(const DoViewChange& message) {
   if (!is_primary()) return;
   if (status_ == Status::kNormal) {
     // The sender missed our StartView.
-    send(message.replica, StartView{.view = view_,
-                                    .commit = commit_max_,
-                                    .replica = options_.index,
-                                    .log = std::vector<LogEntry>(log_.begin() + 1, log_.end())});
+    send(message.replica, make_start_view(0));
     return;
   }
   if (status_ != Status::kViewChange) return;
@@ -468,23 +491,28 @@ void Replica::maybe_start_view() {
   VSRSIM_ASSERT(canonical != nullptr);
   // The canonical log holds every committed op: it never truncates one.
   VSRSIM_ASSERT_GE(canonical->op, commit);
-  const std::vector<LogEntry> log = canonical->log;  // Copy: enter_normal clears the DVCs.
-  enter_normal(view_, log, commit);
-  send_to_others(StartView{.view = view_,
-                           .commit = commit_max_,
-                           .replica = options_.index,
-                           .log = std::vector<LogEntry>(log_.begin() + 1, log_.end())});
+  if (!joins(canonical->checkpoint, canonical->checkpoint_checksum, canonical->log)) {
+    // The canonical log starts above this replica's log (or beyond its journal): state sync first,
+    // then the view starts when the checkpoint is installed.
+    request_checkpoint(canonical->replica, canonical->checkpoint);
+    return;
+  }
+  const DoViewChange chosen = *canonical;  // Copy: enter_normal clears the DVCs.
+  enter_normal(view_, chosen.checkpoint, chosen.checkpoint_checksum, chosen.log, commit);
+  send_to_others(make_start_view(0));
   maybe_commit();
 }
 
-void Replica::enter_normal(View view, const std::vector<LogEntry>& log, Op commit) {
+void Replica::enter_normal(View view, Op base, std::uint64_t base_checksum,
+                           const std::vector<LogEntry>& log, Op commit) {
   VSRSIM_ASSERT_GE(view, view_);
   VSRSIM_ASSERT_GE(view, log_view_);
   if (view == log_view_ && !mutants_.Has(Mutant::kRecoveringRejoinsOwnView)) {
     // Within one log_view a replica's log never shrinks: the adopted log holds every local op, and
     // (a hash chain) agrees with the local log at its last op, so on the whole prefix.
-    VSRSIM_ASSERT_GE(log.size(), op());
-    if (op() > 0) VSRSIM_ASSERT_EQ(log[op() - 1].checksum, log_.back().checksum);
+    VSRSIM_ASSERT_GE(base + log.size(), op());
+    if (op() > base) VSRSIM_ASSERT_EQ(log[op() - base - 1].checksum, log_.back().checksum);
+    if (op() == base) VSRSIM_ASSERT_EQ(base_checksum, log_.back().checksum);
   }
   if (view > view_) {
     // The new view reaches the disk before the log rewritten for it (writes land in order): a
@@ -500,7 +528,7 @@ void Replica::enter_normal(View view, const std::vector<LogEntry>& log, Op commi
   ticks_last_commit_sent_ = ticks_;
   op_seen_ = 0;
   for (DoViewChange& dvc : do_view_change_from_) dvc = DoViewChange{};
-  adopt_log(log);
+  adopt_log(base, base_checksum, log);
   commit_max_ = std::max({commit_max_, commit, commit_min_});
   if (!mutants_.Has(Mutant::kPendingSurvivesViewChange)) table_.clear_pending();
   persist_superblock();
@@ -515,8 +543,15 @@ void Replica::on_start_view(const StartView& message) {
       message.view > view_ || (message.view == view_ && status_ == Status::kViewChange);
   if (!answers_probe && !newer) return;
   VSRSIM_ASSERT_EQ(Raw(message.replica), Raw(PrimaryOf(message.view, options_.replica_count)));
+  if (!joins(message.checkpoint, message.checkpoint_checksum, message.log)) {
+    // The view's log starts above this replica's log (or beyond its journal): state sync first;
+    // the installed checkpoint then asks for the view's log again.
+    request_checkpoint(message.replica, message.checkpoint);
+    return;
+  }
   if (message.commit > commit_min_) counters_.state_transfers++;
-  enter_normal(message.view, message.log, message.commit);
+  enter_normal(message.view, message.checkpoint, message.checkpoint_checksum, message.log,
+               message.commit);
   // Acknowledge the uncommitted suffix so the new primary can commit it.
   if (op() > commit_max_) {
     send(primary(), PrepareOk{.view = view_,
@@ -539,11 +574,7 @@ void Replica::request_start_view(ReplicaIndex to) {
 
 void Replica::on_request_start_view(const RequestStartView& message) {
   if (status_ != Status::kNormal || !is_primary() || message.view > view_) return;
-  send(message.replica, StartView{.view = view_,
-                                  .commit = commit_max_,
-                                  .nonce = message.nonce,
-                                  .replica = options_.index,
-                                  .log = std::vector<LogEntry>(log_.begin() + 1, log_.end())});
+  send(message.replica, make_start_view(message.nonce));
 }
 
 // --- Timers --------------------------------------------------------------------------------------
@@ -563,7 +594,7 @@ void Replica::on_tick() {
         if (ticks_ % options_.retry_ticks == 0) {
           for (Op op = commit_max_ + 1; op <= this->op(); op++) {
             for (std::uint8_t r = 0; r < options_.replica_count; r++) {
-              if (r == Raw(options_.index) || (acks_[op] & Bit(ReplicaIndex{r})) != 0) continue;
+              if (r == Raw(options_.index) || (log_.acks(op) & Bit(ReplicaIndex{r})) != 0) continue;
               send(ReplicaIndex{r},
                    Prepare{.view = view_, .commit = commit_max_, .entry = log_[op]});
             }

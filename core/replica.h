@@ -4,9 +4,12 @@
 // seams.
 //
 // What it implements: normal operation (4.1) with a commit heartbeat, view change (4.2) with the
-// whole log in DoViewChange and StartView, restart from durable storage with a nonce-checked
-// StartView probe instead of VR's diskless recovery (4.3), and repair of missed prepares from the
-// primary.
+// log above the sender's checkpoint in DoViewChange and StartView, restart from durable storage
+// (the checkpoint in force, then the journal above it) with a nonce-checked StartView probe
+// instead of VR's diskless recovery (4.3), repair of missed prepares from the primary, checkpoints
+// of the state machine and the clients table every checkpoint_ops committed ops (replica_
+// checkpoint.cc), a journal ring of journal_slots ops, and state sync of a peer's checkpoint when
+// the ops a replica needs are no longer journaled (replica_sync.cc).
 //
 // Invariants (asserted):
 // - view and log_view only grow, and are persisted (synced) before any view-scoped message leaves:
@@ -23,15 +26,21 @@
 //   committed op. It rebuilds its pipeline (ops above commit_max) from the log and admits client
 //   requests only once commit_min == commit_max.
 // - Every replica executes committed ops in op order and updates its clients table while doing so.
-// Deliberately not implemented: checkpoints and a bounded journal (logs are whole),
-// reconfiguration.
+// - The journal never overwrites an op above the checkpoint: an op is journaled only if it is at
+//   most journal_slots above it (a primary waits, a backup drops the prepare, a view's log that
+//   does not fit is reached by state sync first).
+// Deliberately not implemented: view-change messages with headers only (they carry the prepares
+// above the checkpoint, bodies included, so there is no body repair from peers), checkpoints sent
+// in chunks, repair of a single damaged journal slot from peers, reconfiguration.
 
 #include <cstdint>
 #include <utility>
 #include <vector>
 
 #include "core/bus.h"
+#include "core/checkpoint.h"
 #include "core/clients_table.h"
+#include "core/log_ring.h"
 #include "core/message.h"
 #include "core/mutants.h"
 #include "core/partition_log.h"
@@ -58,6 +67,12 @@ struct ReplicaOptions {
   // when the replica opens, so an environment that knows its workload never sees the log regrow
   // (an allocation and a copy of the whole log) while it runs. Zero reserves nothing.
   std::size_t ops_reserved = 0;
+  // A checkpoint of the state machine and the clients table is taken once commit_min is this many
+  // ops past the checkpoint in force (and the previous checkpoint is durable). Zero: never.
+  std::uint32_t checkpoint_ops = 0;
+  // The journal is a ring of this many slots: an op is written over the op `journal_slots` below
+  // it, which must be at or below the checkpoint. Requires: >= checkpoint_ops + kPipelineMax.
+  std::uint32_t journal_slots = 1024;
 };
 
 // Counts of what the replica did, for the run's coverage report.
@@ -69,6 +84,12 @@ struct ReplicaCounters {
   std::uint64_t client_sends_dropped = 0;  // Sends to a closed client connection.
   std::uint64_t repairs_requested = 0;
   std::uint64_t state_transfers = 0;  // Committed ops learned wholesale from a StartView.
+  std::uint64_t checkpoints = 0;      // Checkpoints written (each named by a superblock after it).
+  std::uint64_t state_syncs = 0;      // Checkpoints installed from a peer.
+  std::uint64_t journal_wraps = 0;    // Journal slots written over an older op.
+  // Repairs asked for right above a checkpoint the replica holds only as an anchor (after a
+  // state sync, or a log that starts at a checkpoint).
+  std::uint64_t repairs_from_checkpoint_boundary = 0;
 };
 
 class Replica {
@@ -85,12 +106,12 @@ class Replica {
   Status status() const { return status_; }
   View view() const { return view_; }
   View log_view() const { return log_view_; }
-  Op op() const { return log_.back().op; }
+  Op op() const { return log_.last(); }
   Op commit_min() const { return commit_min_; }
   Op commit_max() const { return commit_max_; }
   bool is_primary() const { return PrimaryOf(view_, options_.replica_count) == options_.index; }
   bool sync_pending() const { return dirty_; }
-  const std::vector<LogEntry>& log() const { return log_; }  // log()[op]; log()[0] is the root.
+  const LogRing& log() const { return log_; }
   const ClientsTable& clients_table() const { return table_; }
   ClientsTable& clients_table_for_test() { return table_; }
   const PartitionLog& state_machine() const { return state_machine_; }
@@ -103,6 +124,8 @@ class Replica {
     for (const DoViewChange& dvc : do_view_change_from_) count += dvc.view == view_ ? 1 : 0;
     return count;
   }
+  // The checkpoint the latest superblock written names (durable once no sync is pending).
+  const CheckpointRef& checkpoint() const { return checkpoint_; }
 
   // One handler per message type (VR's names).
   void on_request(const Request& request);
@@ -114,6 +137,8 @@ class Replica {
   void on_start_view(const StartView& message);
   void on_request_start_view(const RequestStartView& message);
   void on_request_prepare(const RequestPrepare& message);
+  void on_request_checkpoint(const RequestCheckpoint& message);
+  void on_sync_checkpoint(const SyncCheckpoint& message);
   void on_reply(const Reply&) {}        // Replies and evictions go to clients, never to replicas.
   void on_eviction(const Eviction&) {}  // (The network never routes them here.)
 
@@ -126,7 +151,27 @@ class Replica {
   void send_to_others(const Message& message);
   void send_to_client(ClientId client, const Message& message);
   void persist_superblock();
-  void adopt_log(const std::vector<LogEntry>& log);
+  // replica_checkpoint.cc: taking a checkpoint, and installing one on restart.
+  void maybe_checkpoint();
+  // The area a new checkpoint goes to: the one the superblock in force does not name.
+  std::uint8_t NextCheckpointArea() const;
+  void restore_from_storage();
+  void load_journal();
+  // Writes the data area's entries of `partition` above the latest checkpoint written.
+  void write_data_above_checkpoint(std::span<const std::uint64_t> partition);
+  void install_checkpoint(const CheckpointState& state, PartitionLog partition, bool synced);
+  // replica_sync.cc: state sync.
+  void request_checkpoint(ReplicaIndex from, Op op);
+  SyncCheckpoint make_sync_checkpoint() const;
+  // Whether a log of ops base + 1.. (chained on base_checksum) joins this replica's log where it
+  // begins, and fits its journal above its checkpoint.
+  bool joins(Op base, std::uint64_t base_checksum, const std::vector<LogEntry>& log) const;
+  void adopt_log(Op base, std::uint64_t base_checksum, const std::vector<LogEntry>& log);
+  // Journals `entry` (op() + 1) in memory and on storage.
+  void journal(const LogEntry& entry);
+  // Whether op may be journaled: the op it would overwrite in the ring is at or below the
+  // checkpoint.
+  bool journal_has_room(Op op) const { return op <= checkpoint_.op + options_.journal_slots; }
 
   void propose(const Request& request);
   bool in_pipeline(const Request& request) const;
@@ -138,9 +183,11 @@ class Replica {
 
   void start_view_change(View view);
   DoViewChange make_do_view_change() const;
+  StartView make_start_view(std::uint64_t nonce) const;
   void maybe_send_do_view_change();
   void maybe_start_view();
-  void enter_normal(View view, const std::vector<LogEntry>& log, Op commit);
+  void enter_normal(View view, Op base, std::uint64_t base_checksum,
+                    const std::vector<LogEntry>& log, Op commit);
   void request_start_view(ReplicaIndex to);
   void request_repair();
 
@@ -152,13 +199,18 @@ class Replica {
   Status status_ = Status::kNormal;
   View view_ = 0;
   View log_view_ = 0;
-  std::vector<LogEntry> log_;
+  LogRing log_;
   Op commit_min_ = 0;  // Executed.
   Op commit_max_ = 0;  // Known committed.
   Op op_durable_ = 0;  // Journal entries up to here are synced (the primary counts its own ack).
-  std::vector<std::uint8_t> acks_;  // acks_[op]: bitmask of replicas that prepared op (primary).
   ClientsTable table_;
   PartitionLog state_machine_;
+  CheckpointRef checkpoint_;                       // Named by the latest superblock written.
+  std::vector<std::uint64_t> checkpoint_words_;    // Its encoding (bounded by the table), for sync.
+  std::uint64_t checkpoint_partition_length_ = 0;  // Its partition's length: data area written.
+  std::uint64_t ticks_checkpoint_requested_ = 0;   // Rate-limits RequestCheckpoint.
+  bool checkpoint_requested_ = false;
+  bool checkpoint_unsynced_ = false;  // checkpoint_'s area or superblock is not yet durable.
 
   // View change state, for view_.
   std::uint8_t start_view_change_from_ = 0;  // Bitmask.

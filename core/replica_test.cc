@@ -1,311 +1,15 @@
-// Example-based tests of Replica on a tiny in-test world: FakeStorage keeps writes pending until a
-// sync, FakeBus puts every replica-bound message into one FIFO queue, and the test delivers
-// messages and completes syncs by hand. No randomness and no timing: each test states its schedule.
+// Example-based tests of Replica on the tiny in-test world of replica_test_world.h.
 
 #include "core/replica.h"
 
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdint>
-#include <deque>
-#include <initializer_list>
-#include <memory>
-#include <optional>
-#include <set>
-#include <utility>
-#include <variant>
-#include <vector>
-
-#include "core/bus.h"
-#include "core/message.h"
-#include "core/mutants.h"
-#include "core/storage.h"
-#include "core/types.h"
+#include "core/replica_test_world.h"
 
 namespace vsrsim::core {
 namespace {
 
-// Writes wait in a pending list until sync() makes them all durable, as in the simulator.
-class FakeStorage final : public Storage {
- public:
-  void write_superblock(const Superblock& superblock) override {
-    pending_.emplace_back(superblock);
-  }
-  void write_entry(const LogEntry& entry) override { pending_.emplace_back(entry); }
-  void truncate_after(Op op) override { pending_.emplace_back(Truncate{op}); }
-  Superblock read_superblock() const override { return superblock_; }
-  std::vector<LogEntry> read_journal() const override { return journal_; }
-
-  void sync() {
-    for (const Write& write : pending_) {
-      if (const auto* superblock = std::get_if<Superblock>(&write)) {
-        superblock_ = *superblock;
-      } else if (const auto* entry = std::get_if<LogEntry>(&write)) {
-        if (journal_.size() < entry->op) journal_.resize(entry->op);
-        journal_[entry->op - 1] = *entry;
-      } else if (journal_.size() > std::get<Truncate>(write).op) {
-        journal_.resize(std::get<Truncate>(write).op);
-      }
-    }
-    pending_.clear();
-  }
-  std::size_t unsynced_writes() const { return pending_.size(); }
-  // A crash: every unsynced write is lost.
-  void LoseUnsynced() { pending_.clear(); }
-
- private:
-  struct Truncate {
-    Op op;
-  };
-  using Write = std::variant<Superblock, LogEntry, Truncate>;
-  std::vector<Write> pending_;
-  Superblock superblock_;
-  std::vector<LogEntry> journal_;
-};
-
-struct Envelope {
-  ReplicaIndex from{};
-  ReplicaIndex to{};
-  Message message;
-};
-
-struct ClientDelivery {
-  ClientId to{};
-  Message message;
-};
-
-// What every bus shares: the replica queue, the client inboxes and the closed connections.
-struct Network {
-  std::deque<Envelope> to_replicas;
-  std::vector<ClientDelivery> to_clients;
-  std::set<std::uint64_t> closed_clients;
-  // Replica-bound sends made while the sender's storage held unsynced writes. Must stay 0.
-  std::uint64_t sends_while_unsynced = 0;
-};
-
-struct Executed {
-  Op op = 0;
-  bool applied = false;
-  Reply reply{};
-  std::optional<ClientEntry> evicted;
-};
-
-class FakeBus final : public Bus {
- public:
-  FakeBus(ReplicaIndex self, Network& network, const FakeStorage& storage)
-      : self_(self), network_(network), storage_(storage) {}
-
-  void send_to_replica(ReplicaIndex to, const Message& message) override {
-    if (storage_.unsynced_writes() > 0) network_.sends_while_unsynced++;
-    network_.to_replicas.push_back({self_, to, message});
-  }
-  SendStatus send_to_client(ClientId to, const Message& message) override {
-    if (network_.closed_clients.contains(Raw(to))) {
-      closed_sends_++;
-      return SendStatus::kConnectionClosed;
-    }
-    network_.to_clients.push_back({to, message});
-    return SendStatus::kSent;
-  }
-  void request_sync() override { sync_requested_ = true; }
-  void on_execute(const Execution& execution) override {
-    executions_.push_back(
-        {execution.entry->op, execution.applied, execution.reply, execution.evicted});
-  }
-
-  // Returns whether a sync was requested since the last call, and forgets the request.
-  bool take_sync_request() { return std::exchange(sync_requested_, false); }
-  bool sync_requested() const { return sync_requested_; }
-  const std::vector<Executed>& executions() const { return executions_; }
-  std::uint64_t closed_sends() const { return closed_sends_; }
-
- private:
-  ReplicaIndex self_;
-  Network& network_;
-  const FakeStorage& storage_;
-  bool sync_requested_ = false;
-  std::vector<Executed> executions_;
-  std::uint64_t closed_sends_ = 0;
-};
-
-constexpr std::uint32_t kViewChangeTimeoutTicks = 20;
-
-struct ClusterOptions {
-  std::uint8_t replica_count = 3;
-  std::size_t clients_max = 8;
-  MutantSet mutants{};
-};
-
-// Replicas on fake storage and buses. A stopped replica neither ticks nor receives messages.
-class Cluster {
- public:
-  explicit Cluster(const ClusterOptions& options) : stopped_(options.replica_count, false) {
-    for (std::uint8_t i = 0; i < options.replica_count; i++) {
-      storages_.push_back(std::make_unique<FakeStorage>());
-      buses_.push_back(std::make_unique<FakeBus>(ReplicaIndex{i}, network_, *storages_.back()));
-      const ReplicaOptions replica_options{.index = ReplicaIndex{i},
-                                           .replica_count = options.replica_count,
-                                           .clients_max = options.clients_max,
-                                           .mutants = options.mutants,
-                                           .view_change_timeout_ticks = kViewChangeTimeoutTicks,
-                                           .heartbeat_ticks = 2,
-                                           .retry_ticks = 4};
-      replica_options_.push_back(replica_options);
-      replicas_.push_back(
-          std::make_unique<Replica>(replica_options, *storages_.back(), *buses_.back(), 0));
-      incarnations_.push_back(0);
-    }
-  }
-
-  Replica& replica(std::size_t i) { return *replicas_.at(i); }
-  FakeBus& bus(std::size_t i) { return *buses_.at(i); }
-  FakeStorage& storage(std::size_t i) { return *storages_.at(i); }
-  Network& network() { return network_; }
-  void Stop(std::size_t i) { stopped_.at(i) = true; }
-  // Crashes replica i (its unsynced writes are lost) and restarts it from its durable storage, as
-  // the simulator does: nonces of incarnation k lie above k << 32. The restarted replica's probe
-  // (RequestStartView) waits in the network queue.
-  void Restart(std::size_t i) {
-    storages_.at(i)->LoseUnsynced();
-    buses_.at(i)->take_sync_request();
-    incarnations_.at(i)++;
-    replicas_.at(i) = std::make_unique<Replica>(replica_options_.at(i), *storages_.at(i),
-                                                *buses_.at(i), (incarnations_.at(i) << 32) | 1);
-    stopped_.at(i) = false;
-  }
-
-  // Completes replica i's requested sync, if any: storage first, then the replica.
-  bool CompleteSync(std::size_t i) {
-    if (stopped_[i] || !buses_[i]->take_sync_request()) return false;
-    storages_[i]->sync();
-    replicas_[i]->on_sync_done();
-    return true;
-  }
-
-  // Completes syncs and delivers queued replica messages in FIFO order until nothing is left.
-  void Settle() {
-    for (int step = 0; step < 10'000; step++) {
-      bool synced = false;
-      for (std::size_t i = 0; i < replicas_.size(); i++) synced = CompleteSync(i) || synced;
-      if (synced) continue;
-      if (network_.to_replicas.empty()) return;
-      const Envelope envelope = network_.to_replicas.front();
-      network_.to_replicas.pop_front();
-      if (!stopped_[Raw(envelope.to)]) replicas_[Raw(envelope.to)]->on_message(envelope.message);
-    }
-    ADD_FAILURE() << "the cluster did not settle";
-  }
-
-  void Tick(std::initializer_list<std::size_t> replicas) {
-    for (const std::size_t i : replicas) replicas_.at(i)->on_tick();
-    Settle();
-  }
-
-  // Ticks every running replica until all of them executed everything the primary holds.
-  void Converge() {
-    for (int round = 0; round < 20; round++) {
-      for (std::size_t i = 0; i < replicas_.size(); i++) {
-        if (!stopped_[i]) replicas_[i]->on_tick();
-      }
-      Settle();
-      if (Converged()) return;
-    }
-    ADD_FAILURE() << "the cluster did not converge";
-  }
-
-  // A client's request arrives at replica `to`; the cluster settles.
-  void Send(std::size_t to, const Request& request) {
-    replicas_.at(to)->on_message(request);
-    Settle();
-  }
-
-  // Removes and returns the messages replicas sent to `client`.
-  std::vector<Message> TakeClientMessages(ClientId client) {
-    std::vector<Message> taken;
-    std::vector<ClientDelivery> kept;
-    for (ClientDelivery& delivery : network_.to_clients) {
-      if (delivery.to == client) {
-        taken.push_back(delivery.message);
-      } else {
-        kept.push_back(delivery);
-      }
-    }
-    network_.to_clients = kept;
-    return taken;
-  }
-
- private:
-  bool Converged() const {
-    const Replica* primary = nullptr;
-    for (std::size_t i = 0; i < replicas_.size(); i++) {
-      if (!stopped_[i] && replicas_[i]->is_primary()) primary = replicas_[i].get();
-    }
-    if (primary == nullptr || primary->status() != Status::kNormal) return false;
-    if (primary->commit_max() != primary->op()) return false;
-    for (std::size_t i = 0; i < replicas_.size(); i++) {
-      if (stopped_[i]) continue;
-      const Replica& r = *replicas_[i];
-      if (r.status() != Status::kNormal || r.view() != primary->view() ||
-          r.commit_min() != primary->commit_max() || r.sync_pending()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  Network network_;
-  std::vector<bool> stopped_;
-  std::vector<std::unique_ptr<FakeStorage>> storages_;
-  std::vector<std::unique_ptr<FakeBus>> buses_;
-  std::vector<std::unique_ptr<Replica>> replicas_;
-  std::vector<ReplicaOptions> replica_options_;
-  std::vector<std::uint64_t> incarnations_;
-};
-
-constexpr ClientId kAlice{1};
-constexpr ClientId kBob{2};
-
-Request RegisterRequest(ClientId client) {
-  return Request{.client = client, .operation = Operation::kRegister};
-}
-
-Request AppendRequest(ClientId client, Session session, RequestNumber request) {
-  return Request{.client = client,
-                 .session = session,
-                 .request = request,
-                 .operation = Operation::kAppend,
-                 .entry_count = 2,
-                 .entries = {100 * request, 100 * request + 1, 0, 0}};
-}
-
-MutantSet With(Mutant mutant) {
-  MutantSet mutants{};
-  mutants.Add(mutant);
-  return mutants;
-}
-
-// The single message a client received, as a T; fails the test otherwise.
-template <typename T>
-T Only(const std::vector<Message>& messages) {
-  EXPECT_EQ(messages.size(), 1U);
-  if (messages.size() != 1 || !std::holds_alternative<T>(messages[0])) {
-    ADD_FAILURE() << "expected exactly one message of variant index " << Message(T{}).index();
-    return T{};
-  }
-  return std::get<T>(messages[0]);
-}
-
-// Registers Alice (op 1, session 1) and commits her request 1 (op 2) on every replica. Returns
-// the reply Alice received for it.
-Reply RegisterAliceAndAppend(Cluster& cluster) {
-  cluster.Send(0, RegisterRequest(kAlice));
-  cluster.Converge();
-  EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)).session, 1U);
-  cluster.Send(0, AppendRequest(kAlice, 1, 1));
-  cluster.Converge();
-  return Only<Reply>(cluster.TakeClientMessages(kAlice));
-}
+using namespace vsrsim::core::testing;  // NOLINT: the test world's helpers read as the tests' own.
 
 TEST(ReplicaTest, AppendCommitsOnAllReplicasInOpOrder) {
   // A registered client's append commits on every replica, each executes ops 1 and 2 in order,
@@ -502,12 +206,12 @@ TEST(ReplicaTest, BackupsElectNewPrimaryKeepingCommittedOp) {
   // replica 1 as primary, keep the committed op, serve its cached reply and commit new requests.
   Cluster cluster({});
   const Reply reply = RegisterAliceAndAppend(cluster);
-  const std::vector<LogEntry> log_before = cluster.replica(0).log();
+  const std::vector<LogEntry> log_before = cluster.replica(0).log().held();
   const ClientsTable table_before = cluster.replica(0).clients_table();
   StopPrimaryAndElectReplicaOne(cluster);
   for (const std::size_t i : {1U, 2U}) {
     const Replica& replica = cluster.replica(i);
-    EXPECT_EQ(replica.log(), log_before) << i;
+    EXPECT_EQ(replica.log().held(), log_before) << i;
     EXPECT_EQ(replica.commit_min(), 2U) << i;
     EXPECT_EQ(replica.state_machine().entries(), (std::vector<std::uint64_t>{100, 101})) << i;
     EXPECT_EQ(replica.clients_table(), table_before) << i;
@@ -569,13 +273,13 @@ TEST(ReplicaTest, PreparedOpCommitsInNewViewAndIsAnsweredOnce) {
 LogEntry RestartedBackupHearsStaleViewMessages(Cluster& cluster) {
   RegisterAliceAndAppend(cluster);
   StopPrimaryAndElectReplicaOne(cluster);
-  const std::vector<LogEntry> log_at_view_start = cluster.replica(1).log();
+  const std::vector<LogEntry> log_at_view_start = cluster.replica(1).log().held();
   cluster.TakeClientMessages(kAlice);
   cluster.Send(1, AppendRequest(kAlice, 1, 2));  // Op 3: B acknowledges, P commits and answers.
   EXPECT_EQ(Only<Reply>(cluster.TakeClientMessages(kAlice)).op, 3U);
   EXPECT_EQ(cluster.replica(1).commit_max(), 3U);
   EXPECT_EQ(cluster.replica(2).op(), 3U);
-  const LogEntry committed = cluster.replica(1).log()[3];
+  const LogEntry committed = cluster.replica(1).log().at(3);
 
   cluster.Restart(2);
   EXPECT_EQ(cluster.replica(2).status(), Status::kRecovering);
@@ -624,7 +328,7 @@ TEST(ReplicaTest, RestartedBackupNeverShrinksItsLogWithinItsView) {
   LosePrimaryAndElectReplicaTwo(cluster);
   for (const std::size_t i : {0U, 2U}) {
     ASSERT_GE(cluster.replica(i).op(), 3U) << i;
-    EXPECT_EQ(cluster.replica(i).log()[3], committed) << i;
+    EXPECT_EQ(cluster.replica(i).log().at(3), committed) << i;
   }
 }
 

@@ -1,14 +1,30 @@
 #pragma once
-// The replica's seam to durable storage (LevelDB's Env idea): a superblock and a journal of
-// prepares.
+// The replica's seam to durable storage (LevelDB's Env idea): a superblock, two checkpoint areas,
+// an append-only data area holding the state machine's entries, and a journal of prepares.
 //
 // Writes are not durable when the call returns. They become durable together when the environment
 // completes the sync the replica asked for through Bus::request_sync and calls
-// Replica::on_sync_done. A crash before that loses, or tears, what was not synced. The replica
-// therefore never lets a message to another replica leave while it has unsynced writes (see
-// Replica). Reads happen only when a replica opens: they return the durable state, with a torn or
-// broken journal suffix already cut off (the journal is a hash chain from op 1).
+// Replica::on_sync_done. A crash before that loses, or tears, what was not synced; writes reach
+// the disk in the order they were issued. The replica therefore never lets a message to another
+// replica leave while it has unsynced writes (see Replica). Reads happen only when a replica
+// opens: they return the durable state, which the replica verifies (the journal is a hash chain
+// from the checkpoint; a checkpoint carries a checksum).
+//
+// Checkpoints: a checkpoint is written into the area the durable superblock does not name, then
+// the superblock is written to name it. The superblock write is the checkpoint's commit point: a
+// crash before it leaves the previous checkpoint in force, whatever became of the new area. What
+// it does not do: interpret a checkpoint's bytes (core/checkpoint.h does, and verifies them).
+//
+// The data area: the partition log's entries, word k at offset k. A checkpoint names a length and
+// a digest of the partition (core/checkpoint.h); before its area, the replica writes the entries
+// between the previous checkpoint's length and its own, so a durable superblock's checkpoint finds
+// every entry below its length durable. Entries below the in-force checkpoint's length are never
+// written again (they could only be written with the same values); unsynced writes above it may be
+// lost or torn by a crash, and are harmless: a restart reads [0, length) and verifies the digest,
+// and the next checkpoint writes over them.
 
+#include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/message.h"
@@ -16,10 +32,24 @@
 
 namespace vsrsim::core {
 
+inline constexpr std::size_t kCheckpointAreas = 2;
+
+// Which checkpoint is in force: the op it holds the state after, the area holding it and the
+// checksum of its encoding. op == 0: none (the state before op 1, which needs no area).
+struct CheckpointRef {
+  Op op = 0;
+  std::uint8_t area = 0;
+  std::uint64_t checksum = 0;
+  bool operator==(const CheckpointRef&) const = default;
+};
+
 struct Superblock {
   View view = 0;
   View log_view = 0;  // The last view in which the replica's status was normal.
-  Op commit = 0;  // Ops up to here were executed; a restart executes them again from the journal.
+  // Ops up to here were executed; a restart loads the checkpoint and executes the journal above it
+  // up to here again.
+  Op commit = 0;
+  CheckpointRef checkpoint{};
   bool operator==(const Superblock&) const = default;
 };
 
@@ -27,13 +57,24 @@ class Storage {
  public:
   virtual ~Storage() = default;
   virtual void write_superblock(const Superblock& superblock) = 0;
-  // Writes the journal slot of entry.op.
+  // Writes a checkpoint's encoding into area `area` (< kCheckpointAreas), replacing what it held.
+  virtual void write_checkpoint(std::uint8_t area, std::span<const std::uint64_t> words) = 0;
+  // Writes `entries` into the data area at offsets [offset, offset + entries.size()). Requires:
+  // offset is at most the end of what was written before (the area has no holes).
+  virtual void write_data(std::uint64_t offset, std::span<const std::uint64_t> entries) = 0;
+  // Writes the journal slot of entry.op. The journal is a ring (ReplicaOptions::journal_slots):
+  // the slot may hold an older op, which the replica has checkpointed.
   virtual void write_entry(const LogEntry& entry) = 0;
   // Removes every journal entry above `op`.
   virtual void truncate_after(Op op) = 0;
 
   virtual Superblock read_superblock() const = 0;
-  // The durable journal: ops 1..n, each entry's parent the previous entry's checksum.
+  // The durable content of a checkpoint area (empty if it was never written).
+  virtual std::vector<std::uint64_t> read_checkpoint(std::uint8_t area) const = 0;
+  // The durable data area's entries at [offset, offset + count), fewer where it ends.
+  virtual std::vector<std::uint64_t> read_data(std::uint64_t offset, std::uint64_t count) const = 0;
+  // The durable journal's written slots, in any order, as the disk holds them (torn entries
+  // included): the replica follows the hash chain up from its checkpoint and verifies each entry.
   virtual std::vector<LogEntry> read_journal() const = 0;
 };
 

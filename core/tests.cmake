@@ -25,3 +25,18 @@ vsrsim_add_test(NAME core_replica_test
                 SOURCES replica_test.cc
                 LIBS vsrsim_core
                 LABELS unit)
+
+vsrsim_add_test(NAME core_checkpoint_test
+                SOURCES checkpoint_test.cc
+                LIBS vsrsim_core
+                LABELS unit)
+
+vsrsim_add_test(NAME core_replica_checkpoint_test
+                SOURCES replica_checkpoint_test.cc
+                LIBS vsrsim_core
+                LABELS unit)
+
+vsrsim_add_test(NAME core_replica_sync_test
+                SOURCES replica_sync_test.cc
+                LIBS vsrsim_core
+                LABELS unit)

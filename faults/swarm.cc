@@ -77,6 +77,11 @@ sim::RunOptions DrawOptions(std::uint64_t seed, Profile profile) {
   options.reads = {static_cast<std::uint32_t>(prng.Between(0, 50)), 100};
   // Issue 14, drawn after the reads for the same reason: crashes aimed at the sync window.
   faults.crash_sync_window = MaybeRate(prng, 60, 1000);
+  // Issue 16, drawn last for the same reason: small, so most runs checkpoint several times.
+  options.checkpoint_ops = static_cast<std::uint32_t>(prng.Between(4, 32));
+  // A journal just above its minimum, so it wraps in most runs.
+  options.journal_slots =
+      options.checkpoint_ops + static_cast<std::uint32_t>(core::kPipelineMax + prng.Between(0, 24));
   if (profile == Profile::kFull) {
     options.faults = faults;
     options.network.replay_memory =

@@ -57,7 +57,9 @@ const char* MessageClass(std::uint64_t kind) {
   if (kind == kKindOf<core::Prepare> || kind == kKindOf<core::PrepareOk> ||
       kind == kKindOf<core::Commit>)
     return "n";
-  if (kind == kKindOf<core::RequestPrepare>) return "r";
+  if (kind == kKindOf<core::RequestPrepare> || kind == kKindOf<core::RequestCheckpoint> ||
+      kind == kKindOf<core::SyncCheckpoint>)
+    return "r";
   return "v";
 }
 

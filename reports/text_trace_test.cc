@@ -80,17 +80,24 @@ TEST(TextTraceTest, EveryMessageKindShowsItsFieldsByName) {
                          .op = 41,
                          .commit = 39,
                          .replica = core::ReplicaIndex{2},
+                         .checkpoint = 38,
+                         .checkpoint_checksum = 0,
                          .log = {}};
   dvc.log.resize(3);
   EXPECT_EQ(Delivered(dvc, 2, 0),
-            "r2 -> r0 do_view_change view=3 log_view=2 op=41 commit=39 ops_sent=3 replica=2");
-  core::StartView start_view{
-      .view = 3, .commit = 39, .nonce = 77, .replica = core::ReplicaIndex{0}, .log = {}};
+            "r2 -> r0 do_view_change view=3 log_view=2 op=41 commit=39 checkpoint=38 replica=2");
+  core::StartView start_view{.view = 3,
+                             .commit = 39,
+                             .nonce = 77,
+                             .replica = core::ReplicaIndex{0},
+                             .checkpoint = 39,
+                             .checkpoint_checksum = 0,
+                             .log = {}};
   start_view.log.resize(2);
   start_view.log[0].op = 40;
   start_view.log[1].op = 41;
   EXPECT_EQ(Delivered(start_view, 0, 1),
-            "r0 -> r1 start_view view=3 commit=39 first_op=40 last_op=41 nonce=77 replica=0");
+            "r0 -> r1 start_view view=3 commit=39 checkpoint=39 last_op=41 nonce=77 replica=0");
   EXPECT_EQ(
       Delivered(core::RequestStartView{.view = 3, .nonce = 77, .replica = core::ReplicaIndex{1}}, 1,
                 0),
@@ -98,6 +105,18 @@ TEST(TextTraceTest, EveryMessageKindShowsItsFieldsByName) {
   EXPECT_EQ(
       Delivered(core::RequestPrepare{.view = 3, .op = 40, .replica = core::ReplicaIndex{1}}, 1, 0),
       "r1 -> r0 request_prepare view=3 op=40 replica=1");
+  EXPECT_EQ(
+      Delivered(core::RequestCheckpoint{.view = 3, .op = 40, .replica = core::ReplicaIndex{1}}, 1,
+                0),
+      "r1 -> r0 request_checkpoint view=3 op=40 replica=1");
+  EXPECT_EQ(Delivered(core::SyncCheckpoint{.view = 3,
+                                           .op = 40,
+                                           .checksum = 9,
+                                           .replica = core::ReplicaIndex{0},
+                                           .words = {1, 2},
+                                           .partition = {5, 6, 7}},
+                      0, 1),
+            "r0 -> r1 sync_checkpoint view=3 op=40 checksum=9 words=2 replica=0 partition=3");
   // Every kind has a name and at least one field.
   for (std::size_t kind = 0; kind < std::variant_size_v<core::Message>; kind++) {
     EXPECT_STRNE(core::MessageKindName(kind), "unknown");

@@ -13,7 +13,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 for mutant in table-primary-only resend-panics-on-disconnect stale-as-in-progress \
               pending-survives-view-change silent-eviction recovering-rejoins-own-view \
-              ack-before-durable; do
+              table-not-in-checkpoint sync-omits-replies checkpoint-overwrites-in-force \
+              sync-not-written ack-before-durable; do
   "$BIN" sweep --seeds 1..300 --mutant "$mutant" --quiet --save-failures "$work/$mutant" >/dev/null || true
   # Keep the first two failing seeds of each mutant.
   for name in $(cd "$work/$mutant" && ls seed-*.seed | sort -t- -k2 -n | head -n 2); do

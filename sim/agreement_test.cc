@@ -73,6 +73,7 @@ class NullBus final : public core::Bus {
   }
   void request_sync() override {}
   void on_execute(const core::Execution&) override {}
+  void on_checkpoint_installed(const core::CheckpointInstalled&) override {}
 };
 
 SimStorage DurableStorage(const core::Superblock& superblock) {

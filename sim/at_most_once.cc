@@ -116,8 +116,8 @@ Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
     }
   } else {
     VSRSIM_ASSERT_EQ(entry.op, history_.size() + 1);
-    history_.push_back(
-        HistoryEntry{entry.checksum, entry.request, effect.applied, execution.reply, replica});
+    history_.push_back(HistoryEntry{entry.checksum, entry.request, effect.applied, execution.reply,
+                                    replica, log_seen_[replica]});
     if (Finding finding = check_first(execution, effect)) return finding;
   }
   // The claims must match the effect: an append that went into the log was applied, and its reply
@@ -141,6 +141,23 @@ Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
                     effect.first_offset)};
   }
   return std::nullopt;
+}
+
+Finding AtMostOnceChecker::on_install(const core::CheckpointInstalled& installed) {
+  const auto replica = core::Raw(installed.replica);
+  VSRSIM_ASSERT_LT(replica, log_seen_.size());
+  const std::uint64_t size = installed.state_machine->entries().size();
+  log_seen_[replica] = size;
+  if (installed.op == 0) return std::nullopt;
+  // A checkpoint is of an op some replica executed, so the history holds it.
+  VSRSIM_ASSERT_LE(installed.op, history_.size());
+  const std::uint64_t expected = history_[installed.op - 1].log_size;
+  if (size == expected) return std::nullopt;
+  return Violation{Outcome::kSafety, "at-most-once",
+                   fmt::format("replica {} installed a checkpoint of op {} ({}) whose partition "
+                               "log holds {} entries; the committed history's holds {} after op {}",
+                               replica, installed.op, installed.synced ? "from a peer" : "its own",
+                               size, expected, installed.op)};
 }
 
 Finding AtMostOnceChecker::check_first(const core::Execution& execution, const Effect& effect) {

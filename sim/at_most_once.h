@@ -10,7 +10,8 @@
 //
 // "Applied" is judged by the effect, not the claim: the checker reads what the replica's partition
 // log gained since its previous execution (each replica's log only grows by executions, and starts
-// empty at each incarnation: on_crash resets it). An execution that appends while it reports
+// empty at each incarnation: on_crash resets it, or at the checkpoint it installs, whose length
+// is checked against the history). An execution that appends while it reports
 // `applied = false` is checked as the append it is, and the false claim is itself a finding; so is
 // a reply whose offsets are not where the entries went, and a register or read that appends.
 //
@@ -34,12 +35,17 @@ struct HistoryEntry {
   bool applied = false;
   core::Reply reply{};
   std::uint8_t first_replica = 0;
+  std::uint64_t log_size = 0;  // The partition log's length after this op.
 };
 
 class AtMostOnceChecker final : public Observer {
  public:
   std::uint32_t hooks() const override {
-    return HookBit(Hook::kExecuted) | HookBit(Hook::kReplicaCrashed);
+    return HookBit(Hook::kExecuted) | HookBit(Hook::kReplicaCrashed) |
+           HookBit(Hook::kCheckpointInstalled);
+  }
+  Finding on_checkpoint_installed(ObservedAt, const core::CheckpointInstalled& installed) override {
+    return on_install(installed);
   }
   Finding on_executed(ObservedAt, const core::Execution& execution) override {
     return on_execute(execution);
@@ -57,6 +63,11 @@ class AtMostOnceChecker final : public Observer {
   Finding on_execute(const core::Execution& execution);
   // The replica crashed: its next incarnation's partition log starts empty.
   void on_crash(std::size_t replica) { log_seen_[replica] = 0; }
+  // The replica installed a checkpoint of op N: its executions continue at op N + 1 from the
+  // checkpoint's partition log, which must be as long as the canonical history's after op N (the
+  // length is what the effects of later executions are read against, so a checkpoint that lost or
+  // doubled appends is itself a finding).
+  Finding on_install(const core::CheckpointInstalled& installed);
 
   // The canonical committed history: history()[op - 1].
   const std::vector<HistoryEntry>& history() const { return history_; }

@@ -360,5 +360,41 @@ TEST(AtMostOnceTest, NonAppliedFirstDoesNotHideALaterDuplicate) {
   ExpectViolation(checker.on_execute(history.ExecutionOf(4, 0)), {"at op 3", "again at op 4"});
 }
 
+TEST(AtMostOnceTest, CheckpointInstallContinuesAboveItsOpAndChecksItsLength) {
+  // A replica that installs a checkpoint of op 3 continues at op 4 judged against the checkpoint's
+  // log; a checkpoint whose log lost an append (one entry short of the history's) is a finding.
+  History history;
+  history.Add(Register(kClient));
+  history.Add(Append(kClient, 1, 1, 11));
+  history.Add(Append(kClient, 1, 2, 12));
+  history.Add(Append(kClient, 1, 3, 13));
+  AtMostOnceChecker checker;
+  ASSERT_EQ(Replay(checker, history, 0), std::nullopt);
+  core::PartitionLog checkpoint;
+  const std::array<std::uint64_t, 2> payloads = {11, 12};
+  checkpoint.append(payloads);
+  EXPECT_EQ(checker.on_install({.replica = core::ReplicaIndex{1},
+                                .op = 3,
+                                .synced = true,
+                                .state_machine = &checkpoint,
+                                .table = nullptr}),
+            std::nullopt);
+  // Replica 1's next execution is op 4, appended to the installed log: no finding.
+  checkpoint.append(std::span<const std::uint64_t>(&history.entry(4).request.entries[0], 1));
+  core::Execution execution = history.ExecutionOf(4, 0, false);
+  execution.replica = core::ReplicaIndex{1};
+  execution.state_machine = &checkpoint;
+  EXPECT_EQ(checker.on_execute(execution), std::nullopt);
+  // The planted defect: a checkpoint of op 3 that holds only one entry.
+  core::PartitionLog short_log;
+  short_log.append(std::span<const std::uint64_t>(payloads.data(), 1));
+  ExpectViolation(checker.on_install({.replica = core::ReplicaIndex{2},
+                                      .op = 3,
+                                      .synced = true,
+                                      .state_machine = &short_log,
+                                      .table = nullptr}),
+                  {"replica 2", "checkpoint of op 3", "holds 1 entries", "holds 2 after op 3"});
+}
+
 }  // namespace
 }  // namespace vsrsim::sim

@@ -56,6 +56,9 @@ class Cluster::ReplicaBus final : public core::Bus {
   void on_execute(const core::Execution& execution) override {
     if (cluster_.dying_[index_] == 0) cluster_.on_execute(execution);
   }
+  void on_checkpoint_installed(const core::CheckpointInstalled& installed) override {
+    if (cluster_.dying_[index_] == 0) cluster_.on_checkpoint_installed(installed);
+  }
 
  private:
   Cluster& cluster_;
@@ -103,10 +106,11 @@ Cluster::Cluster(const RunOptions& options)
         .view_change_timeout_ticks = static_cast<std::uint32_t>(timing.Between(
             options.view_change_timeout_ticks_min, options.view_change_timeout_ticks_max)),
         .ops_reserved = ops,
+        .checkpoint_ops = options.checkpoint_ops,
+        .journal_slots = options.journal_slots,
     };
     replica_options_.push_back(replica_options);
-    storages_.push_back(std::make_unique<SimStorage>());
-    storages_.back()->reserve(ops);
+    storages_.push_back(std::make_unique<SimStorage>(options.journal_slots));
     if (options.record_storage_ops) storages_.back()->record_op_kinds();
     buses_.push_back(std::make_unique<ReplicaBus>(*this, r));
     replicas_.push_back(nullptr);
@@ -382,6 +386,11 @@ void Cluster::on_execute(const core::Execution& execution) {
   publish(Hook::kExecuted, [&](Observer& o) { return o.on_executed(observed_at(), execution); });
 }
 
+void Cluster::on_checkpoint_installed(const core::CheckpointInstalled& installed) {
+  publish(Hook::kCheckpointInstalled,
+          [&](Observer& o) { return o.on_checkpoint_installed(observed_at(), installed); });
+}
+
 void Cluster::on_replica_event(std::size_t index) {
   if (dying_[index] != 0) return;  // Its state past the crash point dies with it.
   const core::Replica& replica = *replicas_[index];
@@ -445,6 +454,10 @@ void Cluster::crash(std::size_t index) {
   retired_.client_sends_dropped += c.client_sends_dropped;
   retired_.repairs_requested += c.repairs_requested;
   retired_.state_transfers += c.state_transfers;
+  retired_.checkpoints += c.checkpoints;
+  retired_.repairs_from_checkpoint_boundary += c.repairs_from_checkpoint_boundary;
+  retired_.journal_wraps += c.journal_wraps;
+  retired_.state_syncs += c.state_syncs;
   replicas_[index].reset();
   publish(Hook::kReplicaCrashed,
           [&](Observer& o) { return o.on_replica_crashed(observed_at(), index); });
@@ -586,12 +599,20 @@ Coverage Cluster::coverage() const {
     sum.client_sends_dropped += c.client_sends_dropped;
     sum.repairs_requested += c.repairs_requested;
     sum.state_transfers += c.state_transfers;
+    sum.checkpoints += c.checkpoints;
+    sum.repairs_from_checkpoint_boundary += c.repairs_from_checkpoint_boundary;
+    sum.journal_wraps += c.journal_wraps;
+    sum.state_syncs += c.state_syncs;
   }
   coverage.cached_replies = sum.cached_replies;
   coverage.stale_dropped = sum.stale_dropped;
   coverage.client_sends_dropped = sum.client_sends_dropped + network_.counters().dropped_closed;
   coverage.repairs = sum.repairs_requested;
   coverage.state_transfers = sum.state_transfers;
+  coverage.checkpoints = sum.checkpoints;
+  coverage.repairs_from_checkpoint_boundary = sum.repairs_from_checkpoint_boundary;
+  coverage.journal_wraps = sum.journal_wraps;
+  coverage.state_syncs = sum.state_syncs;
   coverage.messages_dropped = network_.counters().dropped;
   coverage.messages_duplicated = network_.counters().duplicated;
   for (const SimClient& client : clients_) {

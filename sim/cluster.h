@@ -157,6 +157,7 @@ class Cluster {
   // Recounts whether `client` is done; call it after anything the client handled.
   void update_client_done(std::size_t client);
   void on_execute(const core::Execution& execution);
+  void on_checkpoint_installed(const core::CheckpointInstalled& installed);
   void request_sync(std::size_t replica);
   // A crash point fired inside `replica`'s storage (arm_crash_point).
   void storage_died(std::size_t replica);

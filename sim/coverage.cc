@@ -24,6 +24,10 @@ void ForEachCounter(C& c, Visit visit) {
   visit("retransmissions", c.retransmissions);
   visit("replays", c.replays);
   visit("crashes_in_sync_window", c.crashes_in_sync_window);
+  visit("checkpoints", c.checkpoints);
+  visit("state_syncs", c.state_syncs);
+  visit("journal_wraps", c.journal_wraps);
+  visit("repairs_from_checkpoint_boundary", c.repairs_from_checkpoint_boundary);
   visit("crash_points", c.crash_points);
 }
 

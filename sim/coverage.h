@@ -26,7 +26,15 @@ struct Coverage {
   std::uint64_t writes_lost = 0;
   std::uint64_t repairs = 0;
   std::uint64_t retransmissions = 0;
-  std::uint64_t replays = 0;       // Stale messages delivered again by the replay fault.
+  std::uint64_t replays = 0;  // Stale messages delivered again by the replay fault.
+  // Issue 16: checkpoints written (each named by a superblock after it), checkpoints installed
+  // from a peer by a replica behind every peer's journal, journal ring slots overwritten (an op
+  // written over one at or below the checkpoint), and repairs that had to start at a checkpoint
+  // boundary (the op a replica asked for was no longer journaled by the peer it asked).
+  std::uint64_t checkpoints = 0;
+  std::uint64_t state_syncs = 0;
+  std::uint64_t journal_wraps = 0;
+  std::uint64_t repairs_from_checkpoint_boundary = 0;
   std::uint64_t crash_points = 0;  // Issue 17: armed storage crash points that fired.
 
   // (name, value) in a fixed order, for JSON and sums.

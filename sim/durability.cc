@@ -14,7 +14,7 @@ constexpr const char* kChecker = "durability";
 }  // namespace
 
 Finding DurabilityChecker::check_log(std::size_t replica, const char* what, core::View view,
-                                     const std::vector<core::LogEntry>& log) const {
+                                     const LogSuffix& log) const {
   const Claim& c = replicas_[replica];
   if (!c.active || view > c.view) return std::nullopt;
   if (view < c.view) {
@@ -23,14 +23,22 @@ Finding DurabilityChecker::check_log(std::size_t replica, const char* what, core
                                  "{} (op {}): it answers for an older view than it spoke in",
                                  replica, what, view, c.what, c.view, c.op)};
   }
-  if (log.size() < c.op || (c.op > 0 && log[c.op - 1].checksum != c.checksum)) {
+  // An op at or below the log's checkpoint is held by the checkpoint (executed, so committed):
+  // only its checksum at the checkpoint op itself is on the wire.
+  const core::Op last = log.base + log.entries->size();
+  const bool missing = last < c.op;
+  const bool changed =
+      !missing &&
+      ((c.op > log.base && (*log.entries)[c.op - log.base - 1].checksum != c.checksum) ||
+       (c.op == log.base && c.op > 0 && log.base_checksum != c.checksum));
+  if (missing || changed) {
     return Violation{
         Outcome::kSafety, kChecker,
         fmt::format("replica {} sent a {} of view {} whose log {} op {} (checksum {:016x}), "
                     "which its {} of view {} acknowledged: it answers for its view with less than "
                     "it acknowledged in it (log ends at op {})",
-                    replica, what, view, log.size() < c.op ? "no longer holds" : "changed", c.op,
-                    c.checksum, c.what, c.view, log.size())};
+                    replica, what, view, missing ? "no longer holds" : "changed", c.op, c.checksum,
+                    c.what, c.view, last)};
   }
   return std::nullopt;
 }
@@ -108,23 +116,18 @@ Finding DurabilityChecker::on_send_of(std::size_t replica, const core::Prepare& 
 Finding DurabilityChecker::on_send_of(std::size_t replica, const core::DoViewChange& dvc) {
   Claim& c = replicas_[replica];
   c.view_spoken = std::max(c.view_spoken, dvc.view);
-  if (Finding finding = check_log(replica, "DoViewChange", dvc.log_view, dvc.log)) return finding;
-  if (!dvc.log.empty()) {
-    claim(replica, "DoViewChange", dvc.log_view, dvc.log.size(), dvc.log.back().checksum);
-  }
+  const LogSuffix log{dvc.checkpoint, dvc.checkpoint_checksum, &dvc.log};
+  if (Finding finding = check_log(replica, "DoViewChange", dvc.log_view, log)) return finding;
+  if (log.last() > 0) claim(replica, "DoViewChange", dvc.log_view, log.last(), log.last_checksum());
   return std::nullopt;
 }
 
 Finding DurabilityChecker::on_send_of(std::size_t replica, const core::StartView& start_view) {
   Claim& c = replicas_[replica];
   c.view_spoken = std::max(c.view_spoken, start_view.view);
-  if (Finding finding = check_log(replica, "StartView", start_view.view, start_view.log)) {
-    return finding;
-  }
-  if (!start_view.log.empty()) {
-    claim(replica, "StartView", start_view.view, start_view.log.size(),
-          start_view.log.back().checksum);
-  }
+  const LogSuffix log{start_view.checkpoint, start_view.checkpoint_checksum, &start_view.log};
+  if (Finding finding = check_log(replica, "StartView", start_view.view, log)) return finding;
+  if (log.last() > 0) claim(replica, "StartView", start_view.view, log.last(), log.last_checksum());
   return std::nullopt;
 }
 
@@ -148,6 +151,12 @@ void DurabilityChecker::on_deliver(std::size_t replica, const core::Message& mes
     if (core::Raw(core::PrimaryOf(dvc->view, replicas_.size())) == replica) handed = dvc->view;
   }
   if (handed > c.view && handed >= c.view_spoken) c.active = false;
+  // A checkpoint from a replica of a newer view is committed state: if it differs from the log the
+  // replica acknowledged in an older view at the checkpoint's op, that log was never committed
+  // there, and the replica may drop it for the checkpoint.
+  if (const auto* sync = std::get_if<core::SyncCheckpoint>(&message); sync && sync->view > c.view) {
+    c.active = false;
+  }
 }
 
 }  // namespace vsrsim::sim

@@ -7,11 +7,14 @@
 // log is the sender's log of its log_view) only once they are durable. So, until it is handed a
 // newer view's log, every later message in which it answers for view v holds all of it: a PrepareOk
 // of v reaches at least that op, with the same checksum there; a DoViewChange with log_view v and a
-// StartView of v hold the op with that checksum; no DoViewChange claims a log_view below a view the
+// StartView of v hold the op with that checksum (or a checkpoint at or above it: those messages
+// carry only the log above the sender's checkpoint, and what a checkpoint holds was executed, so
+// committed); no DoViewChange claims a log_view below a view the
 // replica acknowledged in. Restarts included: a crash may lose only what was never said.
 //
 // Obligations for view v end when the replica is handed a newer view's log: a StartView of a view
-// above both v and every view it has spoken in, or, as that view's primary, a DoViewChange of one.
+// above both v and every view it has spoken in, or, as that view's primary, a DoViewChange of one;
+// or a checkpoint (state sync) from a replica of a view above v, which is committed state.
 // Adopting the newer view's log may drop an uncommitted suffix, and a crash during the adoption may
 // leave the old log_view on disk beside the shorter log; that is safe (a suffix missing from a
 // newer view's canonical log was never committed), so it is not a finding.
@@ -49,7 +52,9 @@ class DurabilityChecker final : public Observer {
     return kAllMessageKinds & ~MessageKindBits<core::Request>();
   }
   std::uint32_t kinds_delivered() const override {
-    return MessageKindBits<core::StartView, core::DoViewChange>();
+    // Every kind on_deliver reads: a kind left out here is never passed to it, and the obligations
+    // it would end stand (a SyncCheckpoint of a newer view ends them).
+    return MessageKindBits<core::StartView, core::DoViewChange, core::SyncCheckpoint>();
   }
   Finding on_message_sent(ObservedAt, Process from, Process,
                           const core::Message& message) override {
@@ -88,8 +93,18 @@ class DurabilityChecker final : public Observer {
   // Every other message: only the view it speaks in counts.
   template <typename Other>
   Finding on_send_of(std::size_t replica, const Other& other);
+  // A view-change message's log: the ops above its checkpoint `base`.
+  struct LogSuffix {
+    core::Op base = 0;
+    std::uint64_t base_checksum = 0;
+    const std::vector<core::LogEntry>* entries = nullptr;
+    core::Op last() const { return base + entries->size(); }
+    std::uint64_t last_checksum() const {
+      return entries->empty() ? base_checksum : entries->back().checksum;
+    }
+  };
   Finding check_log(std::size_t replica, const char* what, core::View view,
-                    const std::vector<core::LogEntry>& log) const;
+                    const LogSuffix& log) const;
   void claim(std::size_t replica, const char* what, core::View view, core::Op op,
              std::uint64_t checksum);
 

@@ -145,6 +145,35 @@ TEST(DurabilityTest, ObligationsEndWhenANewerViewsLogIsHandedOver) {
   EXPECT_FALSE(checker.on_send(kBackup, Dvc(4, 1, Log(3, 1))));
 }
 
+TEST(DurabilityTest, ObligationsEndWhenANewerViewsCheckpointIsSynced) {
+  // A checkpoint synced from a replica of view 3 is committed state: the backup may drop its
+  // view-1 log above it for it, so the shorter DoViewChange that follows is no finding. A sync of
+  // view 1 itself ends nothing, and the same DoViewChange fires.
+  const auto sync = [](core::View view) {
+    return core::SyncCheckpoint{
+        .view = view, .op = 2, .replica = core::ReplicaIndex{0}, .words = {}, .partition = {}};
+  };
+  DurabilityChecker newer(kReplicas);
+  EXPECT_FALSE(newer.on_send(kBackup, Ack(1, Log(5, 1), 5)));
+  newer.on_deliver(kBackup, sync(3));
+  EXPECT_FALSE(newer.on_send(kBackup, Dvc(4, 1, Log(3, 1))));
+  DurabilityChecker same(kReplicas);
+  EXPECT_FALSE(same.on_send(kBackup, Ack(1, Log(5, 1), 5)));
+  same.on_deliver(kBackup, sync(1));
+  ExpectFires(same.on_send(kBackup, Dvc(4, 1, Log(3, 1))), {"no longer holds op 5"});
+}
+
+TEST(DurabilityTest, SubscribesToEveryKindItsDeliveriesRead) {
+  // The cluster passes a delivered message only to the subscribers of its kind: the checker must
+  // take StartView, DoViewChange and SyncCheckpoint, or the obligations they end would stand
+  // (regression: the merge with the kind subscriptions left SyncCheckpoint out, and seeds 2086,
+  // 2459, 10296 and 13057 failed the correct core).
+  const DurabilityChecker checker(kReplicas);
+  EXPECT_NE(checker.kinds_delivered() & MessageKindBits<core::StartView>(), 0U);
+  EXPECT_NE(checker.kinds_delivered() & MessageKindBits<core::DoViewChange>(), 0U);
+  EXPECT_NE(checker.kinds_delivered() & MessageKindBits<core::SyncCheckpoint>(), 0U);
+}
+
 TEST(DurabilityTest, AStaleStartViewOfTheSameViewEndsNothing) {
   // A StartView of view 1 itself (a stale copy, issue 11's trigger) hands over no newer log: the
   // shrunken acknowledgement that follows still fires.

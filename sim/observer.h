@@ -15,7 +15,9 @@
 // - a client's invocation (the first send of an operation), each send of it (first or
 //   retransmission, with the fault schedule's state of its link), an accepted reply, an eviction
 //   acted on;
-// - an execution of a committed op on a replica;
+// - an execution of a committed op on a replica; a replica installing a checkpoint (its own on
+//   restart, or a peer's by state sync), after which its executions continue above the
+//   checkpoint's op;
 // - a replica's state transition (its status or view changed), its commit (commit_min changed),
 //   its crash, its restart (with the durable superblock it restarted from), the end of the faults
 //   (heal); after each event a replica handled, its state (for coverage, sim/protocol_coverage.h);
@@ -45,6 +47,7 @@ enum class Hook : std::uint8_t {
   kClientAccepted,
   kClientEvicted,
   kExecuted,
+  kCheckpointInstalled,
   kReplicaChanged,
   kReplicaCommitted,
   kReplicaCrashed,
@@ -135,6 +138,9 @@ class Observer {
     return std::nullopt;
   }
   virtual Finding on_executed(ObservedAt, const core::Execution&) { return std::nullopt; }
+  virtual Finding on_checkpoint_installed(ObservedAt, const core::CheckpointInstalled&) {
+    return std::nullopt;
+  }
   virtual Finding on_replica_changed(ObservedAt, const ReplicaChanged&) { return std::nullopt; }
   // The replica's commit_min changed (it executed up to a new op, or, wrongly, went back).
   virtual Finding on_replica_committed(ObservedAt, const core::Replica&) { return std::nullopt; }

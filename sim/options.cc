@@ -34,6 +34,9 @@ constexpr std::array kRanges = {
     OptionRange{"view_change_timeout_ticks_max", 5, 10'000, "view_change_timeout_ticks_min"},
     OptionRange{"client_retry_ticks_min", 1, 10'000},
     OptionRange{"client_retry_ticks_max", 1, 10'000, "client_retry_ticks_min"},
+    OptionRange{"checkpoint_ops", 1, 1'000'000},
+    // At least checkpoint_ops + core::kPipelineMax (ValidateOptions checks the sum).
+    OptionRange{"journal_slots", core::kPipelineMax + 1, 2'000'000},
     OptionRange{"network_delay_min_us", 0, 10'000'000},
     OptionRange{"network_delay_jitter_us", 0, 10'000'000},
     OptionRange{"network_delay_tail_max_us", 0, 60'000'000},
@@ -65,6 +68,8 @@ void ForEachOption(Options& o, Visit visit) {
   visit("view_change_timeout_ticks_max", o.view_change_timeout_ticks_max);
   visit("client_retry_ticks_min", o.client_retry_ticks_min);
   visit("client_retry_ticks_max", o.client_retry_ticks_max);
+  visit("checkpoint_ops", o.checkpoint_ops);
+  visit("journal_slots", o.journal_slots);
   visit("network_delay_min_us", o.network.delay_min_us);
   visit("network_delay_jitter_us", o.network.delay_jitter_us);
   visit("network_delay_tail", o.network.delay_tail);
@@ -220,6 +225,15 @@ std::optional<OptionProblem> ValidateOptions(const RunOptions& options) {
           fmt::format("option {} = '{}': below {} = {} (range {})", range.name, value,
                       range.at_least, values.at(range.at_least), FormatRange(range))};
     }
+  }
+  if (options.journal_slots < std::uint64_t{options.checkpoint_ops} + core::kPipelineMax) {
+    return OptionProblem{
+        "journal_slots",
+        fmt::format(
+            "option journal_slots = '{}': below checkpoint_ops + {} = {} (the journal holds "
+            "a checkpoint interval and a full pipeline)",
+            options.journal_slots, core::kPipelineMax,
+            std::uint64_t{options.checkpoint_ops} + core::kPipelineMax)};
   }
   return std::nullopt;
 }

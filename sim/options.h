@@ -76,6 +76,10 @@ struct RunOptions {
   std::uint32_t view_change_timeout_ticks_max = 40;
   std::uint32_t client_retry_ticks_min = 4;
   std::uint32_t client_retry_ticks_max = 64;
+  // Issue 16: a replica checkpoints once its commit is this many ops past its last checkpoint.
+  std::uint32_t checkpoint_ops = 16;
+  // Issue 16: the journal ring's slots; at least checkpoint_ops + core::kPipelineMax.
+  std::uint32_t journal_slots = 64;
   NetworkOptions network;
   StorageOptions storage;
   FaultOptions faults;

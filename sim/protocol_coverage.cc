@@ -15,9 +15,9 @@ constexpr std::size_t kStateBase = 0;         // 3 statuses x 128.
 constexpr std::size_t kViewChangeBase = 384;  // DoViewChange count x primary: 16.
 constexpr std::size_t kMiscBase = 400;        // Single facts: 16.
 constexpr std::size_t kClientBase = 448;      // Retransmission bucket x link clear x operation.
-constexpr std::size_t kEventBase = 512;       // Event x recovering: 64.
-constexpr std::size_t kPairBase = 1024;       // Previous event x event: 1024.
-constexpr std::size_t kEvents = 32;
+constexpr std::size_t kEventBase = 512;       // Event x recovering: 80.
+constexpr std::size_t kPairBase = 1024;       // Previous event x event: 1600.
+constexpr std::size_t kEvents = 40;
 static_assert(kPairBase + kEvents * kEvents == kSignatureBits);
 
 enum Misc : std::size_t {
@@ -40,11 +40,12 @@ enum Event : std::uint8_t {
   kStateTransferred,
   kRepairStarted,
   kRecoveredToNormal,
-  kFirstMessageEvent,  // + kind * 3 + relation (older, own, newer view): 8 kinds, up to 31.
+  kFirstMessageEvent,  // + kind * 3 + relation (older, own, newer view): 10 kinds, up to 37.
 };
-static_assert(kFirstMessageEvent + 8 * 3 == kEvents);
-// Every replica-to-replica kind must have its events below kEvents: a new message kind needs room.
-static_assert(std::variant_size_v<core::Message> - 3 <= 8);
+// Every replica-to-replica kind (all but the first three) has its three events below kEvents: a new
+// message kind needs room here.
+static_assert(kFirstMessageEvent + (std::variant_size_v<core::Message> - 3) * 3 <= kEvents);
+static_assert(kEventBase + 2 * kEvents <= kPairBase);
 
 constexpr std::size_t Bucket(std::uint64_t value) {
   if (value <= 1) return static_cast<std::size_t>(value);

@@ -31,7 +31,8 @@
 
 namespace vsrsim::sim {
 
-inline constexpr std::size_t kSignatureBits = 2048;
+// 1,024 bits of states, facts and single events, then one per pair of 40 replica events.
+inline constexpr std::size_t kSignatureBits = 1024 + 40 * 40;
 inline constexpr std::size_t kSignatureWords = kSignatureBits / 64;
 
 // A run's coverage signature.
@@ -46,7 +47,8 @@ struct Signature {
   void merge(const Signature& other);
   // A 64-bit hash (XXH3) of the bitmap: two runs with equal signatures have equal hashes.
   std::uint64_t hash() const;
-  // 512 hex digits, word 0 first; Parse reads it back (false on anything else).
+  // kSignatureWords x 16 hex digits (656), word 0 first; Parse reads it back (false on anything
+  // else).
   std::string hex() const;
   static bool Parse(const std::string& text, Signature& signature);
   bool operator==(const Signature&) const = default;

@@ -1,5 +1,7 @@
 #include "sim/sim_storage.h"
 
+#include <algorithm>
+
 #include "core/assert.h"
 
 namespace vsrsim::sim {
@@ -14,6 +16,10 @@ const char* StorageOpKindName(StorageOpKind kind) {
       return "truncate";
     case StorageOpKind::kSync:
       return "sync";
+    case StorageOpKind::kCheckpoint:
+      return "checkpoint";
+    case StorageOpKind::kData:
+      return "data";
   }
   return "?";
 }
@@ -31,7 +37,8 @@ const char* CrashModeName(CrashMode mode) {
 }
 
 bool CrashModeApplies(StorageOpKind kind, CrashMode mode) {
-  return mode != CrashMode::kTorn || kind == StorageOpKind::kEntry;
+  return mode != CrashMode::kTorn || kind == StorageOpKind::kEntry ||
+         kind == StorageOpKind::kCheckpoint || kind == StorageOpKind::kData;
 }
 
 void SimStorage::arm(const CrashPoint& point, std::function<void()> died) {
@@ -63,8 +70,15 @@ bool SimStorage::begin_op_watched(StorageOpKind kind) {
 void SimStorage::end_op_armed(const Write* issued) {
   if (op_count_ - 1 != point_.op) return;
   if (point_.mode == CrashMode::kTorn && issued != nullptr) {
-    if (std::holds_alternative<core::LogEntry>(*issued)) {
-      std::get<core::LogEntry>(pending_.back()).checksum ^= 0x5eed;  // Torn, as in crash().
+    // Torn as in crash(), on the write's last word: an entry's checksum, a checkpoint's checksum
+    // word, a data write's last entry (which the digest of a checkpoint covering it then fails).
+    Write& write = pending_.back();
+    if (auto* entry = std::get_if<core::LogEntry>(&write)) {
+      entry->checksum ^= 0x5eed;
+    } else if (auto* checkpoint = std::get_if<CheckpointWrite>(&write)) {
+      if (!checkpoint->words.empty()) checkpoint->words.back() ^= 0x5eed;
+    } else if (auto* data = std::get_if<DataWrite>(&write)) {
+      data->entries.back() ^= 0x5eed;
     }
   }
   armed_ = false;
@@ -87,6 +101,20 @@ void SimStorage::write_entry(const core::LogEntry& entry) {
   end_op(&pending_.back());
 }
 
+void SimStorage::write_checkpoint(std::uint8_t area, std::span<const std::uint64_t> words) {
+  VSRSIM_ASSERT_LT(area, core::kCheckpointAreas);
+  if (!begin_op(StorageOpKind::kCheckpoint)) return;
+  pending_.emplace_back(CheckpointWrite{area, {words.begin(), words.end()}});
+  end_op(&pending_.back());
+}
+
+void SimStorage::write_data(std::uint64_t offset, std::span<const std::uint64_t> entries) {
+  VSRSIM_ASSERT_GT(entries.size(), 0U);
+  if (!begin_op(StorageOpKind::kData)) return;
+  pending_.emplace_back(DataWrite{offset, {entries.begin(), entries.end()}});
+  end_op(&pending_.back());
+}
+
 void SimStorage::truncate_after(core::Op op) {
   if (!begin_op(StorageOpKind::kTruncate)) return;
   pending_.emplace_back(Truncate{op});
@@ -97,15 +125,21 @@ void SimStorage::apply(const Write& write) {
   if (const auto* superblock = std::get_if<core::Superblock>(&write)) {
     superblock_ = *superblock;
   } else if (const auto* entry = std::get_if<core::LogEntry>(&write)) {
-    if (journal_.size() + 1 == entry->op) {
-      journal_.push_back(*entry);  // The usual case: the next op, written once.
-    } else {
-      if (journal_.size() < entry->op) journal_.resize(entry->op);
-      journal_[entry->op - 1] = *entry;
-    }
+    journal_[entry->op % journal_.size()] = *entry;
+  } else if (const auto* checkpoint = std::get_if<CheckpointWrite>(&write)) {
+    areas_[checkpoint->area] = checkpoint->words;
+  } else if (const auto* data = std::get_if<DataWrite>(&write)) {
+    // The area has no holes: a write starts at most at its end.
+    VSRSIM_ASSERT_LE(data->offset, data_.size());
+    const std::size_t end = data->offset + data->entries.size();
+    if (data_.size() < end) data_.resize(end);
+    std::copy(data->entries.begin(), data->entries.end(),
+              data_.begin() + static_cast<std::ptrdiff_t>(data->offset));
   } else {
     const core::Op op = std::get<Truncate>(write).op;
-    if (journal_.size() > op) journal_.resize(op);
+    for (core::LogEntry& slot : journal_) {
+      if (slot.op > op) slot = core::LogEntry{};
+    }
   }
 }
 
@@ -133,7 +167,14 @@ std::size_t SimStorage::crash(Prng& prng, Ratio torn_write) {
   for (std::size_t i = 0; i < kept; i++) apply(pending_[i]);
   if (kept > 0 && prng.Chance(torn_write)) {
     if (const auto* entry = std::get_if<core::LogEntry>(&pending_[kept - 1])) {
-      journal_[entry->op - 1].checksum ^= 0x5eed;  // Torn: the checksum no longer verifies.
+      journal_[entry->op % journal_.size()].checksum ^=
+          0x5eed;  // Torn: the checksum no longer verifies.
+    } else if (const auto* checkpoint = std::get_if<CheckpointWrite>(&pending_[kept - 1])) {
+      std::vector<std::uint64_t>& area = areas_[checkpoint->area];
+      area[prng.Below(area.size())] ^= 0x5eed;  // Torn: the checkpoint's checksum fails.
+    } else if (const auto* data = std::get_if<DataWrite>(&pending_[kept - 1])) {
+      // Torn: the digest of a checkpoint covering the entry fails.
+      data_[data->offset + prng.Below(data->entries.size())] ^= 0x5eed;
     }
   }
   const std::size_t lost = pending_.size() - kept;
@@ -141,19 +182,19 @@ std::size_t SimStorage::crash(Prng& prng, Ratio torn_write) {
   return lost;
 }
 
+std::vector<std::uint64_t> SimStorage::read_data(std::uint64_t offset, std::uint64_t count) const {
+  if (offset >= data_.size()) return {};
+  const std::uint64_t end = std::min<std::uint64_t>(data_.size(), offset + count);
+  return {data_.begin() + static_cast<std::ptrdiff_t>(offset),
+          data_.begin() + static_cast<std::ptrdiff_t>(end)};
+}
+
 std::vector<core::LogEntry> SimStorage::read_journal() const {
-  std::vector<core::LogEntry> chain;
-  std::uint64_t parent = 0;
-  for (std::size_t i = 0; i < journal_.size(); i++) {
-    const core::LogEntry& entry = journal_[i];
-    if (entry.op != i + 1 || entry.parent != parent ||
-        core::EntryChecksum(entry) != entry.checksum) {
-      break;
-    }
-    chain.push_back(entry);
-    parent = entry.checksum;
+  std::vector<core::LogEntry> written;
+  for (const core::LogEntry& slot : journal_) {
+    if (slot.op > 0) written.push_back(slot);
   }
-  return chain;
+  return written;
 }
 
 }  // namespace vsrsim::sim

@@ -1,25 +1,33 @@
 #pragma once
-// Simulated durable storage for one replica: a superblock and a journal of prepares.
+// Simulated durable storage for one replica: a superblock, two checkpoint areas, the data area of
+// the state machine's entries (append-only, written at offsets) and a journal of prepares in a
+// ring of fixed size (the journal's memory bounded by its slots, not by the run; the data area
+// holds the partition log once, as the state machine itself does).
 //
 // Fault model: writes wait in a pending list until sync(); only then are they durable. A crash
 // keeps a random prefix of the pending writes (a disk may have written some of them) and loses the
-// rest; with the torn-write chance, the last write it keeps is torn (its entry's checksum no longer
-// matches, so a restart cuts the journal there). Guarantee kept: synced data is never lost or
-// changed, and writes reach the disk in the order they were issued.
+// rest; with the torn-write chance, the last write it keeps is torn: a journal entry's checksum no
+// longer matches (a restart cuts the journal there), a checkpoint area holds a word flipped (its
+// checksum no longer verifies), a data write has one of its words flipped (the digest of a
+// checkpoint that covers it no longer verifies). Guarantee kept: synced data is never lost or
+// changed, and writes reach the disk in the order they were issued, so a superblock that reached
+// the disk found the checkpoint it names there before it.
 //
 // Crash points (issue 17, `vsrsim crashpoints`): every operation the replica issues (a superblock,
-// entry or truncate write, and the completion of a sync) has an index, counted from the disk's
-// creation across every incarnation. A crash point armed at index k kills the replica's process at
-// that operation, deterministically: kBefore, op k is not issued; kAfter, it is (for a sync: the
-// disk made every pending write durable, but the replica is never told); kTorn, an entry write
-// lands torn. Writes issued before the point reach the disk in full (writes reach it in order, so
-// a crash point at each index covers every prefix of the pending writes the disk could hold, and
-// kBefore of a sync the case where it held none of them). From the point on the process is dead:
-// later operations of the same event are ignored, and the cluster crashes the replica when the
-// event ends (see Cluster::storage_died).
+// entry, truncate, checkpoint or data write, and the completion of a sync) has an index, counted
+// from the disk's creation across every incarnation. A crash point armed at index k kills the
+// replica's process at that operation, deterministically: kBefore, op k is not issued; kAfter, it
+// is (for a sync: the disk made every pending write durable, but the replica is never told);
+// kTorn, an entry, checkpoint or data write lands torn (as above). Writes issued before the point
+// reach the disk in full (writes reach it in order, so a crash point at each index covers every
+// prefix of the pending writes the disk could hold, and kBefore of a sync the case where it held
+// none of them). From the point on the process is dead: later operations of the same event are
+// ignored, and the cluster crashes the replica when the event ends (see Cluster::storage_died).
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <variant>
 #include <vector>
 
@@ -28,14 +36,22 @@
 
 namespace vsrsim::sim {
 
-enum class StorageOpKind : std::uint8_t { kSuperblock, kEntry, kTruncate, kSync };
+enum class StorageOpKind : std::uint8_t {
+  kSuperblock,
+  kEntry,
+  kTruncate,
+  kSync,
+  kCheckpoint,
+  kData
+};
+inline constexpr std::size_t kStorageOpKindCount = 6;
 const char* StorageOpKindName(StorageOpKind kind);
 
 enum class CrashMode : std::uint8_t { kBefore, kAfter, kTorn };
 inline constexpr std::size_t kCrashModeCount = 3;
 const char* CrashModeName(CrashMode mode);
 // Which modes apply to an operation: a sync cannot be torn, nor can a superblock or a truncate
-// (the core writes neither as more than one block).
+// (the core writes neither as more than one block); entry, checkpoint and data writes can.
 bool CrashModeApplies(StorageOpKind kind, CrashMode mode);
 
 struct CrashPoint {
@@ -46,14 +62,22 @@ struct CrashPoint {
 
 class SimStorage final : public core::Storage {
  public:
+  // A journal ring of `journal_slots` slots: op k goes to slot k % journal_slots, over whatever it
+  // held.
+  explicit SimStorage(std::size_t journal_slots = 1024) : journal_(journal_slots) {}
+
   void write_superblock(const core::Superblock& superblock) override;
   void write_entry(const core::LogEntry& entry) override;
   void truncate_after(core::Op op) override;
+  void write_checkpoint(std::uint8_t area, std::span<const std::uint64_t> words) override;
+  void write_data(std::uint64_t offset, std::span<const std::uint64_t> entries) override;
   core::Superblock read_superblock() const override { return superblock_; }
+  std::vector<std::uint64_t> read_checkpoint(std::uint8_t area) const override {
+    return areas_.at(area);
+  }
   std::vector<core::LogEntry> read_journal() const override;
+  std::vector<std::uint64_t> read_data(std::uint64_t offset, std::uint64_t count) const override;
 
-  // Makes room for a journal of `ops` ops, so writing them never regrows it.
-  void reserve(std::size_t ops) { journal_.reserve(ops); }
   // Makes every pending write durable. Returns false if a crash point fired at this sync (the
   // replica must not learn of it).
   bool sync();
@@ -83,7 +107,16 @@ class SimStorage final : public core::Storage {
   struct Truncate {
     core::Op op;
   };
-  using Write = std::variant<core::Superblock, core::LogEntry, Truncate>;
+  struct CheckpointWrite {
+    std::uint8_t area;
+    std::vector<std::uint64_t> words;
+  };
+  struct DataWrite {
+    std::uint64_t offset;
+    std::vector<std::uint64_t> entries;
+  };
+  using Write =
+      std::variant<core::Superblock, core::LogEntry, Truncate, CheckpointWrite, DataWrite>;
   void apply(const Write& write);
   // Counts an operation; false if the process is dead (or dies here, before it). Inline: every
   // write and sync passes here, and with no point armed and no recording it only counts.
@@ -101,7 +134,9 @@ class SimStorage final : public core::Storage {
 
   std::vector<Write> pending_;
   core::Superblock superblock_;
-  std::vector<core::LogEntry> journal_;  // journal_[i] is op i + 1's slot (op 0 when empty).
+  std::vector<core::LogEntry> journal_;  // journal_[op % size]; op 0 when empty.
+  std::array<std::vector<std::uint64_t>, core::kCheckpointAreas> areas_;
+  std::vector<std::uint64_t> data_;  // The durable data area: data_[k] is the entry at offset k.
   std::uint64_t op_count_ = 0;
   bool record_kinds_ = false;
   std::vector<StorageOpKind> op_kinds_;

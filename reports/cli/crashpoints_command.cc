@@ -116,13 +116,18 @@ int CrashPointsCommand(const CrashPointsArguments& arguments) {
       return sim::ExitCodeOf(sim::Outcome::kNondeterministic);
     }
   }
-  std::array<std::uint64_t, 4> kinds{};
+  std::array<std::uint64_t, sim::kStorageOpKindCount> kinds{};
   for (const sim::StorageOpKind kind : plan.op_kinds) kinds[static_cast<std::size_t>(kind)]++;
+  std::string by_kind;
+  for (std::size_t k = 0; k < kinds.size(); k++) {
+    by_kind += fmt::format("{}{} {}", k == 0 ? "" : ", ",
+                           sim::StorageOpKindName(static_cast<sim::StorageOpKind>(k)), kinds[k]);
+  }
   fmt::print(
-      "replica {}: {} storage operations (superblock {}, entry {}, truncate {}, sync {}); "
-      "ops {}..{} fall in the fault phase: {} crash points\n",
-      arguments.replica, plan.op_kinds.size(), kinds[0], kinds[1], kinds[2], kinds[3],
-      plan.first_op, plan.heal_op == 0 ? 0 : plan.heal_op - 1, plan.cases.size());
+      "replica {}: {} storage operations ({}); ops {}..{} fall in the fault phase: {} crash "
+      "points\n",
+      arguments.replica, plan.op_kinds.size(), by_kind, plan.first_op,
+      plan.heal_op == 0 ? 0 : plan.heal_op - 1, plan.cases.size());
   std::fflush(stdout);
 
   std::vector<faults::Scenario> cases;

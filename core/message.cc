@@ -112,7 +112,7 @@ constexpr std::array<const char*, std::variant_size_v<Message>> kNames = {
 }  // namespace
 
 MessageSummary Summarize(const Message& message) {
-  return std::visit(Summarizer{message.index()}, message);
+  return VisitMessage(Summarizer{message.index()}, message);
 }
 
 const char* MessageName(const Message& message) { return kNames[message.index()]; }

@@ -53,7 +53,7 @@ Replica::Replica(const ReplicaOptions& options, Storage& storage, Bus& bus,
 }
 
 void Replica::on_message(const Message& message) {
-  std::visit(
+  VisitMessage(
       [this](const auto& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, Request>) on_request(m);

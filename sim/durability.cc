@@ -57,7 +57,7 @@ void DurabilityChecker::claim(std::size_t replica, const char* what, core::View 
 Finding DurabilityChecker::on_send(std::size_t replica, const core::Message& message) {
   if (Finding finding = check_view(replica, message)) return finding;
   // One dispatch per send: this runs for every message a replica sends.
-  return std::visit([&](const auto& m) { return on_send_of(replica, m); }, message);
+  return core::VisitMessage([&](const auto& m) { return on_send_of(replica, m); }, message);
 }
 
 Finding DurabilityChecker::check_view(std::size_t replica, const core::Message& message) {

@@ -51,7 +51,7 @@ Finding WireContractChecker::from_client(Process from, Process to,
 
 Finding WireContractChecker::between_replicas(Process from, Process to,
                                               const core::Message& message) const {
-  return std::visit(
+  return core::VisitMessage(
       [&](const auto& m) -> Finding {
         using T = std::decay_t<decltype(m)>;
         if constexpr (requires { m.replica; }) {

@@ -42,30 +42,44 @@ ClientEntry DecodeEntry(std::span<const std::uint64_t> w) {
 
 }  // namespace
 
+namespace {
+
+void EncodeInto(Op op, std::uint64_t entry_checksum, std::uint64_t partition_length,
+                std::uint64_t partition_digest, std::span<const ClientEntry> table,
+                CheckpointOmissions omissions, std::vector<std::uint64_t>& words) {
+  const std::size_t table_size = omissions.table ? 0 : table.size();
+  words.clear();
+  words.reserve(7 + table_size * kEntryWords);
+  words.insert(words.end(),
+               {kMagic, op, entry_checksum, partition_length, partition_digest, table_size});
+  for (std::size_t i = 0; i < table_size; i++) EncodeEntry(table[i], omissions.replies, words);
+  words.push_back(Hash(words));
+}
+
+}  // namespace
+
 std::vector<std::uint64_t> EncodeCheckpoint(const CheckpointState& state,
                                             CheckpointOmissions omissions) {
-  const std::size_t table_size = omissions.table ? 0 : state.table.size();
   std::vector<std::uint64_t> words;
-  words.reserve(7 + table_size * kEntryWords);
-  words.insert(words.end(), {kMagic, state.op, state.entry_checksum, state.partition_length,
-                             state.partition_digest, table_size});
-  for (std::size_t i = 0; i < table_size; i++) {
-    EncodeEntry(state.table[i], omissions.replies, words);
-  }
-  words.push_back(Hash(words));
+  EncodeInto(state.op, state.entry_checksum, state.partition_length, state.partition_digest,
+             state.table, omissions, words);
   return words;
+}
+
+void EncodeCheckpointInto(Op op, std::uint64_t entry_checksum, const PartitionLog& partition,
+                          const ClientsTable& table, CheckpointOmissions omissions,
+                          std::vector<std::uint64_t>& words) {
+  EncodeInto(op, entry_checksum, partition.next_offset(), partition.Digest(), table.entries(),
+             omissions, words);
 }
 
 std::vector<std::uint64_t> EncodeCheckpoint(Op op, std::uint64_t entry_checksum,
                                             const PartitionLog& partition,
                                             const ClientsTable& table,
                                             CheckpointOmissions omissions) {
-  return EncodeCheckpoint(CheckpointState{.op = op,
-                                          .entry_checksum = entry_checksum,
-                                          .partition_length = partition.next_offset(),
-                                          .partition_digest = partition.Digest(),
-                                          .table = table.entries()},
-                          omissions);
+  std::vector<std::uint64_t> words;
+  EncodeCheckpointInto(op, entry_checksum, partition, table, omissions, words);
+  return words;
 }
 
 std::uint64_t CheckpointChecksum(std::span<const std::uint64_t> words) {

@@ -53,6 +53,11 @@ std::vector<std::uint64_t> EncodeCheckpoint(Op op, std::uint64_t entry_checksum,
                                             const PartitionLog& partition,
                                             const ClientsTable& table,
                                             CheckpointOmissions omissions = {});
+// The same encoding into `words` (replaced), whose capacity is reused: a replica checkpointing
+// every few ops allocates nothing once its buffer has grown to the table's size.
+void EncodeCheckpointInto(Op op, std::uint64_t entry_checksum, const PartitionLog& partition,
+                          const ClientsTable& table, CheckpointOmissions omissions,
+                          std::vector<std::uint64_t>& words);
 // Re-encodes a decoded state (the table as `state` holds it), with `omissions`.
 std::vector<std::uint64_t> EncodeCheckpoint(const CheckpointState& state,
                                             CheckpointOmissions omissions = {});

@@ -207,6 +207,7 @@ class Replica {
   PartitionLog state_machine_;
   CheckpointRef checkpoint_;                       // Named by the latest superblock written.
   std::vector<std::uint64_t> checkpoint_words_;    // Its encoding (bounded by the table), for sync.
+  std::vector<std::uint64_t> checkpoint_spare_;    // The next encoding's buffer (maybe_checkpoint).
   std::uint64_t checkpoint_partition_length_ = 0;  // Its partition's length: data area written.
   std::uint64_t ticks_checkpoint_requested_ = 0;   // Rate-limits RequestCheckpoint.
   bool checkpoint_requested_ = false;

@@ -31,13 +31,16 @@ void Replica::maybe_checkpoint() {
   VSRSIM_ASSERT_LE(commit_min_, op());
   const auto area = NextCheckpointArea();
   write_data_above_checkpoint(state_machine_.entries());
-  std::vector<std::uint64_t> words =
-      EncodeCheckpoint(commit_min_, log_[commit_min_].checksum, state_machine_, table_,
-                       {.table = mutants_.Has(Mutant::kTableNotInCheckpoint), .replies = false});
-  storage_.write_checkpoint(area, words);
-  checkpoint_ = {.op = commit_min_, .area = area, .checksum = CheckpointChecksum(words)};
+  // Encoded into the spare buffer, which then changes places with the encoding in force: both
+  // keep their capacity, so checkpoints stop allocating once the table has grown.
+  EncodeCheckpointInto(commit_min_, log_[commit_min_].checksum, state_machine_, table_,
+                       {.table = mutants_.Has(Mutant::kTableNotInCheckpoint), .replies = false},
+                       checkpoint_spare_);
+  storage_.write_checkpoint(area, checkpoint_spare_);
+  checkpoint_ = {
+      .op = commit_min_, .area = area, .checksum = CheckpointChecksum(checkpoint_spare_)};
   checkpoint_partition_length_ = state_machine_.next_offset();
-  checkpoint_words_ = std::move(words);
+  checkpoint_words_.swap(checkpoint_spare_);
   checkpoint_unsynced_ = true;
   dirty_ = true;
   counters_.checkpoints++;

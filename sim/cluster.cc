@@ -111,6 +111,7 @@ Cluster::Cluster(const RunOptions& options)
     };
     replica_options_.push_back(replica_options);
     storages_.push_back(std::make_unique<SimStorage>(options.journal_slots));
+    storages_.back()->reserve_data(ops * core::kBatchEntriesMax);
     if (options.record_storage_ops) storages_.back()->record_op_kinds();
     buses_.push_back(std::make_unique<ReplicaBus>(*this, r));
     replicas_.push_back(nullptr);

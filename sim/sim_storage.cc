@@ -76,9 +76,10 @@ void SimStorage::end_op_armed(const Write* issued) {
     if (auto* entry = std::get_if<core::LogEntry>(&write)) {
       entry->checksum ^= 0x5eed;
     } else if (auto* checkpoint = std::get_if<CheckpointWrite>(&write)) {
-      if (!checkpoint->words.empty()) checkpoint->words.back() ^= 0x5eed;
+      if (checkpoint->count > 0)
+        pending_words_[checkpoint->begin + checkpoint->count - 1] ^= 0x5eed;
     } else if (auto* data = std::get_if<DataWrite>(&write)) {
-      data->entries.back() ^= 0x5eed;
+      pending_words_[data->begin + data->count - 1] ^= 0x5eed;
     }
   }
   armed_ = false;
@@ -104,14 +105,16 @@ void SimStorage::write_entry(const core::LogEntry& entry) {
 void SimStorage::write_checkpoint(std::uint8_t area, std::span<const std::uint64_t> words) {
   VSRSIM_ASSERT_LT(area, core::kCheckpointAreas);
   if (!begin_op(StorageOpKind::kCheckpoint)) return;
-  pending_.emplace_back(CheckpointWrite{area, {words.begin(), words.end()}});
+  pending_.emplace_back(CheckpointWrite{area, pending_words_.size(), words.size()});
+  pending_words_.insert(pending_words_.end(), words.begin(), words.end());
   end_op(&pending_.back());
 }
 
 void SimStorage::write_data(std::uint64_t offset, std::span<const std::uint64_t> entries) {
   VSRSIM_ASSERT_GT(entries.size(), 0U);
   if (!begin_op(StorageOpKind::kData)) return;
-  pending_.emplace_back(DataWrite{offset, {entries.begin(), entries.end()}});
+  pending_.emplace_back(DataWrite{offset, pending_words_.size(), entries.size()});
+  pending_words_.insert(pending_words_.end(), entries.begin(), entries.end());
   end_op(&pending_.back());
 }
 
@@ -127,13 +130,15 @@ void SimStorage::apply(const Write& write) {
   } else if (const auto* entry = std::get_if<core::LogEntry>(&write)) {
     journal_[entry->op % journal_.size()] = *entry;
   } else if (const auto* checkpoint = std::get_if<CheckpointWrite>(&write)) {
-    areas_[checkpoint->area] = checkpoint->words;
+    const std::span<const std::uint64_t> words = words_of(checkpoint->begin, checkpoint->count);
+    areas_[checkpoint->area].assign(words.begin(), words.end());
   } else if (const auto* data = std::get_if<DataWrite>(&write)) {
     // The area has no holes: a write starts at most at its end.
     VSRSIM_ASSERT_LE(data->offset, data_.size());
-    const std::size_t end = data->offset + data->entries.size();
+    const std::span<const std::uint64_t> entries = words_of(data->begin, data->count);
+    const std::size_t end = data->offset + entries.size();
     if (data_.size() < end) data_.resize(end);
-    std::copy(data->entries.begin(), data->entries.end(),
+    std::copy(entries.begin(), entries.end(),
               data_.begin() + static_cast<std::ptrdiff_t>(data->offset));
   } else {
     const core::Op op = std::get<Truncate>(write).op;
@@ -146,7 +151,7 @@ void SimStorage::apply(const Write& write) {
 bool SimStorage::sync() {
   if (!begin_op(StorageOpKind::kSync)) return false;
   for (const Write& write : pending_) apply(write);
-  pending_.clear();
+  clear_pending();
   end_op(nullptr);
   return !dead_;
 }
@@ -160,7 +165,7 @@ std::size_t SimStorage::crash(Prng& prng, Ratio torn_write) {
     if (!lose_pending_) {
       for (const Write& write : pending_) apply(write);
     }
-    pending_.clear();
+    clear_pending();
     return lost;
   }
   const std::size_t kept = pending_.empty() ? 0 : prng.Below(pending_.size() + 1);
@@ -174,11 +179,11 @@ std::size_t SimStorage::crash(Prng& prng, Ratio torn_write) {
       area[prng.Below(area.size())] ^= 0x5eed;  // Torn: the checkpoint's checksum fails.
     } else if (const auto* data = std::get_if<DataWrite>(&pending_[kept - 1])) {
       // Torn: the digest of a checkpoint covering the entry fails.
-      data_[data->offset + prng.Below(data->entries.size())] ^= 0x5eed;
+      data_[data->offset + prng.Below(data->count)] ^= 0x5eed;
     }
   }
   const std::size_t lost = pending_.size() - kept;
-  pending_.clear();
+  clear_pending();
   return lost;
 }
 

@@ -78,6 +78,9 @@ class SimStorage final : public core::Storage {
   std::vector<core::LogEntry> read_journal() const override;
   std::vector<std::uint64_t> read_data(std::uint64_t offset, std::uint64_t count) const override;
 
+  // Makes room for a data area of `entries` entries (as the replica's state machine does), so a
+  // run's checkpoints never regrow it.
+  void reserve_data(std::size_t entries) { data_.reserve(entries); }
   // Makes every pending write durable. Returns false if a crash point fired at this sync (the
   // replica must not learn of it).
   bool sync();
@@ -107,14 +110,26 @@ class SimStorage final : public core::Storage {
   struct Truncate {
     core::Op op;
   };
+  // The words of pending checkpoint and data writes wait in one arena, pending_words_ [begin,
+  // begin + count), reused from sync to sync: a write allocates nothing once the arena has grown.
   struct CheckpointWrite {
     std::uint8_t area;
-    std::vector<std::uint64_t> words;
+    std::size_t begin;
+    std::size_t count;
   };
   struct DataWrite {
     std::uint64_t offset;
-    std::vector<std::uint64_t> entries;
+    std::size_t begin;
+    std::size_t count;
   };
+  std::span<const std::uint64_t> words_of(std::size_t begin, std::size_t count) const {
+    return {pending_words_.data() + begin, count};
+  }
+  // Ends a batch of pending writes (after a sync or a crash).
+  void clear_pending() {
+    pending_.clear();
+    pending_words_.clear();
+  }
   using Write =
       std::variant<core::Superblock, core::LogEntry, Truncate, CheckpointWrite, DataWrite>;
   void apply(const Write& write);
@@ -133,6 +148,7 @@ class SimStorage final : public core::Storage {
   void update_watched() { watched_ = armed_ || dead_ || record_kinds_; }
 
   std::vector<Write> pending_;
+  std::vector<std::uint64_t> pending_words_;
   core::Superblock superblock_;
   std::vector<core::LogEntry> journal_;  // journal_[op % size]; op 0 when empty.
   std::array<std::vector<std::uint64_t>, core::kCheckpointAreas> areas_;

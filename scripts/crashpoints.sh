@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Crash-point enumeration over the corpus (issue 17): every hand-kept scenario in seeds/ and every
-# pinned passing seed (seeds/pass-seed-*.seed, dumped as a scenario), for every replica, crashing it
-# at each storage operation of the fault phase (`vsrsim crashpoints`). Prints one row per
-# (run, replica) and exits nonzero if any point fails or is not reached. Nightly, not in CI's path.
+# Crash-point enumeration over the corpus (issue 17): every hand-kept scenario in seeds/, every
+# pinned passing seed (seeds/pass-seed-*.seed, dumped as a scenario) and the first seeds of 1..200
+# that reach each storage path a pinned seed may miss (CRASHPOINTS_PATH_SEEDS per path, default 8:
+# a state sync, a journal wrap), for every replica, crashing it at each storage operation of the
+# fault phase (`vsrsim crashpoints`). The path seeds are chosen by what a sweep's coverage says
+# they reach, not by any bug. Prints one row per (run, replica) and exits nonzero if any point
+# fails or is not reached. Nightly, not in CI's path.
 #
 #   scripts/crashpoints.sh [--out DIR]     # DIR: failing points' scenarios (default reports/out/crashpoints)
 set -euo pipefail
@@ -20,10 +23,31 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 scenarios=(seeds/*.scenario)
+pinned=()
 for file in seeds/pass-seed-*.seed; do
   seed="$(awk -F' = ' '$1 == "seed" {print $2}' "$file")"
+  pinned+=("$seed")
   "$BIN" run --seed "$seed" --dump-scenario "$work/pass-seed-$seed.scenario" >/dev/null
   scenarios+=("$work/pass-seed-$seed.scenario")
+done
+# Seeds that reach the state-sync and journal-wrap paths, from a sweep's per-seed coverage.
+per_path="${CRASHPOINTS_PATH_SEEDS:-8}"
+"$BIN" sweep --seeds 1..200 --quiet --report "$work/paths" >/dev/null
+for seed in $(python3 - "$work/paths/summary.json" "$per_path" "${pinned[@]}" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+pinned = {int(s) for s in sys.argv[3:]}
+chosen = []
+for counter in ("state_syncs", "journal_wraps"):
+    hits = [r["seed"] for r in results
+            if r["outcome"] == "pass" and r["coverage"].get(counter, 0) > 0 and r["seed"] not in chosen
+            and r["seed"] not in pinned]
+    chosen += hits[: int(sys.argv[2])]
+print(" ".join(str(s) for s in chosen))
+PY
+); do
+  "$BIN" run --seed "$seed" --dump-scenario "$work/path-seed-$seed.scenario" >/dev/null
+  scenarios+=("$work/path-seed-$seed.scenario")
 done
 status=0
 total_points=0

@@ -7,12 +7,11 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "core/mutants.h"
+#include "faults/corpus_scenario_for_test.h"
 #include "sim/trace.h"
 
 namespace vsrsim::faults {
@@ -20,15 +19,7 @@ namespace {
 
 constexpr const char* kPath = VSRSIM_SOURCE_DIR "/seeds/recovering-rejoins-own-view.scenario";
 
-Scenario Load() {
-  std::ifstream in(kPath);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string error;
-  const std::optional<Scenario> scenario = ParseScenario(kPath, text.str(), error);
-  EXPECT_TRUE(scenario.has_value()) << error;
-  return scenario.value_or(Scenario{});
-}
+Scenario Load() { return LoadCorpusScenario(kPath); }
 
 TEST(CrashPoints, PlanListsTheFaultPhaseOperationsWithTheirModes) {
   const Scenario scenario = Load();

@@ -6,13 +6,12 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/message.h"
 #include "core/mutants.h"
+#include "faults/corpus_scenario_for_test.h"
 #include "faults/scenario.h"
 #include "sim/trace.h"
 
@@ -21,15 +20,7 @@ namespace {
 
 constexpr const char* kPath = VSRSIM_SOURCE_DIR "/seeds/recovering-rejoins-own-view.scenario";
 
-Scenario Load() {
-  std::ifstream in(kPath);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string error;
-  const std::optional<Scenario> scenario = ParseScenario(kPath, text.str(), error);
-  EXPECT_TRUE(scenario.has_value()) << error;
-  return scenario.value_or(Scenario{});
-}
+Scenario Load() { return LoadCorpusScenario(kPath); }
 
 // Per replica, from the trace: its status and view after each transition record.
 struct ReplicaState {

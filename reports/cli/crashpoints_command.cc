@@ -55,24 +55,14 @@ int CrashPointsCommand(const CrashPointsArguments& arguments) {
       return kExitIo;
     }
   } else {
-    std::string text;
-    if (error = ReadFile(arguments.scenario_path, text); !error.empty()) {
-      fmt::print(stderr, "vsrsim: {}\n", error);
-      return kExitIo;
-    }
-    scenario = faults::ParseScenario(arguments.scenario_path, text, error);
-    if (!scenario) {
-      fmt::print(stderr, "vsrsim: {}\n", error);
-      return kExitBadData;
-    }
+    int exit_code = 0;
+    scenario = LoadScenarioFile(arguments.scenario_path, arguments.mutants, exit_code);
+    if (!scenario) return exit_code;
   }
   if (arguments.replica >= scenario->options.replica_count) {
     fmt::print(stderr, "vsrsim: --replica {}: {} has replicas 0..{}\n", arguments.replica, name,
                scenario->options.replica_count - 1);
     return kExitUsage;
-  }
-  for (const core::MutantInfo& info : core::kMutants) {
-    if (arguments.mutants.Has(info.mutant)) scenario->options.mutants.Add(info.mutant);
   }
   OutputFolder report;
   if (!arguments.report_dir.empty()) {

@@ -93,20 +93,10 @@ int WriteHtml(const InevitableArguments& arguments, const faults::Scenario& scen
 }  // namespace
 
 int InevitableCommand(const InevitableArguments& arguments) {
-  std::string text;
-  if (std::string error = ReadFile(arguments.scenario_path, text); !error.empty()) {
-    fmt::print(stderr, "vsrsim: {}\n", error);
-    return kExitIo;
-  }
-  std::string error;
-  auto scenario = faults::ParseScenario(arguments.scenario_path, text, error);
-  if (!scenario) {
-    fmt::print(stderr, "vsrsim: {}\n", error);
-    return kExitBadData;
-  }
-  for (const core::MutantInfo& info : core::kMutants) {
-    if (arguments.mutants.Has(info.mutant)) scenario->options.mutants.Add(info.mutant);
-  }
+  int exit_code = 0;
+  std::optional<faults::Scenario> scenario =
+      LoadScenarioFile(arguments.scenario_path, arguments.mutants, exit_code);
+  if (!scenario) return exit_code;
   InstallStopSignals();
   const IsolatedRun target_run = RunIsolated(
       scenario->options, [&] { return faults::PlayScenario(*scenario); }, kCandidateTimeoutMs);

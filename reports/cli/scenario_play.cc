@@ -34,6 +34,27 @@ std::optional<faults::Scenario> ReadDump(const sim::RunOptions& options, const s
   return faults::ParseScenario("(dump)", text + lines, error);
 }
 
+std::optional<faults::Scenario> LoadScenarioFile(const std::string& path, core::MutantSet mutants,
+                                                 int& exit_code) {
+  std::string text;
+  if (const std::string error = ReadFile(path, text); !error.empty()) {
+    fmt::print(stderr, "vsrsim: {}\n", error);
+    exit_code = kExitIo;
+    return std::nullopt;
+  }
+  std::string error;
+  std::optional<faults::Scenario> scenario = faults::ParseScenario(path, text, error);
+  if (!scenario) {
+    fmt::print(stderr, "vsrsim: {}\n", error);
+    exit_code = kExitBadData;
+    return std::nullopt;
+  }
+  for (const core::MutantInfo& info : core::kMutants) {
+    if (mutants.Has(info.mutant)) scenario->options.mutants.Add(info.mutant);
+  }
+  return scenario;
+}
+
 std::optional<faults::Scenario> DumpInChild(const sim::RunOptions& options, std::string& error) {
   char path[] = "/tmp/vsrsim-dump-XXXXXX";
   const int fd = ::mkstemp(path);

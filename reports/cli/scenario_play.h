@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "core/mutants.h"
 #include "faults/scenario.h"
 #include "faults/shrink.h"
 #include "sim/options.h"
@@ -21,6 +22,12 @@ inline constexpr std::uint64_t kCandidateTimeoutMs = 20'000;
 std::optional<faults::Verdict> EvaluateIsolated(const faults::Scenario& candidate,
                                                 std::uint64_t timeout_ms);
 std::string DescribeVerdict(const std::optional<faults::Verdict>& verdict);
+
+// Reads and parses a scenario file and puts `mutants` into its options. On failure prints one line
+// (the file and line, or why it cannot be read), sets `exit_code` (kExitIo, kExitBadData) and
+// returns nullopt.
+std::optional<faults::Scenario> LoadScenarioFile(const std::string& path, core::MutantSet mutants,
+                                                 int& exit_code);
 
 // Dumps the seed's swarm run as a scenario, in a child that writes each fault line to a file as it
 // is decided, so even a run that aborts a replica leaves its schedule behind.

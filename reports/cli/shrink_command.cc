@@ -19,19 +19,9 @@ int ShrinkCommand(const ShrinkArguments& arguments) {
   std::optional<faults::Scenario> scenario;
   std::string error;
   if (!arguments.scenario_path.empty()) {
-    std::string text;
-    if (error = ReadFile(arguments.scenario_path, text); !error.empty()) {
-      fmt::print(stderr, "vsrsim: {}\n", error);
-      return kExitIo;
-    }
-    scenario = faults::ParseScenario(arguments.scenario_path, text, error);
-    if (!scenario) {
-      fmt::print(stderr, "vsrsim: {}\n", error);
-      return kExitBadData;
-    }
-    for (const core::MutantInfo& info : core::kMutants) {
-      if (arguments.mutants.Has(info.mutant)) scenario->options.mutants.Add(info.mutant);
-    }
+    int exit_code = 0;
+    scenario = LoadScenarioFile(arguments.scenario_path, arguments.mutants, exit_code);
+    if (!scenario) return exit_code;
   } else {
     scenario =
         DumpInChild(ResolveOptions(*arguments.seed, arguments.mutants, arguments.overrides), error);

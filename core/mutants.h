@@ -25,6 +25,9 @@ enum class Mutant : std::uint8_t {
   kCheckpointOverwritesInForce,  // Issue 16: a new checkpoint goes into the area in force.
   kSyncNotWritten,    // Issue 16: a synced checkpoint is named by the superblock but never written.
   kAckBeforeDurable,  // Issue 17: messages leave before the writes they vouch for sync.
+  kJournalTrustsBytes,   // Issue 17: a restart loads journal entries without their checksum.
+  kJournalDamageIgnored,  // Issue 17: a journal that lost synced entries is taken as torn.
+  kSyncFailureIgnored,    // Issue 17: a failed sync is taken as done.
 };
 
 struct MutantInfo {
@@ -35,7 +38,7 @@ struct MutantInfo {
   std::string_view expected_checker;
 };
 
-inline constexpr std::array<MutantInfo, 11> kMutants = {{
+inline constexpr std::array<MutantInfo, 14> kMutants = {{
     {Mutant::kTablePrimaryOnly, "table-primary-only", "a",
      "only the primary records committed replies (backups keep no table) and an unknown client is "
      "New, so after a view change a retransmission executes again",
@@ -75,6 +78,18 @@ inline constexpr std::array<MutantInfo, 11> kMutants = {{
      "of "
      "after the sync of the writes they vouch for, so a crash in the sync window loses an op or a "
      "view it already acknowledged",
+     "durability"},
+    {Mutant::kJournalTrustsBytes, "journal-trusts-bytes", "-",
+     "a restart follows the journal's hash chain by the parent links alone and never recomputes "
+     "an entry's checksum, so a slot that reads back corrupt is executed as it reads",
+     "agreement"},
+    {Mutant::kJournalDamageIgnored, "journal-damage-ignored", "-",
+     "a restart whose journal ends below the superblock's head (a storage fault destroyed synced "
+     "entries) takes the damage for a torn write and votes in view changes with the shorter log",
+     "durability"},
+    {Mutant::kSyncFailureIgnored, "sync-failure-ignored", "-",
+     "a failed sync is taken as done, so the replica acknowledges writes that may never have "
+     "reached its disk",
      "durability"},
 }};
 static_assert(kMutants.size() <= 32, "MutantSet holds 32 mutants");

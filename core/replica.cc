@@ -71,10 +71,7 @@ void Replica::on_message(const Message& message) {
         if constexpr (std::is_same_v<T, SyncCheckpoint>) on_sync_checkpoint(m);
       },
       message);
-  if (dirty_ && !sync_requested_) {
-    sync_requested_ = true;
-    bus_.request_sync();
-  }
+  end_batch();
 }
 
 // --- Sending and persistence ---------------------------------------------------------------------
@@ -100,10 +97,44 @@ void Replica::send_to_client(ClientId client, const Message& message) {
   }
 }
 
+Superblock Replica::make_superblock() const {
+  return {.view = view_,
+          .log_view = log_view_,
+          .commit = commit_min_,
+          .checkpoint = checkpoint_,
+          .op = damaged_ ? damage_head_ : op(),
+          .op_checksum = damaged_ ? damage_head_checksum_ : log_.back().checksum};
+}
+
 void Replica::persist_superblock() {
-  storage_.write_superblock(
-      {.view = view_, .log_view = log_view_, .commit = commit_min_, .checkpoint = checkpoint_});
+  superblock_written_ = make_superblock();
+  storage_.write_superblock(superblock_written_);
   dirty_ = true;
+}
+
+// Every event that wrote ends with a superblock naming the journal's head, so whatever a later
+// sync makes durable ends in one (writes reach the disk in order): a durable superblock vouches
+// for every journal entry up to its head.
+void Replica::end_batch() {
+  if (!dirty_ || halted_) return;
+  if (make_superblock() != superblock_written_) persist_superblock();
+  if (!sync_requested_) {
+    sync_requested_ = true;
+    bus_.request_sync();
+  }
+}
+
+void Replica::on_sync_failed() {
+  VSRSIM_ASSERT(sync_requested_);
+  counters_.sync_failures++;
+  if (mutants_.Has(Mutant::kSyncFailureIgnored)) {
+    on_sync_done();
+    return;
+  }
+  // What the sync covered may or may not be on the disk; retrying would report success for
+  // writes the disk already dropped. Only a restart learns what the disk holds.
+  halted_ = true;
+  outbox_.clear();
 }
 
 void Replica::on_sync_done() {
@@ -120,10 +151,7 @@ void Replica::on_sync_done() {
   for (const auto& [to, message] : outbox_) bus_.send_to_replica(to, message);
   outbox_.clear();
   if (status_ == Status::kNormal && is_primary()) maybe_commit();
-  if (dirty_ && !sync_requested_) {
-    sync_requested_ = true;
-    bus_.request_sync();
-  }
+  end_batch();
 }
 
 void Replica::journal(const LogEntry& entry) {
@@ -159,6 +187,9 @@ void Replica::adopt_log(Op base, std::uint64_t base_checksum, const std::vector<
   log_.truncate_after(same);
   // Acknowledgements of another view never count in this one.
   for (Op op = commit_min_ + 1; op <= same; op++) log_.acks(op) = 0;
+  // The journal's head comes down before the entries above it go, so a crash in between leaves
+  // no superblock naming an entry the disk no longer holds.
+  if (superblock_written_.op > same) persist_superblock();
   storage_.truncate_after(same);
   for (Op op = same + 1; op <= last; op++) journal(log[op - base - 1]);
   op_durable_ = std::min(op_durable_, same);
@@ -409,7 +440,8 @@ void Replica::start_view_change(View view) {
   if (!mutants_.Has(Mutant::kPendingSurvivesViewChange)) table_.clear_pending();
   persist_superblock();
   send_to_others(StartViewChange{.view = view_, .replica = options_.index});
-  if (is_primary()) do_view_change_from_[Raw(options_.index)] = make_do_view_change();
+  // A damaged replica's log may lack an op it acknowledged: it never counts it in a view change.
+  if (is_primary() && !damaged_) do_view_change_from_[Raw(options_.index)] = make_do_view_change();
   maybe_send_do_view_change();
 }
 
@@ -455,7 +487,7 @@ void Replica::maybe_send_do_view_change() {
   do_view_change_sent_ = true;
   if (is_primary()) {
     maybe_start_view();
-  } else {
+  } else if (!damaged_) {
     send(primary(), make_do_view_change());
   }
 }
@@ -522,13 +554,22 @@ void Replica::enter_normal(View view, Op base, std::uint64_t base_checksum,
     persist_superblock();
   }
   view_ = view;
-  log_view_ = view;
   status_ = Status::kNormal;
   ticks_heard_primary_ = ticks_;
   ticks_last_commit_sent_ = ticks_;
   op_seen_ = 0;
   for (DoViewChange& dvc : do_view_change_from_) dvc = DoViewChange{};
+  // The rewrite keeps the old log_view on disk (and, if damaged, the damaged head): a superblock
+  // it writes before its truncation lowers the head, never claims the new view for a log that
+  // still holds the old one's entries.
   adopt_log(base, base_checksum, log);
+  log_view_ = view;
+  // A view's log holds every op committed before the view: it repairs a damaged journal once the
+  // superblock after it is durable.
+  if (damaged_) {
+    damaged_ = false;
+    counters_.journal_repairs++;
+  }
   commit_max_ = std::max({commit_max_, commit, commit_min_});
   if (!mutants_.Has(Mutant::kPendingSurvivesViewChange)) table_.clear_pending();
   persist_superblock();
@@ -611,7 +652,9 @@ void Replica::on_tick() {
         start_view_change(view_ + 1);
       } else if (ticks_ % options_.retry_ticks == 0) {
         send_to_others(StartViewChange{.view = view_, .replica = options_.index});
-        if (do_view_change_sent_ && !is_primary()) send(primary(), make_do_view_change());
+        if (do_view_change_sent_ && !is_primary() && !damaged_) {
+          send(primary(), make_do_view_change());
+        }
       }
       break;
     case Status::kRecovering:
@@ -622,10 +665,7 @@ void Replica::on_tick() {
       }
       break;
   }
-  if (dirty_ && !sync_requested_) {
-    sync_requested_ = true;
-    bus_.request_sync();
-  }
+  end_batch();
 }
 
 }  // namespace vsrsim::core

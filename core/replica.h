@@ -90,6 +90,13 @@ struct ReplicaCounters {
   // Repairs asked for right above a checkpoint the replica holds only as an anchor (after a
   // state sync, or a log that starts at a checkpoint).
   std::uint64_t repairs_from_checkpoint_boundary = 0;
+  // Issue 17: journal slots a restart read whose checksum failed (torn or corrupt), restarts that
+  // found synced entries destroyed (the journal ends below the superblock's head), damaged logs
+  // repaired by a view's log, and syncs that failed (after which the replica halts).
+  std::uint64_t journal_checksum_failures = 0;
+  std::uint64_t journal_damage = 0;
+  std::uint64_t journal_repairs = 0;
+  std::uint64_t sync_failures = 0;
 };
 
 class Replica {
@@ -101,6 +108,10 @@ class Replica {
   void on_message(const Message& message);
   void on_tick();
   void on_sync_done();
+  // A sync failed: some of the writes it covered may be on the disk and some not, and the disk
+  // cannot say which (a failed fsync). The replica halts: it sends nothing more, and its
+  // environment restarts it from what the disk holds (halted()).
+  void on_sync_failed();
 
   ReplicaIndex index() const { return options_.index; }
   Status status() const { return status_; }
@@ -111,6 +122,14 @@ class Replica {
   Op commit_max() const { return commit_max_; }
   bool is_primary() const { return PrimaryOf(view_, options_.replica_count) == options_.index; }
   bool sync_pending() const { return dirty_; }
+  // The replica's own report (its status, as an operator would read it), issue 17: its restart
+  // found that a storage fault destroyed journal entries it may have acknowledged, and it has not
+  // yet been repaired by a view's log. While damaged it takes no part in a view change as a voter
+  // (its log may lack an op it acknowledged): it waits for a StartView, or, as a new view's
+  // primary, for a view-change quorum of DoViewChanges from the others.
+  bool journal_damaged() const { return damaged_; }
+  // A sync failed and the replica stopped (on_sync_failed): restart it.
+  bool halted() const { return halted_; }
   const LogRing& log() const { return log_; }
   const ClientsTable& clients_table() const { return table_; }
   ClientsTable& clients_table_for_test() { return table_; }
@@ -151,6 +170,10 @@ class Replica {
   void send_to_others(const Message& message);
   void send_to_client(ClientId client, const Message& message);
   void persist_superblock();
+  // Ends an event's writes: the superblock naming the journal's head (if it changed), then the
+  // sync request.
+  void end_batch();
+  Superblock make_superblock() const;
   // replica_checkpoint.cc: taking a checkpoint, and installing one on restart.
   void maybe_checkpoint();
   // The area a new checkpoint goes to: the one the superblock in force does not name.
@@ -227,6 +250,13 @@ class Replica {
   Op commit_sent_ = 0;
   Op op_seen_ = 0;  // Highest op a prepare or commit of this view mentioned (for repair).
 
+  Superblock superblock_written_{};  // The latest superblock written.
+  // Issue 17: a restart found the journal damaged below damage_head_ (the durable superblock's
+  // head), which every superblock written keeps naming until a view's log repairs the journal.
+  bool damaged_ = false;
+  Op damage_head_ = 0;
+  std::uint64_t damage_head_checksum_ = 0;
+  bool halted_ = false;
   bool dirty_ = false;  // Unsynced writes exist; replica messages wait in outbox_.
   bool sync_requested_ = false;
   std::vector<std::pair<ReplicaIndex, Message>> outbox_;

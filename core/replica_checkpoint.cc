@@ -74,21 +74,38 @@ void Replica::restore_from_storage() {
   }
   log_.reset(anchor);
   load_journal();
+  superblock_written_ = superblock;
+  // Issue 17: the superblock vouches for the journal up to its head (Superblock::op). A chain that
+  // ends below it, or reaches it with another checksum, lost synced entries to a storage fault:
+  // the log may lack an op this replica acknowledged, so it must not vote with it (journal_
+  // damaged()). Above the head, a broken chain is a crash's torn or lost unsynced write.
+  const bool intact = superblock.op <= checkpoint_.op ||
+                      (op() >= superblock.op && log_[superblock.op].checksum == superblock.op_checksum);
+  if (!intact && !mutants_.Has(Mutant::kJournalDamageIgnored)) {
+    damaged_ = true;
+    damage_head_ = superblock.op;
+    damage_head_checksum_ = superblock.op_checksum;
+    counters_.journal_damage++;
+  }
   op_durable_ = op();
   commit_max_ = std::min(superblock.commit, op());
   VSRSIM_ASSERT_GE(commit_max_, commit_min_);
   execute_committed();
   request_start_view(options_.index);
-  if (dirty_) {
-    sync_requested_ = true;
-    bus_.request_sync();
-  }
+  end_batch();
 }
 
 // Follows the journal's hash chain up from the anchor: the ops above the checkpoint, as far as
-// they are intact (a torn or never-written slot ends the chain).
+// they are intact (a torn, corrupt, misplaced or never-written slot ends the chain).
 void Replica::load_journal() {
-  for (const LogEntry& entry : FollowJournal(storage_.read_journal(), log_.back())) {
+  std::vector<LogEntry> written = storage_.read_journal();
+  for (const LogEntry& entry : written) {
+    if (entry.op > log_.first() && EntryChecksum(entry) != entry.checksum) {
+      counters_.journal_checksum_failures++;
+    }
+  }
+  const bool verify = !mutants_.Has(Mutant::kJournalTrustsBytes);
+  for (const LogEntry& entry : FollowJournal(std::move(written), log_.back(), verify)) {
     log_.push_back(entry);
   }
 }

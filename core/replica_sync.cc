@@ -74,9 +74,9 @@ void Replica::on_sync_checkpoint(const SyncCheckpoint& message) {
   if (!partition) return;
   // The log above the checkpoint stays if it continues the checkpoint's op; otherwise it was never
   // committed (the committed op there differs), and the log restarts at the checkpoint.
-  if (!log_.holds(state->op) || log_[state->op].checksum != state->entry_checksum) {
+  const bool reset = !log_.holds(state->op) || log_[state->op].checksum != state->entry_checksum;
+  if (reset) {
     log_.reset(LogEntry{.op = state->op, .checksum = state->entry_checksum});
-    storage_.truncate_after(state->op);
     op_durable_ = std::min(op_durable_, op());
   }
   // A replica of an older view (it fell behind a view change) stops answering for that view and
@@ -95,6 +95,9 @@ void Replica::on_sync_checkpoint(const SyncCheckpoint& message) {
   install_checkpoint(*state, std::move(*partition), true);
   execute_committed();
   persist_superblock();
+  // The journal above the checkpoint goes after the superblock naming the checkpoint (and the
+  // journal's head at it), so no durable superblock ever names an entry that is gone.
+  if (reset) storage_.truncate_after(state->op);
   switch (status_) {
     case Status::kNormal:
       if (op() < std::max(commit_max_, op_seen_)) request_repair();

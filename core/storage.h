@@ -10,6 +10,14 @@
 // opens: they return the durable state, which the replica verifies (the journal is a hash chain
 // from the checkpoint; a checkpoint carries a checksum).
 //
+// Storage faults (issue 17, sim/sim_storage.h): a journal slot may read back corrupt (a latent
+// sector error, or a corrupt read), an entry write may land in another slot (misdirected), and a
+// sync may fail (Replica::on_sync_failed: some of its writes may have reached the disk, and the
+// replica cannot know which). Every journal entry carries a checksum and is chained on its parent,
+// so the replica detects a damaged slot; the superblock's journal head tells it whether the damage
+// may have cost an entry it acknowledged. The superblock, checkpoint areas and data area are
+// outside this fault model (a real disk would keep them in redundant copies).
+//
 // Checkpoints: a checkpoint is written into the area the durable superblock does not name, then
 // the superblock is written to name it. The superblock write is the checkpoint's commit point: a
 // crash before it leaves the previous checkpoint in force, whatever became of the new area. What
@@ -50,6 +58,13 @@ struct Superblock {
   // up to here again.
   Op commit = 0;
   CheckpointRef checkpoint{};
+  // Issue 17: the journal's head when the superblock was written, the last op of the replica's log
+  // and that op's checksum. The replica writes a superblock at the end of every batch of writes,
+  // after the batch's journal entries, so a durable superblock finds every entry up to `op` durable
+  // before it: a restart whose journal chain does not reach `op` (with `op_checksum`) lost synced
+  // entries to a storage fault, not to a crash (a crash loses or tears only unsynced writes).
+  Op op = 0;
+  std::uint64_t op_checksum = 0;
   bool operator==(const Superblock&) const = default;
 };
 

@@ -411,6 +411,10 @@ void Diagram::AppendMarker(std::string& svg, const TraceRecord& r, int x, int y,
       : r.a == sim::kHealFault        ? std::string("heal")
       : r.a == sim::kCrashInSyncFault ? std::string("armed: crash before sync")
       : r.a == sim::kCrashPointFault  ? fmt::format("dies at storage op {}", r.b)
+      : r.a == sim::kSectorErrorFault ? std::string("sector error")
+      : r.a == sim::kCorruptReadFault ? std::string("armed: corrupt read")
+      : r.a == sim::kMisdirectFault   ? std::string("armed: misdirected write")
+      : r.a == sim::kSyncFailFault    ? std::string("armed: failed sync")
                                       : fmt::format("fault {}", r.a);
   const std::string glyph = crash     ? fmt::format("M{} {}l10 10m0 -10l-10 10", x - 5, y - 5)
                             : restart ? fmt::format("M{} {}l6 10h-12z", x, y - 6)

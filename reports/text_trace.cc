@@ -81,6 +81,15 @@ std::string FaultInWords(const sim::TraceRecord& r, const std::string& from, con
       return fmt::format("arm {} to crash right before its next sync completes", from);
     case sim::kCrashPointFault:
       return fmt::format("{} dies at its crash point, storage operation {}", from, r.b);
+    case sim::kSectorErrorFault:
+      return fmt::format("{}'s journal slots {}..{} read back corrupt (sector error)", from,
+                         r.b >> 32, (r.b >> 32) + (r.b & 0xffffffffU) - 1);
+    case sim::kCorruptReadFault:
+      return fmt::format("{}'s next journal read returns slot {} corrupt", from, r.b);
+    case sim::kMisdirectFault:
+      return fmt::format("{}'s next entry write lands in slot {}", from, r.b);
+    case sim::kSyncFailFault:
+      return fmt::format("{}'s next sync fails", from);
     case sim::kHealFault: {
       std::string core;
       for (std::size_t i = 0; i < 64; i++) {

@@ -229,9 +229,23 @@ bool Cluster::step() {
           crash(process);  // Issue 14: an armed crash lands in the sync window.
           break;
         }
-        if (storages_[process]->sync()) {
-          replicas_[process]->on_sync_done();
-          on_replica_event(process);
+        switch (storages_[process]->sync(storage_prng_)) {
+          case SyncResult::kDone:
+            replicas_[process]->on_sync_done();
+            on_replica_event(process);
+            break;
+          case SyncResult::kFailed:
+            replicas_[process]->on_sync_failed();
+            if (replicas_[process]->halted()) {
+              // The replica stopped on the failed sync: its process restarts from the disk.
+              crash(process);
+              restart(process);
+            } else {
+              on_replica_event(process);
+            }
+            break;
+          case SyncResult::kDied:
+            break;
         }
       }
       break;
@@ -242,6 +256,27 @@ bool Cluster::step() {
 
 void Cluster::arm_crash_point(std::size_t replica, const CrashPoint& point) {
   storages_[replica]->arm(point, [this, replica] { storage_died(replica); });
+}
+
+void Cluster::sector_error(std::size_t replica, std::size_t first_slot, std::size_t count) {
+  record_fault(kSectorErrorFault, static_cast<Process>(replica), 0,
+               (std::uint64_t{first_slot} << 32) | count);
+  storages_[replica]->add_sector_error(first_slot, count);
+}
+
+void Cluster::corrupt_next_read(std::size_t replica, std::size_t slot) {
+  record_fault(kCorruptReadFault, static_cast<Process>(replica), 0, slot);
+  storages_[replica]->corrupt_next_read(slot);
+}
+
+void Cluster::misdirect_next_write(std::size_t replica, std::size_t slot) {
+  record_fault(kMisdirectFault, static_cast<Process>(replica), 0, slot);
+  storages_[replica]->misdirect_next_write(slot);
+}
+
+void Cluster::fail_next_sync(std::size_t replica) {
+  record_fault(kSyncFailFault, static_cast<Process>(replica), 0, 0);
+  storages_[replica]->fail_next_sync();
 }
 
 void Cluster::storage_died(std::size_t replica) {
@@ -459,6 +494,9 @@ void Cluster::crash(std::size_t index) {
   retired_.repairs_from_checkpoint_boundary += c.repairs_from_checkpoint_boundary;
   retired_.journal_wraps += c.journal_wraps;
   retired_.state_syncs += c.state_syncs;
+  retired_.journal_checksum_failures += c.journal_checksum_failures;
+  retired_.journal_damage += c.journal_damage;
+  retired_.journal_repairs += c.journal_repairs;
   replicas_[index].reset();
   publish(Hook::kReplicaCrashed,
           [&](Observer& o) { return o.on_replica_crashed(observed_at(), index); });
@@ -483,6 +521,9 @@ void Cluster::restart(std::size_t index) {
   trace_.record({.time_us = now_.microseconds(),
                  .kind = TraceKind::kRestart,
                  .from = static_cast<std::uint8_t>(index)});
+  publish(Hook::kDiskOpened, [&](Observer& o) {
+    return o.on_disk_opened(observed_at(), index, *storages_[index], *replicas_[index]);
+  });
   publish(Hook::kReplicaRestarted, [&](Observer& o) {
     return o.on_replica_restarted(observed_at(), *replicas_[index], durable);
   });
@@ -506,7 +547,10 @@ void Cluster::fork_streams(std::uint64_t salt) {
 
 void Cluster::heal() {
   // A crash point is a fault: none fires in the liveness phase.
-  for (const std::unique_ptr<SimStorage>& storage : storages_) storage->disarm();
+  for (const std::unique_ptr<SimStorage>& storage : storages_) {
+    storage->disarm();
+    storage->clear_armed_faults();
+  }
   faults_enabled_ = false;
   std::fill(crash_before_sync_.begin(), crash_before_sync_.end(), 0);
   publish(Hook::kHealed, [&](Observer& o) { return o.on_healed(observed_at()); });
@@ -604,6 +648,19 @@ Coverage Cluster::coverage() const {
     sum.repairs_from_checkpoint_boundary += c.repairs_from_checkpoint_boundary;
     sum.journal_wraps += c.journal_wraps;
     sum.state_syncs += c.state_syncs;
+    sum.journal_checksum_failures += c.journal_checksum_failures;
+    sum.journal_damage += c.journal_damage;
+    sum.journal_repairs += c.journal_repairs;
+  }
+  coverage.checksum_failures = sum.journal_checksum_failures;
+  coverage.journal_damage = sum.journal_damage;
+  coverage.journal_repairs = sum.journal_repairs;
+  for (const std::unique_ptr<SimStorage>& storage : storages_) {
+    const SimStorage::FaultCounts& f = storage->fault_counts();
+    coverage.corrupt_reads += f.corrupt_reads;
+    coverage.misdirected_writes += f.misdirected_writes;
+    coverage.sync_failures += f.sync_failures;
+    coverage.sector_errors += f.sector_errors;
   }
   coverage.cached_replies = sum.cached_replies;
   coverage.stale_dropped = sum.stale_dropped;

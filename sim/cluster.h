@@ -63,6 +63,13 @@ class Cluster {
   std::optional<std::uint64_t> crash_point_tick(std::size_t replica) const {
     return crash_point_ticks_[replica];
   }
+  // Issue 17, storage faults on `replica`'s disk (sim/sim_storage.h), recorded in the trace:
+  // journal slots [first_slot, first_slot + count) read back corrupt until written again; its next
+  // journal read returns `slot` corrupt; its next entry write lands in `slot`; its next sync fails.
+  void sector_error(std::size_t replica, std::size_t first_slot, std::size_t count);
+  void corrupt_next_read(std::size_t replica, std::size_t slot);
+  void misdirect_next_write(std::size_t replica, std::size_t slot);
+  void fail_next_sync(std::size_t replica);
   const SimStorage& storage(std::size_t replica) const { return *storages_[replica]; }
   SimStorage& storage_for_test(std::size_t replica) { return *storages_[replica]; }
   void set_blocked(Process from, Process to, bool blocked) {

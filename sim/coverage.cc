@@ -29,6 +29,13 @@ void ForEachCounter(C& c, Visit visit) {
   visit("journal_wraps", c.journal_wraps);
   visit("repairs_from_checkpoint_boundary", c.repairs_from_checkpoint_boundary);
   visit("crash_points", c.crash_points);
+  visit("corrupt_reads", c.corrupt_reads);
+  visit("misdirected_writes", c.misdirected_writes);
+  visit("sync_failures", c.sync_failures);
+  visit("sector_errors", c.sector_errors);
+  visit("checksum_failures", c.checksum_failures);
+  visit("journal_damage", c.journal_damage);
+  visit("journal_repairs", c.journal_repairs);
 }
 
 }  // namespace

@@ -36,6 +36,18 @@ struct Coverage {
   std::uint64_t journal_wraps = 0;
   std::uint64_t repairs_from_checkpoint_boundary = 0;
   std::uint64_t crash_points = 0;  // Issue 17: armed storage crash points that fired.
+  // Issue 17, storage faults (sim/sim_storage.h): journal slots read back corrupt (sector errors
+  // and corrupt reads), entry writes misdirected, syncs failed, sector error zones; and what the
+  // replicas made of them: slots whose checksum failed on a restart (torn writes included),
+  // restarts that found their journal damaged below the superblock's head, and damaged journals
+  // repaired by a view's log.
+  std::uint64_t corrupt_reads = 0;
+  std::uint64_t misdirected_writes = 0;
+  std::uint64_t sync_failures = 0;
+  std::uint64_t sector_errors = 0;
+  std::uint64_t checksum_failures = 0;
+  std::uint64_t journal_damage = 0;
+  std::uint64_t journal_repairs = 0;
 
   // (name, value) in a fixed order, for JSON and sums.
   std::vector<std::pair<std::string, std::uint64_t>> Fields() const;

@@ -46,12 +46,41 @@ Finding DurabilityChecker::check_log(std::size_t replica, const char* what, core
 void DurabilityChecker::claim(std::size_t replica, const char* what, core::View view, core::Op op,
                               std::uint64_t checksum) {
   Claim& c = replicas_[replica];
+  if (view < c.view_handed) return;
   if (c.active && (view < c.view || (view == c.view && op < c.op))) return;
   c.active = true;
   c.view = view;
   c.op = op;
   c.checksum = checksum;
   c.what = what;
+}
+
+Finding DurabilityChecker::on_disk_opened(ObservedAt, std::size_t replica, const SimStorage& disk,
+                                          const core::Replica& opened) {
+  const Claim& c = replicas_[replica];
+  if (!c.active || c.op == 0) return std::nullopt;
+  const core::Superblock superblock = disk.read_superblock();
+  if (c.op <= superblock.checkpoint.op) return std::nullopt;  // Held by the checkpoint in force.
+  if (!disk.shadow_holds(c.op, c.checksum, superblock.checkpoint.op)) {
+    return Violation{
+        Outcome::kSafety, kChecker,
+        fmt::format("replica {} restarted from a disk that does not hold op {} (checksum {:016x}) "
+                    "on an intact journal above its checkpoint (op {}), yet its {} of view {} "
+                    "acknowledged it: it acknowledged a write before the write was durable",
+                    replica, c.op, c.checksum, superblock.checkpoint.op, c.what, c.view)};
+  }
+  const core::LogRing& log = opened.log();
+  const bool loaded = log.holds(c.op) && log[c.op].checksum == c.checksum;
+  if (!loaded && !opened.journal_damaged()) {
+    return Violation{
+        Outcome::kSafety, kChecker,
+        fmt::format("replica {} restarted without op {} (checksum {:016x}), which its {} of view "
+                    "{} acknowledged and its disk holds but did not read back (log ends at op "
+                    "{}), and does not report its journal damaged: it would vote with less than "
+                    "it acknowledged",
+                    replica, c.op, c.checksum, c.what, c.view, opened.op())};
+  }
+  return std::nullopt;
 }
 
 Finding DurabilityChecker::on_send(std::size_t replica, const core::Message& message) {
@@ -142,7 +171,6 @@ Finding DurabilityChecker::on_send_of(std::size_t replica, const Other& other) {
 
 void DurabilityChecker::on_deliver(std::size_t replica, const core::Message& message) {
   Claim& c = replicas_[replica];
-  if (!c.active) return;
   core::View handed = 0;
   if (const auto* start_view = std::get_if<core::StartView>(&message)) {
     handed = start_view->view;
@@ -150,7 +178,10 @@ void DurabilityChecker::on_deliver(std::size_t replica, const core::Message& mes
     // Only the new view's primary adopts a log from DoViewChanges.
     if (core::Raw(core::PrimaryOf(dvc->view, replicas_.size())) == replica) handed = dvc->view;
   }
-  if (handed > c.view && handed >= c.view_spoken) c.active = false;
+  if (handed > c.view && handed >= c.view_spoken) {
+    c.active = false;
+    c.view_handed = std::max(c.view_handed, handed);
+  }
   // A checkpoint from a replica of a newer view is committed state: if it differs from the log the
   // replica acknowledged in an older view at the checkpoint's op, that log was never committed
   // there, and the replica may drop it for the checkpoint.

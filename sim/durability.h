@@ -25,6 +25,16 @@
 // speaks in an older view had announced a view its disk did not hold. (Replies and Evictions go
 // to clients outside the outbox and carry other views: a Reply its op's; they do not count.)
 //
+// The disk (issue 17): on every restart the checker also reads the restarted replica's disk, as
+// the simulator knows it (sim_storage.h's shadow journal: what the replica made durable, with
+// crashes and failed syncs applied but sector errors, corrupt reads and misdirected writes not).
+// The op of its standing claim must be there, on an intact chain above the checkpoint in force
+// (or at or below that checkpoint): else it acknowledged a write before it was durable. And the
+// replica must have loaded it, or report its journal damaged (Replica::journal_damaged()): else a
+// storage fault cost it an op it acknowledged and it did not notice, so it would vote with less.
+// The second half reads the replica's reported status and log, the first only the disk and the
+// wire; neither reads a mutant's private state.
+//
 // The class it catches: a log that shrinks within a log_view, a journal that forgets synced writes,
 // an acknowledgement sent before its write is durable (once a crash loses the write), a replica
 // that answers a view change with less than it acknowledged, a view announced before it is durable
@@ -44,7 +54,8 @@ class DurabilityChecker final : public Observer {
   explicit DurabilityChecker(std::size_t replica_count) : replicas_(replica_count) {}
 
   std::uint32_t hooks() const override {
-    return HookBit(Hook::kMessageSent) | HookBit(Hook::kMessageDelivered);
+    return HookBit(Hook::kMessageSent) | HookBit(Hook::kMessageDelivered) |
+           HookBit(Hook::kDiskOpened);
   }
   // A request says nothing of a replica (only clients send them); of deliveries, only a handed-over
   // log ends an obligation (on_deliver).
@@ -66,6 +77,12 @@ class DurabilityChecker final : public Observer {
     return std::nullopt;
   }
 
+  // Issue 17, the disk's side: on every restart, the op the replica's claim stands on must be on
+  // its disk (the shadow journal: what it made durable, storage faults aside), and the replica
+  // must have loaded it or report its journal damaged.
+  Finding on_disk_opened(ObservedAt, std::size_t replica, const SimStorage& disk,
+                         const core::Replica& opened) override;
+
   // Every message a replica sends, when it leaves (whatever the network then does with it).
   Finding on_send(std::size_t replica, const core::Message& message);
   // Every message delivered to a replica, before the replica handles it.
@@ -83,6 +100,10 @@ class DurabilityChecker final : public Observer {
     // The highest view of a message it sent another replica, and that message's name.
     core::View view_announced = 0;
     const char* view_announced_by = "";
+    // The highest view whose log it was handed (which ended its obligations): a later claim
+    // about an older view is a message made before the handover and released after it (the
+    // outbox waits for a sync), describing a log the newer view's already superseded.
+    core::View view_handed = 0;
   };
   // A replica-to-replica message of a view below one the replica announced.
   Finding check_view(std::size_t replica, const core::Message& message);

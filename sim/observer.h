@@ -35,6 +35,7 @@
 #include "sim/checker.h"
 #include "sim/network.h"
 #include "sim/sim_client.h"
+#include "sim/sim_storage.h"
 
 namespace vsrsim::sim {
 
@@ -56,8 +57,11 @@ enum class Hook : std::uint8_t {
   kCoreConverged,
   kQuiescent,
   kReplicaStepped,
+  kDiskOpened,
 };
-inline constexpr std::size_t kHookCount = 15;
+// One past the last hook. (It was 15 with 16 hooks, so kReplicaStepped had no subscribers' list
+// of its own: publishing it read past the array.)
+inline constexpr std::size_t kHookCount = static_cast<std::size_t>(Hook::kDiskOpened) + 1;
 
 constexpr std::uint32_t HookBit(Hook hook) { return 1U << static_cast<unsigned>(hook); }
 
@@ -148,6 +152,12 @@ class Observer {
   // `replica` restarted from its durable superblock `durable`.
   virtual Finding on_replica_restarted(ObservedAt, const core::Replica&,
                                        const core::Superblock& /*durable*/) {
+    return std::nullopt;
+  }
+  // Issue 17: `replica` opened `disk` on a restart (reading it); `opened` is the replica as it
+  // came up. The disk is the simulator's truth (its shadow journal: sim_storage.h).
+  virtual Finding on_disk_opened(ObservedAt, std::size_t /*replica*/, const SimStorage& /*disk*/,
+                                 const core::Replica& /*opened*/) {
     return std::nullopt;
   }
   virtual Finding on_healed(ObservedAt) { return std::nullopt; }

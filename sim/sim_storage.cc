@@ -98,8 +98,35 @@ void SimStorage::write_superblock(const core::Superblock& superblock) {
 void SimStorage::write_entry(const core::LogEntry& entry) {
   VSRSIM_ASSERT_GT(entry.op, 0U);
   if (!begin_op(StorageOpKind::kEntry)) return;
-  pending_.emplace_back(entry);
+  if (misdirect_next_ != 0) {
+    std::size_t slot = misdirect_next_ - 1;
+    if (slot == entry.op % journal_.size()) slot = (slot + 1) % journal_.size();
+    misdirect_next_ = 0;
+    fault_counts_.misdirected_writes++;
+    pending_.emplace_back(Misdirected{entry, slot});
+  } else {
+    pending_.emplace_back(entry);
+  }
   end_op(&pending_.back());
+}
+
+void SimStorage::add_sector_error(std::size_t first_slot, std::size_t count) {
+  for (std::size_t i = 0; i < count && i < journal_.size(); i++) {
+    unreadable_[(first_slot + i) % journal_.size()] = 1;
+  }
+  fault_counts_.sector_errors++;
+}
+
+bool SimStorage::shadow_holds(core::Op op, std::uint64_t checksum, core::Op anchor) const {
+  std::uint64_t expected = checksum;
+  for (core::Op at = op; at > anchor; at--) {
+    const core::LogEntry& slot = shadow_[at % shadow_.size()];
+    if (slot.op != at || slot.checksum != expected || core::EntryChecksum(slot) != slot.checksum) {
+      return false;
+    }
+    expected = slot.parent;
+  }
+  return true;
 }
 
 void SimStorage::write_checkpoint(std::uint8_t area, std::span<const std::uint64_t> words) {
@@ -128,7 +155,14 @@ void SimStorage::apply(const Write& write) {
   if (const auto* superblock = std::get_if<core::Superblock>(&write)) {
     superblock_ = *superblock;
   } else if (const auto* entry = std::get_if<core::LogEntry>(&write)) {
-    journal_[entry->op % journal_.size()] = *entry;
+    const std::size_t slot = entry->op % journal_.size();
+    journal_[slot] = *entry;
+    shadow_[slot] = *entry;
+    unreadable_[slot] = 0;
+  } else if (const auto* misdirected = std::get_if<Misdirected>(&write)) {
+    journal_[misdirected->slot] = misdirected->entry;
+    unreadable_[misdirected->slot] = 0;
+    shadow_[misdirected->entry.op % journal_.size()] = misdirected->entry;
   } else if (const auto* checkpoint = std::get_if<CheckpointWrite>(&write)) {
     const std::span<const std::uint64_t> words = words_of(checkpoint->begin, checkpoint->count);
     areas_[checkpoint->area].assign(words.begin(), words.end());
@@ -145,15 +179,33 @@ void SimStorage::apply(const Write& write) {
     for (core::LogEntry& slot : journal_) {
       if (slot.op > op) slot = core::LogEntry{};
     }
+    for (core::LogEntry& slot : shadow_) {
+      if (slot.op > op) slot = core::LogEntry{};
+    }
   }
 }
 
-bool SimStorage::sync() {
-  if (!begin_op(StorageOpKind::kSync)) return false;
+SyncResult SimStorage::sync() {
+  VSRSIM_ASSERT(!fail_next_sync_);
+  Prng unused(0);
+  return sync(unused);
+}
+
+SyncResult SimStorage::sync(Prng& prng) {
+  if (!begin_op(StorageOpKind::kSync)) return SyncResult::kDied;
+  if (fail_next_sync_) {
+    fail_next_sync_ = false;
+    fault_counts_.sync_failures++;
+    const std::size_t kept = pending_.empty() ? 0 : prng.Below(pending_.size() + 1);
+    for (std::size_t i = 0; i < kept; i++) apply(pending_[i]);
+    clear_pending();
+    end_op(nullptr);
+    return dead_ ? SyncResult::kDied : SyncResult::kFailed;
+  }
   for (const Write& write : pending_) apply(write);
   clear_pending();
   end_op(nullptr);
-  return !dead_;
+  return dead_ ? SyncResult::kDied : SyncResult::kDone;
 }
 
 std::size_t SimStorage::crash(Prng& prng, Ratio torn_write) {
@@ -172,8 +224,9 @@ std::size_t SimStorage::crash(Prng& prng, Ratio torn_write) {
   for (std::size_t i = 0; i < kept; i++) apply(pending_[i]);
   if (kept > 0 && prng.Chance(torn_write)) {
     if (const auto* entry = std::get_if<core::LogEntry>(&pending_[kept - 1])) {
-      journal_[entry->op % journal_.size()].checksum ^=
-          0x5eed;  // Torn: the checksum no longer verifies.
+      // Torn: the checksum no longer verifies.
+      journal_[entry->op % journal_.size()].checksum ^= 0x5eed;
+      shadow_[entry->op % journal_.size()].checksum ^= 0x5eed;
     } else if (const auto* checkpoint = std::get_if<CheckpointWrite>(&pending_[kept - 1])) {
       std::vector<std::uint64_t>& area = areas_[checkpoint->area];
       area[prng.Below(area.size())] ^= 0x5eed;  // Torn: the checkpoint's checksum fails.
@@ -194,11 +247,34 @@ std::vector<std::uint64_t> SimStorage::read_data(std::uint64_t offset, std::uint
           data_.begin() + static_cast<std::ptrdiff_t>(end)};
 }
 
+namespace {
+
+// A slot read back corrupt: a word the entry's checksum covers is flipped, one that execution
+// reads (an appended entry, or else the request number), so an entry trusted as read executes
+// differently.
+core::LogEntry Corrupted(core::LogEntry entry) {
+  if (entry.request.operation == core::Operation::kAppend && entry.request.entry_count > 0) {
+    entry.request.entries[0] ^= 0x5eed;
+  } else {
+    entry.request.request ^= 1;
+  }
+  return entry;
+}
+
+}  // namespace
+
 std::vector<core::LogEntry> SimStorage::read_journal() const {
   std::vector<core::LogEntry> written;
-  for (const core::LogEntry& slot : journal_) {
-    if (slot.op > 0) written.push_back(slot);
+  for (std::size_t slot = 0; slot < journal_.size(); slot++) {
+    if (journal_[slot].op == 0) continue;
+    if (unreadable_[slot] != 0 || corrupt_next_read_ == slot + 1) {
+      fault_counts_.corrupt_reads++;
+      written.push_back(Corrupted(journal_[slot]));
+    } else {
+      written.push_back(journal_[slot]);
+    }
   }
+  corrupt_next_read_ = 0;
   return written;
 }
 

@@ -13,6 +13,21 @@
 // changed, and writes reach the disk in the order they were issued, so a superblock that reached
 // the disk found the checkpoint it names there before it.
 //
+// Storage faults (issue 17), each injected by a fault event (faults/storage_nemesis.h):
+// - a sector error: journal slots [first, first + count) read back corrupt (a word of the entry
+//   flipped, so its checksum fails) until each is written again (a write remaps the sector);
+// - a corrupt read: the next read of the journal returns one slot corrupt (the disk still holds
+//   it intact; a later read would succeed);
+// - a misdirected write: the next entry write lands in another slot, over whatever it held, and
+//   its own slot keeps its old content;
+// - a failed sync: the disk writes a random prefix of the pending writes and loses the rest (as a
+//   crash would, without tearing), and the sync reports failure (Replica::on_sync_failed).
+// The disk keeps a shadow journal, the slots as they would be without sector errors, corrupt
+// reads and misdirected writes (crashes and failed syncs included): what the replica made durable.
+// The durability oracle reads it (sim/durability.h); the replica never does. Not modelled: a
+// write-back cache that loses synced data on power loss, faults in the superblock, checkpoint areas
+// and data area (a real disk would keep those in redundant copies; core/storage.h).
+//
 // Crash points (issue 17, `vsrsim crashpoints`): every operation the replica issues (a superblock,
 // entry, truncate, checkpoint or data write, and the completion of a sync) has an index, counted
 // from the disk's creation across every incarnation. A crash point armed at index k kills the
@@ -47,6 +62,12 @@ enum class StorageOpKind : std::uint8_t {
 inline constexpr std::size_t kStorageOpKindCount = 6;
 const char* StorageOpKindName(StorageOpKind kind);
 
+enum class SyncResult : std::uint8_t {
+  kDone,    // Every pending write is durable.
+  kFailed,  // A failed sync (a fault): some pending writes reached the disk, the rest are lost.
+  kDied,    // A crash point fired at this sync: the replica must not learn of it.
+};
+
 enum class CrashMode : std::uint8_t { kBefore, kAfter, kTorn };
 inline constexpr std::size_t kCrashModeCount = 3;
 const char* CrashModeName(CrashMode mode);
@@ -64,7 +85,8 @@ class SimStorage final : public core::Storage {
  public:
   // A journal ring of `journal_slots` slots: op k goes to slot k % journal_slots, over whatever it
   // held.
-  explicit SimStorage(std::size_t journal_slots = 1024) : journal_(journal_slots) {}
+  explicit SimStorage(std::size_t journal_slots = 1024)
+      : journal_(journal_slots), shadow_(journal_slots), unreadable_(journal_slots, 0) {}
 
   void write_superblock(const core::Superblock& superblock) override;
   void write_entry(const core::LogEntry& entry) override;
@@ -81,9 +103,35 @@ class SimStorage final : public core::Storage {
   // Makes room for a data area of `entries` entries (as the replica's state machine does), so a
   // run's checkpoints never regrow it.
   void reserve_data(std::size_t entries) { data_.reserve(entries); }
-  // Makes every pending write durable. Returns false if a crash point fired at this sync (the
-  // replica must not learn of it).
-  bool sync();
+  // Makes every pending write durable, unless a crash point fires here (kDied) or a failed sync
+  // was armed (kFailed: the prefix kept is drawn from `prng`).
+  SyncResult sync(Prng& prng);
+  // A sync with no failed sync armed (tests).
+  SyncResult sync();
+
+  // Storage faults (above). Slots are taken modulo the journal's size.
+  void add_sector_error(std::size_t first_slot, std::size_t count);
+  void corrupt_next_read(std::size_t slot) { corrupt_next_read_ = slot % journal_.size() + 1; }
+  void misdirect_next_write(std::size_t slot) { misdirect_next_ = slot % journal_.size() + 1; }
+  void fail_next_sync() { fail_next_sync_ = true; }
+  // Drops the faults armed for the next read, write or sync (the heal: none fires after it).
+  // Sector errors stay: they are damage the disk already has.
+  void clear_armed_faults() {
+    corrupt_next_read_ = 0;
+    misdirect_next_ = 0;
+    fail_next_sync_ = false;
+  }
+  std::size_t journal_size() const { return journal_.size(); }
+  // The shadow journal (above): whether it holds `op` with `checksum`, on an intact chain of
+  // entries down to the op above `anchor` (whose parent is not checked).
+  bool shadow_holds(core::Op op, std::uint64_t checksum, core::Op anchor) const;
+  struct FaultCounts {
+    std::uint64_t corrupt_reads = 0;  // Slots a read returned corrupt (sector errors included).
+    std::uint64_t misdirected_writes = 0;
+    std::uint64_t sync_failures = 0;
+    std::uint64_t sector_errors = 0;  // Zones of slots made unreadable.
+  };
+  const FaultCounts& fault_counts() const { return fault_counts_; }
   // Loses the unsynced writes as described above. Returns the number of pending writes lost.
   // After a crash point fired, the disk keeps exactly what the point left (no draws).
   std::size_t crash(Prng& prng, Ratio torn_write);
@@ -130,8 +178,13 @@ class SimStorage final : public core::Storage {
     pending_.clear();
     pending_words_.clear();
   }
-  using Write =
-      std::variant<core::Superblock, core::LogEntry, Truncate, CheckpointWrite, DataWrite>;
+  // An entry write that lands in `slot`, not its own (a misdirected write).
+  struct Misdirected {
+    core::LogEntry entry;
+    std::size_t slot;
+  };
+  using Write = std::variant<core::Superblock, core::LogEntry, Truncate, CheckpointWrite,
+                             DataWrite, Misdirected>;
   void apply(const Write& write);
   // Counts an operation; false if the process is dead (or dies here, before it). Inline: every
   // write and sync passes here, and with no point armed and no recording it only counts.
@@ -151,6 +204,12 @@ class SimStorage final : public core::Storage {
   std::vector<std::uint64_t> pending_words_;
   core::Superblock superblock_;
   std::vector<core::LogEntry> journal_;  // journal_[op % size]; op 0 when empty.
+  std::vector<core::LogEntry> shadow_;   // journal_ without storage faults (above).
+  std::vector<std::uint8_t> unreadable_;  // Per slot: a sector error.
+  mutable std::size_t corrupt_next_read_ = 0;  // slot + 1; 0: none.
+  std::size_t misdirect_next_ = 0;             // slot + 1; 0: none.
+  bool fail_next_sync_ = false;
+  mutable FaultCounts fault_counts_;
   std::array<std::vector<std::uint64_t>, core::kCheckpointAreas> areas_;
   std::vector<std::uint64_t> data_;  // The durable data area: data_[k] is the entry at offset k.
   std::uint64_t op_count_ = 0;

@@ -395,7 +395,7 @@ TEST(SimStorageTest, CrashPointAfterASyncKeepsItButTheSyncReportsTheDeath) {
   int died = 0;
   storage.arm({.op = 6, .mode = CrashMode::kAfter}, [&died] { died++; });
   storage.write_entry(chain[4]);
-  EXPECT_FALSE(storage.sync());  // The replica must not learn of this sync.
+  EXPECT_EQ(storage.sync(), SyncResult::kDied);  // The replica must not learn of this sync.
   EXPECT_EQ(died, 1);
   EXPECT_EQ(storage.read_journal(), Ops(chain, 4));
   Prng prng(1);
@@ -412,7 +412,7 @@ TEST(SimStorageTest, DisarmedOrPassedCrashPointsNeverFire) {
   armed.storage.arm({.op = 6, .mode = CrashMode::kBefore}, [&armed] { armed.died++; });
   armed.storage.disarm();
   armed.storage.write_entry(chain[5]);
-  EXPECT_TRUE(armed.storage.sync());
+  EXPECT_EQ(armed.storage.sync(), SyncResult::kDone);
   EXPECT_EQ(armed.died, 0);
   EXPECT_EQ(armed.storage.read_journal(), Ops(chain, 5));
 }

@@ -10,9 +10,10 @@ namespace vsrsim::faults {
 
 namespace {
 
-constexpr std::array<const char*, 10> kNames = {
-    "crash", "restart",    "isolate", "isolate-primary", "block",
-    "clog",  "disconnect", "replay",  "crash-in-sync",   "crash-point"};
+constexpr std::array<const char*, 14> kNames = {
+    "crash",        "restart",      "isolate",      "isolate-primary", "block",
+    "clog",         "disconnect",   "replay",       "crash-in-sync",   "crash-point",
+    "sector-error", "corrupt-read", "misdirect",    "sync-fail"};
 
 bool ParseUnsigned(const std::string& text, std::uint64_t& value) {
   if (text.empty() || text.size() > 18) return false;
@@ -32,7 +33,13 @@ std::string FormatFaultEvent(const FaultEvent& e) {
     case FaultKind::kCrash:
     case FaultKind::kRestart:
     case FaultKind::kCrashInSync:
+    case FaultKind::kSyncFail:
       return fmt::format("at {} {} {}", e.tick, name, e.a);
+    case FaultKind::kSectorError:
+      return fmt::format("at {} {} {} {} {}", e.tick, name, e.a, e.slot, e.slots);
+    case FaultKind::kCorruptRead:
+    case FaultKind::kMisdirect:
+      return fmt::format("at {} {} {} {}", e.tick, name, e.a, e.slot);
     case FaultKind::kIsolate:
     case FaultKind::kDisconnect:
       return fmt::format("at {} {} {} for {}", e.tick, name, e.a, e.ticks);
@@ -59,7 +66,8 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
       "expected `at TICK crash|restart|crash-in-sync R`, `at TICK isolate R for T`, `at TICK "
       "isolate-primary for "
       "T`, `at TICK block|clog A B for T`, `at TICK disconnect C for T`, `at TICK replay A B "
-      "KIND AGE` or `at TICK crash-point R OP before|after|torn for T`";
+      "KIND AGE`, `at TICK crash-point R OP before|after|torn for T`, `at TICK sector-error R "
+      "SLOT COUNT`, `at TICK corrupt-read|misdirect R SLOT` or `at TICK sync-fail R`";
   if (words.size() < 3 || words[0] != "at") {
     error = usage;
     return std::nullopt;
@@ -120,6 +128,28 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
     event.ticks = static_cast<std::uint32_t>(ticks);
     return event;
   }
+  if (event.kind == FaultKind::kSectorError || event.kind == FaultKind::kCorruptRead ||
+      event.kind == FaultKind::kMisdirect) {
+    // at TICK sector-error R SLOT COUNT, at TICK corrupt-read|misdirect R SLOT.
+    const bool zone = event.kind == FaultKind::kSectorError;
+    std::uint64_t replica = 0;
+    std::uint64_t slot = 0;
+    std::uint64_t count = 1;
+    if (words.size() != (zone ? 6U : 5U) || !ParseUnsigned(words[3], replica) ||
+        !ParseUnsigned(words[4], slot) || (zone && !ParseUnsigned(words[5], count)) ||
+        replica > 255 || slot > kSlotMax || count < 1 || count > kSectorErrorSlotsMax) {
+      error = fmt::format(
+          "expected `at TICK {} R SLOT{}` (replica R, SLOT 0..{} a journal slot, taken modulo the "
+          "journal's size{}); {}",
+          words[2], zone ? " COUNT" : "", kSlotMax,
+          zone ? fmt::format(", COUNT 1..{} slots", kSectorErrorSlotsMax) : "", usage);
+      return std::nullopt;
+    }
+    event.a = static_cast<std::uint8_t>(replica);
+    event.slot = static_cast<std::uint32_t>(slot);
+    if (zone) event.slots = static_cast<std::uint32_t>(count);
+    return event;
+  }
   std::vector<std::uint64_t> numbers;
   bool has_for = false;
   for (std::size_t i = 3; i < words.size(); i++) {
@@ -161,6 +191,7 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
     case FaultKind::kCrash:
     case FaultKind::kRestart:
     case FaultKind::kCrashInSync:
+    case FaultKind::kSyncFail:
       ok = expect(1, false);
       break;
     case FaultKind::kIsolate:
@@ -176,6 +207,9 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
       break;
     case FaultKind::kReplay:  // Parsed above.
     case FaultKind::kCrashPoint:
+    case FaultKind::kSectorError:
+    case FaultKind::kCorruptRead:
+    case FaultKind::kMisdirect:
       break;
   }
   if (!ok) return std::nullopt;
@@ -195,6 +229,10 @@ std::string CheckFaultEvent(const FaultEvent& event, std::size_t replica_count,
     case FaultKind::kCrashInSync:
     case FaultKind::kCrashPoint:
     case FaultKind::kIsolate:
+    case FaultKind::kSectorError:
+    case FaultKind::kCorruptRead:
+    case FaultKind::kMisdirect:
+    case FaultKind::kSyncFail:
       return within(event.a, replica_count, "replica");
     case FaultKind::kIsolatePrimary:
       return "";
@@ -284,6 +322,19 @@ void FaultApplier::apply(sim::Cluster& cluster, const FaultEvent& event) {
         cluster.arm_crash_point(event.a, {.op = event.storage_op, .mode = event.crash_mode});
         crash_point_restarts_.push_back({event.a, event.ticks});
       }
+      return;
+    case FaultKind::kSectorError:
+      if (event.a < replicas) cluster.sector_error(event.a, event.slot, event.slots);
+      return;
+    case FaultKind::kCorruptRead:
+      if (event.a < replicas) cluster.corrupt_next_read(event.a, event.slot);
+      return;
+    case FaultKind::kMisdirect:
+      if (event.a < replicas) cluster.misdirect_next_write(event.a, event.slot);
+      return;
+    case FaultKind::kSyncFail:
+      // Only a replica that is up syncs.
+      if (event.a < replicas && cluster.replica(event.a) != nullptr) cluster.fail_next_sync(event.a);
       return;
   }
 }

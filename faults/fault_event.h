@@ -26,7 +26,17 @@ enum class FaultKind : std::uint8_t {
   // a: replica; it dies at its storage operation `storage_op` (crash `crash_mode`, see
   // sim/sim_storage.h) and restarts `ticks` ticks later (issue 17: `vsrsim crashpoints`).
   kCrashPoint,
+  // Storage faults (issue 17, sim/sim_storage.h), a: replica. Slots are journal slots, taken
+  // modulo the journal's size.
+  kSectorError,  // Slots [slot, slot + slots) read back corrupt until written again.
+  kCorruptRead,  // The next journal read returns `slot` corrupt.
+  kMisdirect,    // The next entry write lands in `slot`.
+  kSyncFail,     // The next sync fails.
 };
+
+// The most slots a sector error spans, and the highest slot an event may name.
+inline constexpr std::uint64_t kSectorErrorSlotsMax = 1024;
+inline constexpr std::uint64_t kSlotMax = 1'000'000;
 
 // The longest a fault may last, in ticks (a scenario file's `for T`).
 inline constexpr std::uint64_t kFaultTicksMax = 1'000'000;
@@ -41,6 +51,8 @@ struct FaultEvent {
   std::uint8_t age = 0;          // kReplay: 0 is the latest message of that kind on the link.
   std::uint64_t storage_op = 0;  // kCrashPoint: the storage operation's index.
   sim::CrashMode crash_mode = sim::CrashMode::kBefore;  // kCrashPoint.
+  std::uint32_t slot = 0;   // kSectorError, kCorruptRead, kMisdirect.
+  std::uint32_t slots = 0;  // kSectorError.
   bool operator==(const FaultEvent&) const = default;
 };
 

@@ -42,16 +42,26 @@ void SwarmNemesis::on_tick(sim::Cluster& cluster) {
   crashes_.on_tick(cluster, emit);
   clients_.on_tick(cluster, emit);
   replays_.on_tick(cluster, emit);
+  storage_.on_tick(cluster, emit);
 }
 
 std::vector<std::size_t> SwarmNemesis::heal(sim::Cluster& cluster) {
   sim::Prng& prng = cluster.fault_prng();
   const std::size_t replicas = cluster.replica_count();
-  const std::size_t size = prng.Between(core::QuorumReplication(replicas), replicas);
-  // A random subset of `size` replicas (selection sampling: one pass, in index order).
   core_.clear();
-  for (std::size_t r = 0; r < replicas && core_.size() < size; r++) {
-    if (prng.Below(replicas - r) < size - core_.size()) core_.push_back(r);
+  const std::vector<std::size_t>& faulty = storage_.faulty();
+  if (!faulty.empty()) {
+    // Every healthy replica, and each faulty one with a coin.
+    for (std::size_t r = 0; r < replicas; r++) {
+      const bool is_faulty = std::find(faulty.begin(), faulty.end(), r) != faulty.end();
+      if (!is_faulty || prng.Coin()) core_.push_back(r);
+    }
+  } else {
+    const std::size_t size = prng.Between(core::QuorumReplication(replicas), replicas);
+    // A random subset of `size` replicas (selection sampling: one pass, in index order).
+    for (std::size_t r = 0; r < replicas && core_.size() < size; r++) {
+      if (prng.Below(replicas - r) < size - core_.size()) core_.push_back(r);
+    }
   }
   if (observer_) observer_(FormatCore(core_));
   HealCore(cluster, applier_, core_);

@@ -5,7 +5,8 @@
 //
 // Heal: choose a random core of at least a replication quorum (which is also at least a view-change
 // quorum), restart its crashed replicas, stop every fault, and cut the replicas outside the core
-// off completely, so the core must converge on its own.
+// off completely, so the core must converge on its own. With storage faults on, the core holds
+// every replica whose disk is healthy and a random subset of the faulty ones (storage_nemesis.h).
 
 #include <functional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "faults/fault_event.h"
 #include "faults/partition_nemesis.h"
 #include "faults/replay_nemesis.h"
+#include "faults/storage_nemesis.h"
 #include "sim/nemesis.h"
 
 namespace vsrsim::faults {
@@ -42,6 +44,7 @@ class SwarmNemesis final : public sim::Nemesis {
   CrashNemesis crashes_;
   ClientNemesis clients_;
   ReplayNemesis replays_;
+  StorageNemesis storage_;
   std::vector<FaultEvent> events_;
   std::vector<std::size_t> core_;
   std::function<void(const std::string&)> observer_;

@@ -59,8 +59,10 @@ Finding AgreementChecker::compare_at_commit(const core::Replica& replica) {
 Finding AgreementChecker::on_restart(const core::Replica& replica,
                                      const core::Superblock& durable_before) {
   const auto index = core::Raw(replica.index());
+  // A replica that reports its journal damaged (issue 17: a storage fault destroyed entries it had
+  // executed) cannot execute up to its durable commit again until a view's log repairs it.
   if (replica.view() < durable_before.view || replica.log_view() < durable_before.log_view ||
-      replica.commit_min() < durable_before.commit) {
+      (replica.commit_min() < durable_before.commit && !replica.journal_damaged())) {
     return Violation{
         Outcome::kSafety, "agreement",
         fmt::format("replica {} restarted at view {} log view {} commit {}, behind its "

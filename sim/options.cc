@@ -95,6 +95,7 @@ void ForEachOption(Options& o, Visit visit) {
   visit("fault_replay", o.faults.replay);
   visit("fault_replay_after_restart", o.faults.replay_after_restart);
   visit("fault_crash_sync_window", o.faults.crash_sync_window);
+  visit("fault_storage", o.faults.storage);
 }
 
 std::string Text(const core::MutantSet& mutants) {

@@ -132,6 +132,12 @@ class SimStorage final : public core::Storage {
     std::uint64_t sector_errors = 0;  // Zones of slots made unreadable.
   };
   const FaultCounts& fault_counts() const { return fault_counts_; }
+  // Faults that destroyed or hid durable journal entries so far: sector errors, corrupt reads
+  // and misdirected writes (a failed sync loses only writes that were never durable).
+  std::uint64_t corruption_faults() const {
+    return fault_counts_.corrupt_reads + fault_counts_.misdirected_writes +
+           fault_counts_.sector_errors;
+  }
   // Loses the unsynced writes as described above. Returns the number of pending writes lost.
   // After a crash point fired, the disk keeps exactly what the point left (no draws).
   std::size_t crash(Prng& prng, Ratio torn_write);

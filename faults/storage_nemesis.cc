@@ -1,0 +1,45 @@
+#include "faults/storage_nemesis.h"
+
+namespace vsrsim::faults {
+
+void StorageNemesis::on_tick(sim::Cluster& cluster, const Emit& emit) {
+  const sim::Ratio rate = cluster.options().faults.storage;
+  if (rate.numerator == 0) return;
+  const std::size_t replicas = cluster.replica_count();
+  const std::size_t faulty_max = replicas - core::QuorumReplication(replicas);
+  if (faulty_max == 0) return;
+  if (!prng_) {
+    prng_ = sim::Prng(cluster.options().seed).Fork("storage-faults");
+    const std::size_t count = prng_->Between(1, faulty_max);
+    // A random subset of `count` replicas (selection sampling: one pass, in index order).
+    for (std::size_t r = 0; r < replicas && faulty_.size() < count; r++) {
+      if (prng_->Below(replicas - r) < count - faulty_.size()) faulty_.push_back(r);
+    }
+  }
+  sim::Prng& prng = *prng_;
+  if (!prng.Chance(rate)) return;
+  const auto replica = static_cast<std::uint8_t>(faulty_[prng.Below(faulty_.size())]);
+  const std::size_t slots = cluster.options().journal_slots;
+  FaultEvent event{.tick = cluster.ticks(), .a = replica};
+  switch (prng.Below(4)) {
+    case 0:
+      event.kind = FaultKind::kSectorError;
+      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
+      event.slots = static_cast<std::uint32_t>(prng.Between(1, kSectorErrorSlotsDrawn));
+      break;
+    case 1:
+      event.kind = FaultKind::kCorruptRead;
+      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
+      break;
+    case 2:
+      event.kind = FaultKind::kMisdirect;
+      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
+      break;
+    default:
+      event.kind = FaultKind::kSyncFail;
+      break;
+  }
+  emit(event);
+}
+
+}  // namespace vsrsim::faults

@@ -85,7 +85,7 @@ sim::RunOptions DrawOptions(std::uint64_t seed, Profile profile) {
   // Issue 17, drawn last for the same reason: storage faults, on in three seeds of four.
   faults.storage = prng.Below(4) == 0
                        ? sim::Ratio{0, 1}
-                       : sim::Ratio{static_cast<std::uint32_t>(prng.Between(1, 30)), 1000};
+                       : sim::Ratio{static_cast<std::uint32_t>(prng.Between(5, 50)), 1000};
   if (profile == Profile::kFull) {
     options.faults = faults;
     options.network.replay_memory =

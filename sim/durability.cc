@@ -61,10 +61,19 @@ Finding DurabilityChecker::on_disk_opened(ObservedAt, std::size_t replica, const
   if (!c.active || c.op == 0) return std::nullopt;
   const core::Superblock superblock = disk.read_superblock();
   if (c.op <= superblock.checkpoint.op) return std::nullopt;  // Held by the checkpoint in force.
-  // A replica whose journal a storage fault damaged rewrites it from a view's log, and a crash
-  // in the middle of the rewrite may then cost it entries it had made durable; it must say so.
-  const bool damaged_by_fault = disk.corruption_faults() > 0 && opened.journal_damaged();
-  if (!disk.shadow_holds(c.op, c.checksum, superblock.checkpoint.op) && !damaged_by_fault) {
+  const SimStorage::Held held = disk.shadow_holds(c.op, c.checksum, superblock.checkpoint.op);
+  // A replica whose journal a storage fault damaged rewrites it from a view's log (truncating
+  // first), and a crash in the middle of the rewrite may cost it entries it had made durable: it
+  // must say so. Any other replica never truncates what it acknowledged in its view.
+  if (held == SimStorage::Held::kRemoved && !opened.journal_damaged()) {
+    return Violation{
+        Outcome::kSafety, kChecker,
+        fmt::format("replica {} restarted from a disk whose journal it truncated below op {} "
+                    "(checksum {:016x}), which its {} of view {} acknowledged, and does not "
+                    "report its journal damaged: it would vote with less than it acknowledged",
+                    replica, c.op, c.checksum, c.what, c.view)};
+  }
+  if (held == SimStorage::Held::kLost) {
     return Violation{
         Outcome::kSafety, kChecker,
         fmt::format("replica {} restarted from a disk that does not hold op {} (checksum {:016x}) "

@@ -29,9 +29,9 @@
 // the simulator knows it (sim_storage.h's shadow journal: what the replica made durable, with
 // crashes and failed syncs applied but sector errors, corrupt reads and misdirected writes not).
 // The op of its standing claim must be there, on an intact chain above the checkpoint in force
-// (or at or below that checkpoint): else it acknowledged a write before it was durable (unless
-// a storage fault hit that disk and the replica reports its journal damaged: a damaged replica
-// rewrites its journal from a view's log, and a crash in the middle may cost it entries). And the
+// (or at or below that checkpoint): else it acknowledged a write before it was durable, or (if
+// the replica truncated the entry itself) it must report its journal damaged: a damaged replica
+// rewrites its journal from a view's log, and a crash in the middle may cost it entries. And the
 // replica must have loaded it, or report its journal damaged (Replica::journal_damaged()): else a
 // storage fault cost it an op it acknowledged and it did not notice, so it would vote with less.
 // The second half reads the replica's reported status and log, the first only the disk and the

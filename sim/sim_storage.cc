@@ -117,16 +117,24 @@ void SimStorage::add_sector_error(std::size_t first_slot, std::size_t count) {
   fault_counts_.sector_errors++;
 }
 
-bool SimStorage::shadow_holds(core::Op op, std::uint64_t checksum, core::Op anchor) const {
+SimStorage::Held SimStorage::shadow_holds(core::Op op, std::uint64_t checksum,
+                                          core::Op anchor) const {
   std::uint64_t expected = checksum;
   for (core::Op at = op; at > anchor; at--) {
-    const core::LogEntry& slot = shadow_[at % shadow_.size()];
+    const std::size_t index = at % shadow_.size();
+    const core::LogEntry& slot = shadow_[index];
     if (slot.op != at || slot.checksum != expected || core::EntryChecksum(slot) != slot.checksum) {
-      return false;
+      return removed_[index] != 0 ? Held::kRemoved : Held::kLost;
     }
     expected = slot.parent;
   }
-  return true;
+  return Held::kHeld;
+}
+
+void SimStorage::write_shadow(const core::LogEntry& entry) {
+  const std::size_t slot = entry.op % shadow_.size();
+  shadow_[slot] = entry;
+  if (core::EntryChecksum(entry) == entry.checksum) removed_[slot] = 0;
 }
 
 void SimStorage::write_checkpoint(std::uint8_t area, std::span<const std::uint64_t> words) {
@@ -157,12 +165,12 @@ void SimStorage::apply(const Write& write) {
   } else if (const auto* entry = std::get_if<core::LogEntry>(&write)) {
     const std::size_t slot = entry->op % journal_.size();
     journal_[slot] = *entry;
-    shadow_[slot] = *entry;
+    write_shadow(*entry);
     unreadable_[slot] = 0;
   } else if (const auto* misdirected = std::get_if<Misdirected>(&write)) {
     journal_[misdirected->slot] = misdirected->entry;
     unreadable_[misdirected->slot] = 0;
-    shadow_[misdirected->entry.op % journal_.size()] = misdirected->entry;
+    write_shadow(misdirected->entry);
   } else if (const auto* checkpoint = std::get_if<CheckpointWrite>(&write)) {
     const std::span<const std::uint64_t> words = words_of(checkpoint->begin, checkpoint->count);
     areas_[checkpoint->area].assign(words.begin(), words.end());
@@ -179,8 +187,10 @@ void SimStorage::apply(const Write& write) {
     for (core::LogEntry& slot : journal_) {
       if (slot.op > op) slot = core::LogEntry{};
     }
-    for (core::LogEntry& slot : shadow_) {
-      if (slot.op > op) slot = core::LogEntry{};
+    for (std::size_t slot = 0; slot < shadow_.size(); slot++) {
+      if (shadow_[slot].op <= op) continue;
+      shadow_[slot] = core::LogEntry{};
+      removed_[slot] = 1;
     }
   }
 }
@@ -221,12 +231,22 @@ std::size_t SimStorage::crash(Prng& prng, Ratio torn_write) {
     return lost;
   }
   const std::size_t kept = pending_.empty() ? 0 : prng.Below(pending_.size() + 1);
-  for (std::size_t i = 0; i < kept; i++) apply(pending_[i]);
+  std::uint8_t removed_before_last = 0;
+  for (std::size_t i = 0; i < kept; i++) {
+    if (i + 1 == kept) {
+      if (const auto* entry = std::get_if<core::LogEntry>(&pending_[i])) {
+        removed_before_last = removed_[entry->op % removed_.size()];
+      }
+    }
+    apply(pending_[i]);
+  }
   if (kept > 0 && prng.Chance(torn_write)) {
     if (const auto* entry = std::get_if<core::LogEntry>(&pending_[kept - 1])) {
-      // Torn: the checksum no longer verifies.
-      journal_[entry->op % journal_.size()].checksum ^= 0x5eed;
-      shadow_[entry->op % journal_.size()].checksum ^= 0x5eed;
+      // Torn: the checksum no longer verifies (and a slot truncated before stays so).
+      const std::size_t slot = entry->op % journal_.size();
+      journal_[slot].checksum ^= 0x5eed;
+      shadow_[slot].checksum ^= 0x5eed;
+      removed_[slot] = removed_before_last;
     } else if (const auto* checkpoint = std::get_if<CheckpointWrite>(&pending_[kept - 1])) {
       std::vector<std::uint64_t>& area = areas_[checkpoint->area];
       area[prng.Below(area.size())] ^= 0x5eed;  // Torn: the checkpoint's checksum fails.

@@ -86,7 +86,10 @@ class SimStorage final : public core::Storage {
   // A journal ring of `journal_slots` slots: op k goes to slot k % journal_slots, over whatever it
   // held.
   explicit SimStorage(std::size_t journal_slots = 1024)
-      : journal_(journal_slots), shadow_(journal_slots), unreadable_(journal_slots, 0) {}
+      : journal_(journal_slots),
+        shadow_(journal_slots),
+        removed_(journal_slots, 0),
+        unreadable_(journal_slots, 0) {}
 
   void write_superblock(const core::Superblock& superblock) override;
   void write_entry(const core::LogEntry& entry) override;
@@ -123,8 +126,11 @@ class SimStorage final : public core::Storage {
   }
   std::size_t journal_size() const { return journal_.size(); }
   // The shadow journal (above): whether it holds `op` with `checksum`, on an intact chain of
-  // entries down to the op above `anchor` (whose parent is not checked).
-  bool shadow_holds(core::Op op, std::uint64_t checksum, core::Op anchor) const;
+  // entries down to the op above `anchor` (whose parent is not checked); if not, whether the
+  // first slot missing was removed by the replica's own truncation (and not written again intact
+  // since) or lost (never durable, or torn).
+  enum class Held : std::uint8_t { kHeld, kLost, kRemoved };
+  Held shadow_holds(core::Op op, std::uint64_t checksum, core::Op anchor) const;
   struct FaultCounts {
     std::uint64_t corrupt_reads = 0;  // Slots a read returned corrupt (sector errors included).
     std::uint64_t misdirected_writes = 0;
@@ -132,12 +138,6 @@ class SimStorage final : public core::Storage {
     std::uint64_t sector_errors = 0;  // Zones of slots made unreadable.
   };
   const FaultCounts& fault_counts() const { return fault_counts_; }
-  // Faults that destroyed or hid durable journal entries so far: sector errors, corrupt reads
-  // and misdirected writes (a failed sync loses only writes that were never durable).
-  std::uint64_t corruption_faults() const {
-    return fault_counts_.corrupt_reads + fault_counts_.misdirected_writes +
-           fault_counts_.sector_errors;
-  }
   // Loses the unsynced writes as described above. Returns the number of pending writes lost.
   // After a crash point fired, the disk keeps exactly what the point left (no draws).
   std::size_t crash(Prng& prng, Ratio torn_write);
@@ -192,6 +192,7 @@ class SimStorage final : public core::Storage {
   using Write = std::variant<core::Superblock, core::LogEntry, Truncate, CheckpointWrite,
                              DataWrite, Misdirected>;
   void apply(const Write& write);
+  void write_shadow(const core::LogEntry& entry);
   // Counts an operation; false if the process is dead (or dies here, before it). Inline: every
   // write and sync passes here, and with no point armed and no recording it only counts.
   bool begin_op(StorageOpKind kind) {
@@ -211,6 +212,7 @@ class SimStorage final : public core::Storage {
   core::Superblock superblock_;
   std::vector<core::LogEntry> journal_;  // journal_[op % size]; op 0 when empty.
   std::vector<core::LogEntry> shadow_;   // journal_ without storage faults (above).
+  std::vector<std::uint8_t> removed_;    // Per shadow slot: truncated, not written intact since.
   std::vector<std::uint8_t> unreadable_;  // Per slot: a sector error.
   mutable std::size_t corrupt_next_read_ = 0;  // slot + 1; 0: none.
   std::size_t misdirect_next_ = 0;             // slot + 1; 0: none.

@@ -25,7 +25,7 @@ enum class Mutant : std::uint8_t {
   kCheckpointOverwritesInForce,  // Issue 16: a new checkpoint goes into the area in force.
   kSyncNotWritten,    // Issue 16: a synced checkpoint is named by the superblock but never written.
   kAckBeforeDurable,  // Issue 17: messages leave before the writes they vouch for sync.
-  kJournalTrustsBytes,   // Issue 17: a restart loads journal entries without their checksum.
+  kJournalTrustsBytes,    // Issue 17: a restart loads journal entries without their checksum.
   kJournalDamageIgnored,  // Issue 17: a journal that lost synced entries is taken as torn.
   kSyncFailureIgnored,    // Issue 17: a failed sync is taken as done.
 };

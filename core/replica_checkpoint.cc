@@ -79,8 +79,9 @@ void Replica::restore_from_storage() {
   // ends below it, or reaches it with another checksum, lost synced entries to a storage fault:
   // the log may lack an op this replica acknowledged, so it must not vote with it (journal_
   // damaged()). Above the head, a broken chain is a crash's torn or lost unsynced write.
-  const bool intact = superblock.op <= checkpoint_.op ||
-                      (op() >= superblock.op && log_[superblock.op].checksum == superblock.op_checksum);
+  const bool intact =
+      superblock.op <= checkpoint_.op ||
+      (op() >= superblock.op && log_[superblock.op].checksum == superblock.op_checksum);
   if (!intact && !mutants_.Has(Mutant::kJournalDamageIgnored)) {
     damaged_ = true;
     damage_head_ = superblock.op;

@@ -11,9 +11,9 @@ namespace vsrsim::faults {
 namespace {
 
 constexpr std::array<const char*, 14> kNames = {
-    "crash",        "restart",      "isolate",      "isolate-primary", "block",
-    "clog",         "disconnect",   "replay",       "crash-in-sync",   "crash-point",
-    "sector-error", "corrupt-read", "misdirect",    "sync-fail"};
+    "crash",        "restart",      "isolate",   "isolate-primary", "block",
+    "clog",         "disconnect",   "replay",    "crash-in-sync",   "crash-point",
+    "sector-error", "corrupt-read", "misdirect", "sync-fail"};
 
 bool ParseUnsigned(const std::string& text, std::uint64_t& value) {
   if (text.empty() || text.size() > 18) return false;
@@ -334,7 +334,8 @@ void FaultApplier::apply(sim::Cluster& cluster, const FaultEvent& event) {
       return;
     case FaultKind::kSyncFail:
       // Only a replica that is up syncs.
-      if (event.a < replicas && cluster.replica(event.a) != nullptr) cluster.fail_next_sync(event.a);
+      if (event.a < replicas && cluster.replica(event.a) != nullptr)
+        cluster.fail_next_sync(event.a);
       return;
   }
 }

@@ -51,8 +51,8 @@ struct FaultEvent {
   std::uint8_t age = 0;          // kReplay: 0 is the latest message of that kind on the link.
   std::uint64_t storage_op = 0;  // kCrashPoint: the storage operation's index.
   sim::CrashMode crash_mode = sim::CrashMode::kBefore;  // kCrashPoint.
-  std::uint32_t slot = 0;   // kSectorError, kCorruptRead, kMisdirect.
-  std::uint32_t slots = 0;  // kSectorError.
+  std::uint32_t slot = 0;                               // kSectorError, kCorruptRead, kMisdirect.
+  std::uint32_t slots = 0;                              // kSectorError.
   bool operator==(const FaultEvent&) const = default;
 };
 

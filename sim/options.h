@@ -60,7 +60,8 @@ struct FaultOptions {
   // completes (within the crash budget; faults/crash_nemesis.h).
   Ratio crash_sync_window{0, 1};
   // Issue 17: chance per tick of a storage fault (a sector error, a corrupt read, a misdirected
-  // write or a failed sync) on one of the replicas whose disks are faulty (faults/storage_nemesis.h).
+  // write or a failed sync) on one of the replicas whose disks are faulty
+  // (faults/storage_nemesis.h).
   Ratio storage{0, 1};
 };
 

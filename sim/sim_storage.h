@@ -189,8 +189,8 @@ class SimStorage final : public core::Storage {
     core::LogEntry entry;
     std::size_t slot;
   };
-  using Write = std::variant<core::Superblock, core::LogEntry, Truncate, CheckpointWrite,
-                             DataWrite, Misdirected>;
+  using Write = std::variant<core::Superblock, core::LogEntry, Truncate, CheckpointWrite, DataWrite,
+                             Misdirected>;
   void apply(const Write& write);
   void write_shadow(const core::LogEntry& entry);
   // Counts an operation; false if the process is dead (or dies here, before it). Inline: every
@@ -210,9 +210,9 @@ class SimStorage final : public core::Storage {
   std::vector<Write> pending_;
   std::vector<std::uint64_t> pending_words_;
   core::Superblock superblock_;
-  std::vector<core::LogEntry> journal_;  // journal_[op % size]; op 0 when empty.
-  std::vector<core::LogEntry> shadow_;   // journal_ without storage faults (above).
-  std::vector<std::uint8_t> removed_;    // Per shadow slot: truncated, not written intact since.
+  std::vector<core::LogEntry> journal_;   // journal_[op % size]; op 0 when empty.
+  std::vector<core::LogEntry> shadow_;    // journal_ without storage faults (above).
+  std::vector<std::uint8_t> removed_;     // Per shadow slot: truncated, not written intact since.
   std::vector<std::uint8_t> unreadable_;  // Per slot: a sector error.
   mutable std::size_t corrupt_next_read_ = 0;  // slot + 1; 0: none.
   std::size_t misdirect_next_ = 0;             // slot + 1; 0: none.

@@ -111,6 +111,10 @@ class FakeStorage final : public Storage {
   const std::vector<std::uint64_t>& data() const { return data_; }
   // A broken disk: the durable entry at `offset` changes.
   void CorruptData(std::uint64_t offset) { data_.at(offset) ^= 1; }
+  // A storage fault (issue 17): the durable journal entry of `op` (an append) reads back with its
+  // first appended entry flipped, so its checksum no longer verifies.
+  void CorruptJournal(Op op) { journal_.at(op - 1).request.entries[0] ^= 1; }
+  std::size_t pending_count() const { return pending_.size(); }
 
  private:
   struct Truncate {

@@ -26,6 +26,11 @@ vsrsim_add_test(NAME core_replica_test
                 LIBS vsrsim_core
                 LABELS unit)
 
+vsrsim_add_test(NAME core_replica_storage_faults_test
+                SOURCES replica_storage_faults_test.cc
+                LIBS vsrsim_core
+                LABELS unit)
+
 vsrsim_add_test(NAME core_checkpoint_test
                 SOURCES checkpoint_test.cc
                 LIBS vsrsim_core

@@ -37,6 +37,8 @@ class SwarmNemesis final : public sim::Nemesis {
   }
   const std::vector<FaultEvent>& events() const { return events_; }
   const std::vector<std::size_t>& core() const { return core_; }
+  // The replicas whose disks the storage nemesis made faulty (storage_nemesis.h).
+  const std::vector<std::size_t>& faulty_disks() const { return storage_.faulty(); }
 
  private:
   FaultApplier applier_;

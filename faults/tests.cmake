@@ -16,6 +16,11 @@ vsrsim_add_test(NAME faults_crash_nemesis_test
   LIBS vsrsim_faults
   LABELS unit)
 
+vsrsim_add_test(NAME faults_storage_nemesis_test
+  SOURCES storage_nemesis_test.cc
+  LIBS vsrsim_faults
+  LABELS unit)
+
 vsrsim_add_test(NAME faults_replay_nemesis_test
   SOURCES replay_nemesis_test.cc
   LIBS vsrsim_faults

@@ -6,10 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/message.h"
+#include "core/replica.h"
+#include "sim/sim_storage.h"
 
 namespace vsrsim::sim {
 namespace {
@@ -223,6 +226,113 @@ TEST(DurabilityTest, RepliesAndEvictionsOfOlderViewsDoNotCount) {
       checker.on_send(kBackup, core::StartViewChange{.view = 3, .replica = core::ReplicaIndex{2}}));
   EXPECT_FALSE(
       checker.on_send(kBackup, core::StartViewChange{.view = 4, .replica = core::ReplicaIndex{2}}));
+}
+
+// --- The disk's side (issue 17): the checker reads the restarted replica's disk ------------------
+
+class NullBus final : public core::Bus {
+ public:
+  void send_to_replica(core::ReplicaIndex, const core::Message&) override {}
+  core::SendStatus send_to_client(core::ClientId, const core::Message&) override {
+    return core::SendStatus::kSent;
+  }
+  void request_sync() override {}
+  void on_execute(const core::Execution&) override {}
+  void on_checkpoint_installed(const core::CheckpointInstalled&) override {}
+};
+
+// The backup's disk: ops 1..durable of `log` synced under a superblock of view 1 naming head
+// `head`; ops durable + 1..pending written but lost by a crash.
+struct Disk {
+  SimStorage storage{1024};
+  NullBus bus;
+  std::unique_ptr<core::Replica> replica;
+
+  Disk(const std::vector<core::LogEntry>& log, core::Op durable, core::Op head) {
+    for (core::Op op = 1; op <= durable; op++) storage.write_entry(log[op - 1]);
+    storage.write_superblock(
+        {.view = 1, .log_view = 1, .op = head, .op_checksum = log[head - 1].checksum});
+    storage.sync();
+  }
+  // Opens the backup on the disk as a restart does.
+  const core::Replica& Open(core::MutantSet mutants = {}) {
+    replica = std::make_unique<core::Replica>(
+        core::ReplicaOptions{.index = core::ReplicaIndex{kBackup}, .mutants = mutants}, storage,
+        bus, (std::uint64_t{1} << 32) | 1);
+    return *replica;
+  }
+};
+
+core::MutantSet WithMutant(core::Mutant mutant) {
+  core::MutantSet mutants{};
+  mutants.Add(mutant);
+  return mutants;
+}
+
+TEST(DurabilityDiskTest, RestartHoldingWhatItAcknowledgedPasses) {
+  DurabilityChecker checker(kReplicas);
+  const std::vector<core::LogEntry> log = Log(5, 1);
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, log, 5)));
+  Disk disk(log, 5, 5);
+  EXPECT_FALSE(checker.on_disk_opened({}, kBackup, disk.storage, disk.Open()));
+}
+
+TEST(DurabilityDiskTest, AcknowledgedOpMissingFromTheDiskFires) {
+  // The acknowledgement of op 5 left before op 5 reached the disk (ack-before-durable).
+  DurabilityChecker checker(kReplicas);
+  const std::vector<core::LogEntry> log = Log(5, 1);
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, log, 5)));
+  Disk disk(log, 4, 4);  // Op 5 never reached the disk.
+  ExpectFires(
+      checker.on_disk_opened({}, kBackup, disk.storage, disk.Open()),
+      {"replica 2", "does not hold op 5", "PrepareOk of view 1", "before the write was durable"});
+}
+
+TEST(DurabilityDiskTest, UnreadableAcknowledgedOpNeedsTheReplicaToReportDamage) {
+  // A sector error hides op 3: the correct replica reports its journal damaged and passes; one
+  // that takes the damage for a torn write (journal-damage-ignored) fires.
+  DurabilityChecker checker(kReplicas);
+  const std::vector<core::LogEntry> log = Log(5, 1);
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, log, 5)));
+  Disk disk(log, 5, 5);
+  disk.storage.add_sector_error(3, 1);
+  const core::Replica& correct = disk.Open();
+  EXPECT_TRUE(correct.journal_damaged());
+  EXPECT_FALSE(checker.on_disk_opened({}, kBackup, disk.storage, correct));
+  const core::Replica& mutant = disk.Open(WithMutant(core::Mutant::kJournalDamageIgnored));
+  ExpectFires(checker.on_disk_opened({}, kBackup, disk.storage, mutant),
+              {"replica 2", "without op 5", "did not read back", "log ends at op 2",
+               "does not report its journal damaged"});
+}
+
+TEST(DurabilityDiskTest, AcknowledgedOpTheReplicaTruncatedNeedsItToReportDamage) {
+  // The disk's journal was truncated above op 2 (a damaged replica's rewrite, cut short by a
+  // crash): with the superblock still naming head 5 the replica reports damage and passes; one
+  // that ignores it fires.
+  DurabilityChecker checker(kReplicas);
+  const std::vector<core::LogEntry> log = Log(5, 1);
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, log, 5)));
+  Disk disk(log, 5, 5);
+  disk.storage.truncate_after(2);
+  disk.storage.sync();
+  EXPECT_FALSE(checker.on_disk_opened({}, kBackup, disk.storage, disk.Open()));
+  ExpectFires(checker.on_disk_opened({}, kBackup, disk.storage,
+                                     disk.Open(WithMutant(core::Mutant::kJournalDamageIgnored))),
+              {"replica 2", "truncated below op 5", "does not report its journal damaged"});
+}
+
+TEST(DurabilityDiskTest, NoStandingClaimNoFinding) {
+  // Obligations ended by a newer view's log: the disk may hold less.
+  DurabilityChecker checker(kReplicas);
+  const std::vector<core::LogEntry> log = Log(5, 1);
+  EXPECT_FALSE(checker.on_send(kBackup, Ack(1, log, 5)));
+  checker.on_deliver(kBackup,
+                     core::StartView{.view = 2, .replica = core::ReplicaIndex{2}, .log = {}});
+  Disk disk(log, 2, 2);
+  EXPECT_FALSE(checker.on_disk_opened({}, kBackup, disk.storage, disk.Open()));
+  // A stale message of view 1 released after the handover claims nothing.
+  EXPECT_FALSE(checker.on_send(kBackup, Dvc(2, 1, log)));
+  EXPECT_FALSE(checker.on_disk_opened({}, kBackup, disk.storage, disk.Open()));
 }
 
 }  // namespace

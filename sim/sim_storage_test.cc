@@ -426,5 +426,109 @@ TEST(SimStorageTest, CrashModesApplyWhereTheyMeanSomething) {
   }
 }
 
+// --- Storage faults (issue 17) -------------------------------------------------------------------
+
+TEST(SimStorageFaultsTest, SectorErrorReadsBackCorruptUntilTheSlotIsWrittenAgain) {
+  const auto chain = Chain(core::LogEntry{}, 4, 100);
+  SimStorage storage(8);
+  WriteSyncedBase(storage, chain);
+  storage.add_sector_error(2, 1);              // Slot 2: op 2.
+  EXPECT_EQ(Journal(storage), Ops(chain, 1));  // The chain ends at the unreadable slot.
+  EXPECT_EQ(Journal(storage), Ops(chain, 1));  // And stays so: the error is the disk's.
+  EXPECT_EQ(storage.fault_counts().corrupt_reads, 2U);
+  EXPECT_EQ(storage.shadow_holds(3, chain[3].checksum, 0), SimStorage::Held::kHeld);
+  storage.write_entry(chain[2]);  // Writing the slot remaps the sector.
+  storage.sync();
+  EXPECT_EQ(Journal(storage), Ops(chain, 3));
+}
+
+TEST(SimStorageFaultsTest, CorruptReadHitsOneReadOnly) {
+  const auto chain = Chain(core::LogEntry{}, 4, 100);
+  SimStorage storage(8);
+  WriteSyncedBase(storage, chain);
+  storage.corrupt_next_read(3 + 8);  // Slots are taken modulo the journal's size.
+  const std::vector<core::LogEntry> read = storage.read_journal();
+  ASSERT_EQ(read.size(), 3U);
+  EXPECT_NE(core::EntryChecksum(read[2]), read[2].checksum);  // Op 3 reads back corrupt...
+  EXPECT_EQ(read[2].checksum, chain[3].checksum);             // ...under its old checksum.
+  EXPECT_EQ(Journal(storage), Ops(chain, 3));                 // The next read is clean.
+}
+
+TEST(SimStorageFaultsTest, MisdirectedWriteLandsElsewhereAndTheShadowKeepsTheIntent) {
+  const auto chain = Chain(core::LogEntry{}, 4, 100);
+  SimStorage storage(8);
+  WriteSyncedBase(storage, chain);
+  storage.misdirect_next_write(2);  // Op 4's write lands over op 2.
+  storage.write_entry(chain[4]);
+  storage.sync();
+  EXPECT_EQ(storage.fault_counts().misdirected_writes, 1U);
+  EXPECT_EQ(Journal(storage), Ops(chain, 1));  // Op 2 is gone from the disk.
+  // The shadow holds what the replica made durable.
+  EXPECT_EQ(storage.shadow_holds(4, chain[4].checksum, 0), SimStorage::Held::kHeld);
+  // A misdirection onto the entry's own slot goes to the next one instead.
+  storage.misdirect_next_write(5);
+  const auto more = Chain(chain[4], 1, 500);
+  storage.write_entry(more[1]);
+  storage.sync();
+  EXPECT_EQ(storage.read_journal().size(), 4U);  // Slots 1, 2 (op 4), 3 and 6 (op 5).
+}
+
+TEST(SimStorageFaultsTest, FailedSyncKeepsAPrefixAndSaysSo) {
+  const auto chain = Chain(core::LogEntry{}, 6, 100);
+  std::set<std::size_t> kept_seen;
+  for (std::uint64_t seed = 0; seed < 100; seed++) {
+    SimStorage storage(16);
+    WriteSyncedBase(storage, chain);
+    for (std::size_t op = 4; op <= 6; op++) storage.write_entry(chain[op]);
+    storage.fail_next_sync();
+    Prng prng(seed);
+    EXPECT_EQ(storage.sync(prng), SyncResult::kFailed);
+    EXPECT_EQ(storage.pending_count(), 0U);
+    const std::size_t kept = Journal(storage).size() - 3;
+    kept_seen.insert(kept);
+    EXPECT_EQ(storage.shadow_holds(3 + kept, chain[3 + kept].checksum, 0), SimStorage::Held::kHeld);
+    if (kept < 3) {
+      EXPECT_EQ(storage.shadow_holds(6, chain[6].checksum, 0), SimStorage::Held::kLost);
+    }
+    EXPECT_EQ(storage.sync(prng), SyncResult::kDone);  // Only the next sync fails.
+  }
+  EXPECT_EQ(kept_seen, (std::set<std::size_t>{0, 1, 2, 3}));
+}
+
+TEST(SimStorageFaultsTest, ShadowTellsATruncationFromALoss) {
+  const auto chain = Chain(core::LogEntry{}, 4, 100);
+  SimStorage storage(8);
+  WriteSyncedBase(storage, chain);
+  storage.truncate_after(1);
+  storage.sync();
+  EXPECT_EQ(storage.shadow_holds(3, chain[3].checksum, 0), SimStorage::Held::kRemoved);
+  storage.write_entry(chain[2]);
+  storage.sync();
+  EXPECT_EQ(storage.shadow_holds(2, chain[2].checksum, 0), SimStorage::Held::kHeld);
+  EXPECT_EQ(storage.shadow_holds(3, chain[3].checksum, 0), SimStorage::Held::kRemoved);
+  storage.write_entry(chain[3]);
+  storage.write_entry(chain[4]);
+  Prng prng(7);
+  storage.crash(prng, Ratio{0, 1});  // Whatever it kept, op 4 was never there to remove.
+  if (Journal(storage).size() < 4) {
+    EXPECT_EQ(storage.shadow_holds(4, chain[4].checksum, 0), SimStorage::Held::kLost);
+  }
+}
+
+TEST(SimStorageFaultsTest, ArmedFaultsAreClearedAndSectorErrorsStay) {
+  const auto chain = Chain(core::LogEntry{}, 4, 100);
+  SimStorage storage(8);
+  WriteSyncedBase(storage, chain);
+  storage.add_sector_error(3, 1);
+  storage.corrupt_next_read(1);
+  storage.misdirect_next_write(1);
+  storage.fail_next_sync();
+  storage.clear_armed_faults();
+  storage.write_entry(chain[4]);
+  EXPECT_EQ(storage.sync(), SyncResult::kDone);
+  EXPECT_EQ(storage.fault_counts().misdirected_writes, 0U);
+  EXPECT_EQ(Journal(storage), Ops(chain, 2));  // Op 3's sector is still unreadable.
+}
+
 }  // namespace
 }  // namespace vsrsim::sim

@@ -1,0 +1,168 @@
+// Issue 17, the replica's side of storage faults: a restart whose journal ends below the
+// superblock's head (a slot read back corrupt) reports its journal damaged, takes no part in a
+// view change as a voter, and is repaired by a view's log; a torn write above the head is only a
+// crash's loss; a failed sync halts the replica before anything it vouches for leaves. Each
+// storage mutant is shown doing what it is named for.
+
+#include <gtest/gtest.h>
+
+#include <variant>
+
+#include "core/replica.h"
+#include "core/replica_test_world.h"
+
+namespace vsrsim::core {
+namespace {
+
+using namespace vsrsim::core::testing;  // NOLINT: the test world's helpers read as the tests' own.
+
+// Registers Alice and commits her requests 1..last (ops 2..last + 1) on every replica.
+void AliceAppends(Cluster& cluster, RequestNumber last) {
+  cluster.Send(0, RegisterRequest(kAlice));
+  cluster.Converge();
+  for (RequestNumber request = 1; request <= last; request++) {
+    cluster.Send(0, AppendRequest(kAlice, 1, request));
+    cluster.Converge();
+  }
+  cluster.TakeClientMessages(kAlice);
+}
+
+bool QueuedFrom(Cluster& cluster, std::size_t replica, std::size_t kind) {
+  for (const Envelope& envelope : cluster.network().to_replicas) {
+    if (Raw(envelope.from) == replica && envelope.message.index() == kind) return true;
+  }
+  return false;
+}
+
+constexpr std::size_t kDoViewChange = Message(DoViewChange{}).index();
+constexpr std::size_t kPrepareOk = Message(PrepareOk{}).index();
+
+TEST(ReplicaStorageFaultsTest, CorruptSlotBelowTheHeadIsReportedAndRepairedByAStartView) {
+  Cluster cluster(ClusterOptions{});
+  AliceAppends(cluster, 5);  // Ops 1..6 on every disk; the superblocks name head 6.
+  cluster.storage(2).CorruptJournal(3);
+  cluster.Restart(2);
+  const Replica& restarted = cluster.replica(2);
+  EXPECT_TRUE(restarted.journal_damaged());
+  EXPECT_EQ(restarted.op(), 2U);  // The chain ends at the corrupt slot.
+  EXPECT_EQ(restarted.counters().journal_checksum_failures, 1U);
+  EXPECT_EQ(restarted.counters().journal_damage, 1U);
+  // Its superblock keeps naming the damaged head until a view's log repairs the journal.
+  cluster.Settle();
+  cluster.Converge();
+  EXPECT_FALSE(cluster.replica(2).journal_damaged());
+  EXPECT_EQ(cluster.replica(2).counters().journal_repairs, 1U);
+  EXPECT_EQ(cluster.replica(2).commit_min(), 6U);
+  EXPECT_EQ(cluster.replica(2).state_machine(), cluster.replica(0).state_machine());
+  EXPECT_EQ(cluster.storage(2).read_superblock().op, 6U);
+}
+
+TEST(ReplicaStorageFaultsTest, DamageSurvivesAnotherRestartBeforeTheRepair) {
+  Cluster cluster(ClusterOptions{});
+  AliceAppends(cluster, 5);
+  cluster.storage(2).CorruptJournal(3);
+  cluster.Restart(2);
+  ASSERT_TRUE(cluster.replica(2).journal_damaged());
+  // Its restart wrote a superblock (its commit); it must still name head 6, not the short log.
+  ASSERT_TRUE(cluster.CompleteSync(2));
+  EXPECT_EQ(cluster.storage(2).read_superblock().op, 6U);
+  cluster.Restart(2);
+  EXPECT_TRUE(cluster.replica(2).journal_damaged());
+}
+
+TEST(ReplicaStorageFaultsTest, CorruptSlotAboveTheHeadIsACrashsLossNotDamage) {
+  // Replica 2 journals op 7; the entry reaches its disk but the superblock after it does not,
+  // and the entry then reads back corrupt: nothing it vouched for is missing.
+  Cluster cluster(ClusterOptions{});
+  AliceAppends(cluster, 5);
+  cluster.replica(0).on_message(AppendRequest(kAlice, 1, 6));
+  ASSERT_TRUE(cluster.StepUntil(2, [&] { return cluster.replica(2).op() == 7; }));
+  ASSERT_GE(cluster.storage(2).pending_count(), 2U);
+  cluster.RestartAfterSyncing(2, cluster.storage(2).pending_count() - 1);
+  EXPECT_FALSE(cluster.replica(2).journal_damaged());
+  EXPECT_EQ(cluster.replica(2).op(), 7U);
+  cluster.storage(2).CorruptJournal(7);
+  cluster.Restart(2);
+  EXPECT_FALSE(cluster.replica(2).journal_damaged());
+  EXPECT_EQ(cluster.replica(2).op(), 6U);
+}
+
+TEST(ReplicaStorageFaultsTest, DamagedReplicaNeverSendsADoViewChange) {
+  // The primary stops; replica 1 and the damaged replica 2 cannot form a view change on their
+  // own (2's vote does not count), so no view starts until the primary comes back.
+  Cluster cluster(ClusterOptions{});
+  AliceAppends(cluster, 5);
+  cluster.storage(2).CorruptJournal(3);
+  cluster.Restart(2);
+  cluster.Stop(0);
+  for (std::uint32_t tick = 0; tick < 4 * kViewChangeTimeoutTicks; tick++) {
+    cluster.replica(1).on_tick();
+    cluster.replica(2).on_tick();
+    for (std::size_t i = 1; i <= 2; i++) cluster.CompleteSync(i);
+    EXPECT_FALSE(QueuedFrom(cluster, 2, kDoViewChange)) << "tick " << tick;
+    // Deliver what is queued, except to the stopped primary.
+    while (!cluster.network().to_replicas.empty()) {
+      const Envelope envelope = cluster.network().to_replicas.front();
+      cluster.network().to_replicas.pop_front();
+      if (Raw(envelope.to) != 0) cluster.replica(Raw(envelope.to)).on_message(envelope.message);
+      for (std::size_t i = 1; i <= 2; i++) cluster.CompleteSync(i);
+      EXPECT_FALSE(QueuedFrom(cluster, 2, kDoViewChange)) << "tick " << tick;
+    }
+    EXPECT_FALSE(cluster.replica(1).status() == Status::kNormal && cluster.replica(1).view() > 0);
+    EXPECT_TRUE(cluster.replica(2).journal_damaged());
+  }
+  cluster.Resume(0);
+  cluster.Converge();
+  EXPECT_FALSE(cluster.replica(2).journal_damaged());
+  EXPECT_EQ(cluster.replica(2).commit_min(), 6U);
+}
+
+TEST(ReplicaStorageFaultsTest, FailedSyncHaltsBeforeTheAcknowledgementLeaves) {
+  Cluster cluster(ClusterOptions{});
+  AliceAppends(cluster, 5);
+  cluster.replica(0).on_message(AppendRequest(kAlice, 1, 6));
+  ASSERT_TRUE(cluster.StepUntil(2, [&] { return cluster.replica(2).op() == 7; }));
+  ASSERT_TRUE(cluster.bus(2).take_sync_request());
+  cluster.replica(2).on_sync_failed();
+  EXPECT_TRUE(cluster.replica(2).halted());
+  EXPECT_EQ(cluster.replica(2).counters().sync_failures, 1U);
+  EXPECT_FALSE(QueuedFrom(cluster, 2, kPrepareOk));
+  cluster.Restart(2);  // Its environment restarts it from the disk.
+  cluster.Converge();
+  EXPECT_EQ(cluster.replica(2).commit_min(), 7U);
+}
+
+TEST(ReplicaStorageFaultsMutantTest, SyncFailureIgnoredAcknowledgesWhatMayBeLost) {
+  Cluster cluster(ClusterOptions{.mutants = With(Mutant::kSyncFailureIgnored)});
+  AliceAppends(cluster, 5);
+  cluster.replica(0).on_message(AppendRequest(kAlice, 1, 6));
+  ASSERT_TRUE(cluster.StepUntil(2, [&] { return cluster.replica(2).op() == 7; }));
+  ASSERT_TRUE(cluster.bus(2).take_sync_request());
+  cluster.replica(2).on_sync_failed();
+  EXPECT_FALSE(cluster.replica(2).halted());
+  EXPECT_TRUE(QueuedFrom(cluster, 2, kPrepareOk));
+}
+
+TEST(ReplicaStorageFaultsMutantTest, JournalDamageIgnoredTakesTheDamageForATornWrite) {
+  Cluster cluster(ClusterOptions{.mutants = With(Mutant::kJournalDamageIgnored)});
+  AliceAppends(cluster, 5);
+  cluster.storage(2).CorruptJournal(3);
+  cluster.Restart(2);
+  EXPECT_FALSE(cluster.replica(2).journal_damaged());
+  EXPECT_EQ(cluster.replica(2).op(), 2U);
+}
+
+TEST(ReplicaStorageFaultsMutantTest, JournalTrustsBytesLoadsTheCorruptEntry) {
+  Cluster cluster(ClusterOptions{.mutants = With(Mutant::kJournalTrustsBytes)});
+  AliceAppends(cluster, 5);
+  cluster.storage(2).CorruptJournal(3);
+  cluster.Restart(2);
+  EXPECT_EQ(cluster.replica(2).op(), 6U);
+  EXPECT_FALSE(cluster.replica(2).journal_damaged());
+  // It executed op 3 as it read back: its state machine differs from the primary's.
+  EXPECT_EQ(cluster.replica(2).commit_min(), 6U);
+  EXPECT_NE(cluster.replica(2).state_machine(), cluster.replica(0).state_machine());
+}
+
+}  // namespace
+}  // namespace vsrsim::core

@@ -134,7 +134,7 @@ SimStorage::Held SimStorage::shadow_holds(core::Op op, std::uint64_t checksum,
 void SimStorage::write_shadow(const core::LogEntry& entry) {
   const std::size_t slot = entry.op % shadow_.size();
   shadow_[slot] = entry;
-  if (core::EntryChecksum(entry) == entry.checksum) removed_[slot] = 0;
+  if (removed_[slot] != 0 && core::EntryChecksum(entry) == entry.checksum) removed_[slot] = 0;
 }
 
 void SimStorage::write_checkpoint(std::uint8_t area, std::span<const std::uint64_t> words) {

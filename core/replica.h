@@ -97,6 +97,9 @@ struct ReplicaCounters {
   std::uint64_t journal_damage = 0;
   std::uint64_t journal_repairs = 0;
   std::uint64_t sync_failures = 0;
+  // Restarts whose checkpoint in force failed its checksum (or its data area its digest) and that
+  // fell back to the other area's checkpoint or to none.
+  std::uint64_t checkpoint_fallbacks = 0;
 };
 
 class Replica {
@@ -179,6 +182,10 @@ class Replica {
   // The area a new checkpoint goes to: the one the superblock in force does not name.
   std::uint8_t NextCheckpointArea() const;
   void restore_from_storage();
+  // Installs the checkpoint in `area` if it verifies (against `expected`, if given, else by its
+  // own checksum) and the data area gives its digest; sets `anchor` to its op. Returns whether it
+  // did (issue 17: a checkpoint may read back corrupt).
+  bool restore_checkpoint(std::uint8_t area, const CheckpointRef* expected, LogEntry& anchor);
   void load_journal();
   // Writes the data area's entries of `partition` above the latest checkpoint written.
   void write_data_above_checkpoint(std::span<const std::uint64_t> partition);

@@ -55,45 +55,72 @@ void Replica::restore_from_storage() {
   status_ = Status::kRecovering;
   checkpoint_ = superblock.checkpoint;
   LogEntry anchor{};  // The root, without a checkpoint.
-  if (checkpoint_.op > 0) {
-    // Synced data is never lost or changed, and the checkpoint was durable before the superblock
-    // that names it: anything else is a broken disk, not a fault the replica can handle.
-    checkpoint_words_ = storage_.read_checkpoint(checkpoint_.area);
-    VSRSIM_ASSERT_EQ(CheckpointChecksum(checkpoint_words_), checkpoint_.checksum);
-    const std::optional<CheckpointState> state = DecodeCheckpoint(checkpoint_words_);
-    VSRSIM_ASSERT(state.has_value());
-    VSRSIM_ASSERT_EQ(state->op, checkpoint_.op);
-    // The data area below the checkpoint's length was synced before the superblock naming it, and
-    // is never written again: entries that do not give its digest are a broken disk too.
-    std::optional<PartitionLog> partition =
-        RestorePartition(*state, storage_.read_data(0, state->partition_length));
-    VSRSIM_ASSERT(partition.has_value());
-    anchor = LogEntry{.op = state->op, .checksum = state->entry_checksum};
-    checkpoint_partition_length_ = state->partition_length;
-    install_checkpoint(*state, std::move(*partition), false);
+  const bool fell_back =
+      checkpoint_.op > 0 && !restore_checkpoint(checkpoint_.area, &superblock.checkpoint, anchor);
+  if (fell_back) {
+    // Issue 17: the checkpoint in force read back corrupt (or its data area does not give its
+    // digest). The other area holds the previous checkpoint (or a newer one no durable superblock
+    // named yet): committed state either way, verified by its own checksum and digest. Failing
+    // that, the root. The journal above the fallback may no longer reach the superblock's head
+    // (the ring overwrote what the lost checkpoint covered): then the replica is damaged, below,
+    // and a view's log or a state sync repairs it.
+    counters_.checkpoint_fallbacks++;
+    checkpoint_ = {};
+    checkpoint_words_.clear();
+    checkpoint_partition_length_ = 0;
+    anchor = {};
+    restore_checkpoint(static_cast<std::uint8_t>(superblock.checkpoint.area ^ 1U), nullptr, anchor);
+    // The superblock it writes next names the fallback: the area it may write a new checkpoint
+    // into is the one the durable superblock names until then.
+    checkpoint_unsynced_ = true;
   }
   log_.reset(anchor);
   load_journal();
   superblock_written_ = superblock;
+  const auto reaches_head = [&] {
+    return superblock.op <= log_.first() ||
+           (op() >= superblock.op && log_[superblock.op].checksum == superblock.op_checksum);
+  };
+  // Above a fallback checkpoint the journal may hold entries a state sync superseded (a sync
+  // leaves the slots below its checkpoint as they were): the chain is the replica's log only if it
+  // reaches the superblock's head with the head's checksum (a hash chain: then every entry below
+  // matches too). Otherwise nothing above the fallback is trusted, let alone executed.
+  if (fell_back && !reaches_head()) log_.reset(anchor);
   // Issue 17: the superblock vouches for the journal up to its head (Superblock::op). A chain that
   // ends below it, or reaches it with another checksum, lost synced entries to a storage fault:
   // the log may lack an op this replica acknowledged, so it must not vote with it (journal_
   // damaged()). Above the head, a broken chain is a crash's torn or lost unsynced write.
-  const bool intact =
-      superblock.op <= checkpoint_.op ||
-      (op() >= superblock.op && log_[superblock.op].checksum == superblock.op_checksum);
-  if (!intact && !mutants_.Has(Mutant::kJournalDamageIgnored)) {
+  if (!reaches_head() && !mutants_.Has(Mutant::kJournalDamageIgnored)) {
     damaged_ = true;
     damage_head_ = superblock.op;
     damage_head_checksum_ = superblock.op_checksum;
     counters_.journal_damage++;
   }
   op_durable_ = op();
-  commit_max_ = std::min(superblock.commit, op());
-  VSRSIM_ASSERT_GE(commit_max_, commit_min_);
+  // (A fallback checkpoint may lie above the durable commit: one no durable superblock named.)
+  commit_max_ = std::max(commit_min_, std::min(superblock.commit, op()));
   execute_committed();
   request_start_view(options_.index);
   end_batch();
+}
+
+bool Replica::restore_checkpoint(std::uint8_t area, const CheckpointRef* expected,
+                                 LogEntry& anchor) {
+  std::vector<std::uint64_t> words = storage_.read_checkpoint(area);
+  if (expected != nullptr && CheckpointChecksum(words) != expected->checksum) return false;
+  const std::optional<CheckpointState> state = DecodeCheckpoint(words);
+  if (!state || state->op == 0 || (expected != nullptr && state->op != expected->op)) return false;
+  // The data area below the checkpoint's length was synced before the superblock naming it, and
+  // is never written again.
+  std::optional<PartitionLog> partition =
+      RestorePartition(*state, storage_.read_data(0, state->partition_length));
+  if (!partition) return false;
+  checkpoint_ = {.op = state->op, .area = area, .checksum = CheckpointChecksum(words)};
+  checkpoint_words_ = std::move(words);
+  anchor = LogEntry{.op = state->op, .checksum = state->entry_checksum};
+  checkpoint_partition_length_ = state->partition_length;
+  install_checkpoint(*state, std::move(*partition), false);
+  return true;
 }
 
 // Follows the journal's hash chain up from the anchor: the ops above the checkpoint, as far as

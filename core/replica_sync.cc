@@ -93,6 +93,12 @@ void Replica::on_sync_checkpoint(const SyncCheckpoint& message) {
   checkpoint_requested_ = false;
   counters_.state_syncs++;
   install_checkpoint(*state, std::move(*partition), true);
+  // Committed state at or above the damaged head holds every op the replica may have lost (ops
+  // of its view up to there are the committed ones): the damage is repaired.
+  if (damaged_ && checkpoint_.op >= damage_head_) {
+    damaged_ = false;
+    counters_.journal_repairs++;
+  }
   execute_committed();
   persist_superblock();
   // The journal above the checkpoint goes after the superblock naming the checkpoint (and the

@@ -10,10 +10,10 @@ namespace vsrsim::faults {
 
 namespace {
 
-constexpr std::array<const char*, 14> kNames = {
+constexpr std::array<const char*, 15> kNames = {
     "crash",        "restart",      "isolate",   "isolate-primary", "block",
     "clog",         "disconnect",   "replay",    "crash-in-sync",   "crash-point",
-    "sector-error", "corrupt-read", "misdirect", "sync-fail"};
+    "sector-error", "corrupt-read", "misdirect", "sync-fail",       "corrupt-checkpoint"};
 
 bool ParseUnsigned(const std::string& text, std::uint64_t& value) {
   if (text.empty() || text.size() > 18) return false;
@@ -34,6 +34,7 @@ std::string FormatFaultEvent(const FaultEvent& e) {
     case FaultKind::kRestart:
     case FaultKind::kCrashInSync:
     case FaultKind::kSyncFail:
+    case FaultKind::kCorruptCheckpoint:
       return fmt::format("at {} {} {}", e.tick, name, e.a);
     case FaultKind::kSectorError:
       return fmt::format("at {} {} {} {} {}", e.tick, name, e.a, e.slot, e.slots);
@@ -67,7 +68,8 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
       "isolate-primary for "
       "T`, `at TICK block|clog A B for T`, `at TICK disconnect C for T`, `at TICK replay A B "
       "KIND AGE`, `at TICK crash-point R OP before|after|torn for T`, `at TICK sector-error R "
-      "SLOT COUNT`, `at TICK corrupt-read|misdirect R SLOT` or `at TICK sync-fail R`";
+      "SLOT COUNT`, `at TICK corrupt-read|misdirect R SLOT` or `at TICK "
+      "sync-fail|corrupt-checkpoint R`";
   if (words.size() < 3 || words[0] != "at") {
     error = usage;
     return std::nullopt;
@@ -192,6 +194,7 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
     case FaultKind::kRestart:
     case FaultKind::kCrashInSync:
     case FaultKind::kSyncFail:
+    case FaultKind::kCorruptCheckpoint:
       ok = expect(1, false);
       break;
     case FaultKind::kIsolate:
@@ -233,6 +236,7 @@ std::string CheckFaultEvent(const FaultEvent& event, std::size_t replica_count,
     case FaultKind::kCorruptRead:
     case FaultKind::kMisdirect:
     case FaultKind::kSyncFail:
+    case FaultKind::kCorruptCheckpoint:
       return within(event.a, replica_count, "replica");
     case FaultKind::kIsolatePrimary:
       return "";
@@ -336,6 +340,9 @@ void FaultApplier::apply(sim::Cluster& cluster, const FaultEvent& event) {
       // Only a replica that is up syncs.
       if (event.a < replicas && cluster.replica(event.a) != nullptr)
         cluster.fail_next_sync(event.a);
+      return;
+    case FaultKind::kCorruptCheckpoint:
+      if (event.a < replicas) cluster.corrupt_next_checkpoint_read(event.a);
       return;
   }
 }

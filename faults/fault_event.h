@@ -32,6 +32,7 @@ enum class FaultKind : std::uint8_t {
   kCorruptRead,  // The next journal read returns `slot` corrupt.
   kMisdirect,    // The next entry write lands in `slot`.
   kSyncFail,     // The next sync fails.
+  kCorruptCheckpoint,  // The next read of a checkpoint area returns it corrupt.
 };
 
 // The most slots a sector error spans, and the highest slot an event may name.

@@ -90,6 +90,8 @@ std::string FaultInWords(const sim::TraceRecord& r, const std::string& from, con
       return fmt::format("{}'s next entry write lands in slot {}", from, r.b);
     case sim::kSyncFailFault:
       return fmt::format("{}'s next sync fails", from);
+    case sim::kCorruptCheckpointFault:
+      return fmt::format("{}'s next checkpoint read returns it corrupt", from);
     case sim::kHealFault: {
       std::string core;
       for (std::size_t i = 0; i < 64; i++) {

@@ -279,6 +279,11 @@ void Cluster::fail_next_sync(std::size_t replica) {
   storages_[replica]->fail_next_sync();
 }
 
+void Cluster::corrupt_next_checkpoint_read(std::size_t replica) {
+  record_fault(kCorruptCheckpointFault, static_cast<Process>(replica), 0, 0);
+  storages_[replica]->corrupt_next_checkpoint_read();
+}
+
 void Cluster::storage_died(std::size_t replica) {
   dying_[replica] = 1;
   any_dying_ = true;
@@ -497,6 +502,7 @@ void Cluster::crash(std::size_t index) {
   retired_.journal_checksum_failures += c.journal_checksum_failures;
   retired_.journal_damage += c.journal_damage;
   retired_.journal_repairs += c.journal_repairs;
+  retired_.checkpoint_fallbacks += c.checkpoint_fallbacks;
   replicas_[index].reset();
   publish(Hook::kReplicaCrashed,
           [&](Observer& o) { return o.on_replica_crashed(observed_at(), index); });
@@ -651,7 +657,9 @@ Coverage Cluster::coverage() const {
     sum.journal_checksum_failures += c.journal_checksum_failures;
     sum.journal_damage += c.journal_damage;
     sum.journal_repairs += c.journal_repairs;
+    sum.checkpoint_fallbacks += c.checkpoint_fallbacks;
   }
+  coverage.checkpoint_fallbacks = sum.checkpoint_fallbacks;
   coverage.checksum_failures = sum.journal_checksum_failures;
   coverage.journal_damage = sum.journal_damage;
   coverage.journal_repairs = sum.journal_repairs;
@@ -661,6 +669,7 @@ Coverage Cluster::coverage() const {
     coverage.misdirected_writes += f.misdirected_writes;
     coverage.sync_failures += f.sync_failures;
     coverage.sector_errors += f.sector_errors;
+    coverage.corrupt_checkpoint_reads += f.corrupt_checkpoint_reads;
   }
   coverage.cached_replies = sum.cached_replies;
   coverage.stale_dropped = sum.stale_dropped;

@@ -70,6 +70,8 @@ class Cluster {
   void corrupt_next_read(std::size_t replica, std::size_t slot);
   void misdirect_next_write(std::size_t replica, std::size_t slot);
   void fail_next_sync(std::size_t replica);
+  // Its next read of a checkpoint area returns it corrupt.
+  void corrupt_next_checkpoint_read(std::size_t replica);
   const SimStorage& storage(std::size_t replica) const { return *storages_[replica]; }
   SimStorage& storage_for_test(std::size_t replica) { return *storages_[replica]; }
   void set_blocked(Process from, Process to, bool blocked) {

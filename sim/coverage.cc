@@ -36,6 +36,8 @@ void ForEachCounter(C& c, Visit visit) {
   visit("checksum_failures", c.checksum_failures);
   visit("journal_damage", c.journal_damage);
   visit("journal_repairs", c.journal_repairs);
+  visit("corrupt_checkpoint_reads", c.corrupt_checkpoint_reads);
+  visit("checkpoint_fallbacks", c.checkpoint_fallbacks);
 }
 
 }  // namespace

@@ -48,6 +48,10 @@ struct Coverage {
   std::uint64_t checksum_failures = 0;
   std::uint64_t journal_damage = 0;
   std::uint64_t journal_repairs = 0;
+  // Checkpoint areas read back corrupt, and restarts that fell back from the checkpoint the
+  // superblock names (to the other area's, or to none).
+  std::uint64_t corrupt_checkpoint_reads = 0;
+  std::uint64_t checkpoint_fallbacks = 0;
 
   // (name, value) in a fixed order, for JSON and sums.
   std::vector<std::pair<std::string, std::uint64_t>> Fields() const;

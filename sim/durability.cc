@@ -1,5 +1,7 @@
 #include "sim/durability.h"
 
+#include "core/checkpoint.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -55,13 +57,51 @@ void DurabilityChecker::claim(std::size_t replica, const char* what, core::View 
   c.what = what;
 }
 
+Finding DurabilityChecker::check_commit_point(std::size_t replica, const SimStorage& disk,
+                                              const core::Superblock& superblock) const {
+  if (superblock.checkpoint.op == 0) return std::nullopt;
+  const std::vector<std::uint64_t>& words = disk.checkpoint_area(superblock.checkpoint.area);
+  const std::optional<core::CheckpointState> state =
+      core::CheckpointChecksum(words) == superblock.checkpoint.checksum
+          ? core::DecodeCheckpoint(words)
+          : std::nullopt;
+  if (!state || state->op != superblock.checkpoint.op) {
+    return Violation{
+        Outcome::kSafety, kChecker,
+        fmt::format("replica {} restarted from a durable superblock naming the checkpoint of op {} "
+                    "in area {}, which that area does not hold: a commit point reached the disk "
+                    "without (or over) the checkpoint it names",
+                    replica, superblock.checkpoint.op, superblock.checkpoint.area)};
+  }
+  if (!core::RestorePartition(*state, disk.read_data(0, state->partition_length))) {
+    return Violation{
+        Outcome::kSafety, kChecker,
+        fmt::format("replica {} restarted from a durable superblock naming the checkpoint of op {}, "
+                    "whose data area does not give its partition's digest (length {}): a commit "
+                    "point reached the disk before the entries it covers",
+                    replica, superblock.checkpoint.op, state->partition_length)};
+  }
+  return std::nullopt;
+}
+
 Finding DurabilityChecker::on_disk_opened(ObservedAt, std::size_t replica, const SimStorage& disk,
                                           const core::Replica& opened) {
+  const core::Superblock superblock = disk.read_superblock();
+  if (Finding finding = check_commit_point(replica, disk, superblock)) return finding;
   const Claim& c = replicas_[replica];
   if (!c.active || c.op == 0) return std::nullopt;
-  const core::Superblock superblock = disk.read_superblock();
-  if (c.op <= superblock.checkpoint.op) return std::nullopt;  // Held by the checkpoint in force.
-  const SimStorage::Held held = disk.shadow_holds(c.op, c.checksum, superblock.checkpoint.op);
+  // The newest checkpoint on the disk, in either area (the replica falls back to the other one
+  // when the one in force reads back corrupt): committed state, which holds every op up to its op.
+  core::Op anchor = 0;
+  for (std::uint8_t area = 0; area < core::kCheckpointAreas; area++) {
+    const std::vector<std::uint64_t>& words = disk.checkpoint_area(area);
+    const std::optional<core::CheckpointState> state = core::DecodeCheckpoint(words);
+    if (state && core::RestorePartition(*state, disk.read_data(0, state->partition_length))) {
+      anchor = std::max(anchor, state->op);
+    }
+  }
+  if (c.op <= anchor) return std::nullopt;
+  const SimStorage::Held held = disk.shadow_holds(c.op, c.checksum, anchor);
   // A replica whose journal a storage fault damaged rewrites it from a view's log (truncating
   // first), and a crash in the middle of the rewrite may cost it entries it had made durable: it
   // must say so. Any other replica never truncates what it acknowledged in its view.
@@ -77,9 +117,9 @@ Finding DurabilityChecker::on_disk_opened(ObservedAt, std::size_t replica, const
     return Violation{
         Outcome::kSafety, kChecker,
         fmt::format("replica {} restarted from a disk that does not hold op {} (checksum {:016x}) "
-                    "on an intact journal above its checkpoint (op {}), yet its {} of view {} "
-                    "acknowledged it: it acknowledged a write before the write was durable",
-                    replica, c.op, c.checksum, superblock.checkpoint.op, c.what, c.view)};
+                    "on an intact journal above its newest checkpoint (op {}), yet its {} of view "
+                    "{} acknowledged it: it acknowledged a write before the write was durable",
+                    replica, c.op, c.checksum, anchor, c.what, c.view)};
   }
   const core::LogRing& log = opened.log();
   const bool loaded = log.holds(c.op) && log[c.op].checksum == c.checksum;

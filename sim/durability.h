@@ -35,7 +35,12 @@
 // replica must have loaded it, or report its journal damaged (Replica::journal_damaged()): else a
 // storage fault cost it an op it acknowledged and it did not notice, so it would vote with less.
 // The second half reads the replica's reported status and log, the first only the disk and the
-// wire; neither reads a mutant's private state.
+// wire; neither reads a mutant's private state. And the disk's commit point: the checkpoint the
+// durable superblock names is in its area (and the data area gives its digest), as the disk holds
+// it with no read fault applied; else a superblock reached the disk before, or over, what it
+// commits (the class of sync-not-written and checkpoint-overwrites-in-force). The replica itself
+// falls back to the other area when its checkpoint reads back corrupt, so a missing one no longer
+// shows as a crash.
 //
 // The class it catches: a log that shrinks within a log_view, a journal that forgets synced writes,
 // an acknowledgement sent before its write is durable (once a crash loses the write), a replica
@@ -128,6 +133,10 @@ class DurabilityChecker final : public Observer {
   };
   Finding check_log(std::size_t replica, const char* what, core::View view,
                     const LogSuffix& log) const;
+  // The durable superblock's checkpoint is on the disk (its area, and the data area below its
+  // length): a commit point never reaches the disk before what it commits.
+  Finding check_commit_point(std::size_t replica, const SimStorage& disk,
+                             const core::Superblock& superblock) const;
   void claim(std::size_t replica, const char* what, core::View view, core::Op op,
              std::uint64_t checksum);
 

@@ -283,6 +283,16 @@ core::LogEntry Corrupted(core::LogEntry entry) {
 
 }  // namespace
 
+std::vector<std::uint64_t> SimStorage::read_checkpoint(std::uint8_t area) const {
+  std::vector<std::uint64_t> words = areas_.at(area);
+  if (corrupt_next_checkpoint_read_ && !words.empty()) {
+    corrupt_next_checkpoint_read_ = false;
+    fault_counts_.corrupt_checkpoint_reads++;
+    words[words.size() / 2] ^= 0x5eed;
+  }
+  return words;
+}
+
 std::vector<core::LogEntry> SimStorage::read_journal() const {
   std::vector<core::LogEntry> written;
   for (std::size_t slot = 0; slot < journal_.size(); slot++) {

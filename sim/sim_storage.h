@@ -21,12 +21,14 @@
 // - a misdirected write: the next entry write lands in another slot, over whatever it held, and
 //   its own slot keeps its old content;
 // - a failed sync: the disk writes a random prefix of the pending writes and loses the rest (as a
-//   crash would, without tearing), and the sync reports failure (Replica::on_sync_failed).
+//   crash would, without tearing), and the sync reports failure (Replica::on_sync_failed);
+// - a corrupt checkpoint read: the next read of a checkpoint area returns it with a word flipped
+//   (its checksum fails; the disk still holds it intact).
 // The disk keeps a shadow journal, the slots as they would be without sector errors, corrupt
 // reads and misdirected writes (crashes and failed syncs included): what the replica made durable.
 // The durability oracle reads it (sim/durability.h); the replica never does. Not modelled: a
-// write-back cache that loses synced data on power loss, faults in the superblock, checkpoint areas
-// and data area (a real disk would keep those in redundant copies; core/storage.h).
+// write-back cache that loses synced data on power loss, faults in the superblock and the data area,
+// and sector errors or misdirected writes in the checkpoint areas (core/storage.h).
 //
 // Crash points (issue 17, `vsrsim crashpoints`): every operation the replica issues (a superblock,
 // entry, truncate, checkpoint or data write, and the completion of a sync) has an index, counted
@@ -97,9 +99,7 @@ class SimStorage final : public core::Storage {
   void write_checkpoint(std::uint8_t area, std::span<const std::uint64_t> words) override;
   void write_data(std::uint64_t offset, std::span<const std::uint64_t> entries) override;
   core::Superblock read_superblock() const override { return superblock_; }
-  std::vector<std::uint64_t> read_checkpoint(std::uint8_t area) const override {
-    return areas_.at(area);
-  }
+  std::vector<std::uint64_t> read_checkpoint(std::uint8_t area) const override;
   std::vector<core::LogEntry> read_journal() const override;
   std::vector<std::uint64_t> read_data(std::uint64_t offset, std::uint64_t count) const override;
 
@@ -117,14 +117,20 @@ class SimStorage final : public core::Storage {
   void corrupt_next_read(std::size_t slot) { corrupt_next_read_ = slot % journal_.size() + 1; }
   void misdirect_next_write(std::size_t slot) { misdirect_next_ = slot % journal_.size() + 1; }
   void fail_next_sync() { fail_next_sync_ = true; }
+  void corrupt_next_checkpoint_read() { corrupt_next_checkpoint_read_ = true; }
   // Drops the faults armed for the next read, write or sync (the heal: none fires after it).
   // Sector errors stay: they are damage the disk already has.
   void clear_armed_faults() {
     corrupt_next_read_ = 0;
     misdirect_next_ = 0;
     fail_next_sync_ = false;
+    corrupt_next_checkpoint_read_ = false;
   }
   std::size_t journal_size() const { return journal_.size(); }
+  // What a checkpoint area holds, as the disk holds it (no read fault applied).
+  const std::vector<std::uint64_t>& checkpoint_area(std::uint8_t area) const {
+    return areas_.at(area);
+  }
   // The shadow journal (above): whether it holds `op` with `checksum`, on an intact chain of
   // entries down to the op above `anchor` (whose parent is not checked); if not, whether the
   // first slot missing was removed by the replica's own truncation (and not written again intact
@@ -136,6 +142,7 @@ class SimStorage final : public core::Storage {
     std::uint64_t misdirected_writes = 0;
     std::uint64_t sync_failures = 0;
     std::uint64_t sector_errors = 0;  // Zones of slots made unreadable.
+    std::uint64_t corrupt_checkpoint_reads = 0;
   };
   const FaultCounts& fault_counts() const { return fault_counts_; }
   // Loses the unsynced writes as described above. Returns the number of pending writes lost.
@@ -217,6 +224,7 @@ class SimStorage final : public core::Storage {
   mutable std::size_t corrupt_next_read_ = 0;  // slot + 1; 0: none.
   std::size_t misdirect_next_ = 0;             // slot + 1; 0: none.
   bool fail_next_sync_ = false;
+  mutable bool corrupt_next_checkpoint_read_ = false;
   mutable FaultCounts fault_counts_;
   std::array<std::vector<std::uint64_t>, core::kCheckpointAreas> areas_;
   std::vector<std::uint64_t> data_;  // The durable data area: data_[k] is the entry at offset k.

@@ -134,6 +134,9 @@ void Replica::load_journal() {
   }
   const bool verify = !mutants_.Has(Mutant::kJournalTrustsBytes);
   for (const LogEntry& entry : FollowJournal(std::move(written), log_.back(), verify)) {
+    // A journal that chains further than the ring holds above the anchor (a fallback to an older
+    // checkpoint, on a disk whose journal is not a ring) is cut where the ring would be full.
+    if (!journal_has_room(entry.op)) break;
     log_.push_back(entry);
   }
 }

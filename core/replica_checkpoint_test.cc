@@ -170,16 +170,23 @@ TEST(ReplicaCheckpointTest, TornDataAboveTheCheckpointIsHarmless) {
   EXPECT_EQ(cluster.replica(0).state_machine().entries(), entries);
 }
 
-TEST(ReplicaCheckpointDeathTest, DataChangedBelowTheCheckpointInForceIsABrokenDisk) {
-  // Synced data never changes (the storage contract): an entry below the in-force checkpoint's
-  // length that no longer gives its digest is a broken disk, and the restart refuses it with an
-  // assertion rather than install a state it did not verify.
+TEST(ReplicaCheckpointTest, DataChangedBelowTheCheckpointInForceIsNeverInstalled) {
+  // An entry below the in-force checkpoint's length that no longer gives its digest (a disk that
+  // lost synced data, issue 17): the restart refuses to install the state it cannot verify and
+  // falls back to the previous checkpoint in the other area, and replays the journal above it.
   Cluster cluster = SoloWithCheckpointWritePending();
   cluster.storage(0).sync();
   cluster.replica(0).on_sync_done();
   ASSERT_EQ(cluster.storage(0).read_superblock().checkpoint.op, 4U);
+  const PartitionLog before = cluster.replica(0).state_machine();
   cluster.storage(0).CorruptData(5);
-  EXPECT_DEATH(cluster.Restart(0), "partition.has_value");
+  cluster.Restart(0);
+  EXPECT_EQ(cluster.replica(0).counters().checkpoint_fallbacks, 1U);
+  ASSERT_FALSE(cluster.bus(0).installed().empty());
+  EXPECT_LT(cluster.bus(0).installed().back(), 4U);  // Never the checkpoint it cannot verify.
+  EXPECT_LT(cluster.replica(0).checkpoint().op, 4U);
+  EXPECT_FALSE(cluster.replica(0).journal_damaged());
+  EXPECT_EQ(cluster.replica(0).state_machine(), before);  // Rebuilt from the journal.
 }
 
 TEST(ReplicaMutantTest, TableNotInCheckpointRestartsWithAnEmptyTable) {

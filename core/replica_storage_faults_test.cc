@@ -164,5 +164,47 @@ TEST(ReplicaStorageFaultsMutantTest, JournalTrustsBytesLoadsTheCorruptEntry) {
   EXPECT_NE(cluster.replica(2).state_machine(), cluster.replica(0).state_machine());
 }
 
+TEST(ReplicaStorageFaultsTest, CorruptCheckpointFallsBackToThePreviousOne) {
+  // Checkpoints every 2 ops and a journal that does not wrap: the checkpoint in force reads back
+  // corrupt, the replica installs the previous one and replays the journal above it to the head.
+  Cluster cluster(ClusterOptions{.checkpoint_ops = 2});
+  AliceAppends(cluster, 9);  // Ops 1..10.
+  const CheckpointRef in_force = cluster.replica(2).checkpoint();
+  ASSERT_GE(in_force.op, 4U);
+  cluster.storage(2).CorruptCheckpointReads(in_force.area);
+  cluster.Restart(2);
+  const Replica& restarted = cluster.replica(2);
+  EXPECT_EQ(restarted.counters().checkpoint_fallbacks, 1U);
+  EXPECT_LT(restarted.checkpoint().op, in_force.op);
+  EXPECT_NE(restarted.checkpoint().area, in_force.area);
+  EXPECT_FALSE(restarted.journal_damaged());  // The journal above it reaches the head.
+  EXPECT_EQ(restarted.commit_min(), 10U);
+  EXPECT_EQ(restarted.state_machine(), cluster.replica(0).state_machine());
+  EXPECT_EQ(restarted.clients_table(), cluster.replica(0).clients_table());
+  cluster.storage(2).HealCheckpointReads();
+  cluster.Converge();
+  EXPECT_EQ(cluster.replica(2).commit_min(), 10U);
+}
+
+TEST(ReplicaStorageFaultsTest, BothCheckpointsCorruptFallsBackToTheRootAndSyncs) {
+  // A journal ring that wrapped: with both areas unreadable the replica starts from the root, its
+  // journal no longer reaches its head, so it is damaged until a state sync and the view's log
+  // repair it.
+  Cluster cluster(ClusterOptions{.checkpoint_ops = 2, .journal_slots = 10});
+  AliceAppends(cluster, 29);  // Ops 1..30 through a ten-slot ring.
+  cluster.storage(2).CorruptCheckpointReads(0);
+  cluster.storage(2).CorruptCheckpointReads(1);
+  cluster.Restart(2);
+  EXPECT_EQ(cluster.replica(2).checkpoint().op, 0U);
+  EXPECT_EQ(cluster.replica(2).commit_min(), 0U);
+  EXPECT_TRUE(cluster.replica(2).journal_damaged());
+  cluster.storage(2).HealCheckpointReads();
+  cluster.Converge();
+  EXPECT_FALSE(cluster.replica(2).journal_damaged());
+  EXPECT_GE(cluster.replica(2).counters().state_syncs, 1U);
+  EXPECT_EQ(cluster.replica(2).commit_min(), 30U);
+  EXPECT_EQ(cluster.replica(2).state_machine(), cluster.replica(0).state_machine());
+}
+
 }  // namespace
 }  // namespace vsrsim::core

@@ -41,7 +41,9 @@ class FakeStorage final : public Storage {
     pending_.emplace_back(CheckpointWrite{area, {words.begin(), words.end()}});
   }
   std::vector<std::uint64_t> read_checkpoint(std::uint8_t area) const override {
-    return areas_.at(area);
+    std::vector<std::uint64_t> words = areas_.at(area);
+    if (((corrupt_checkpoint_reads_ >> area) & 1U) != 0 && !words.empty()) words.back() ^= 1;
+    return words;
   }
   void write_data(std::uint64_t offset, std::span<const std::uint64_t> entries) override {
     pending_.emplace_back(DataWrite{offset, {entries.begin(), entries.end()}});
@@ -115,6 +117,11 @@ class FakeStorage final : public Storage {
   // first appended entry flipped, so its checksum no longer verifies.
   void CorruptJournal(Op op) { journal_.at(op - 1).request.entries[0] ^= 1; }
   std::size_t pending_count() const { return pending_.size(); }
+  // A storage fault (issue 17): every read of checkpoint area `area` returns it corrupt.
+  void CorruptCheckpointReads(std::uint8_t area) {
+    corrupt_checkpoint_reads_ = static_cast<std::uint8_t>(corrupt_checkpoint_reads_ | (1U << area));
+  }
+  void HealCheckpointReads() { corrupt_checkpoint_reads_ = 0; }
 
  private:
   struct Truncate {
@@ -136,6 +143,7 @@ class FakeStorage final : public Storage {
   std::vector<std::uint64_t> data_;
   bool tear_next_checkpoint_ = false;
   bool tear_next_data_ = false;
+  std::uint8_t corrupt_checkpoint_reads_ = 0;  // One bit per area.
 };
 
 struct Envelope {

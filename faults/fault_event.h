@@ -28,10 +28,10 @@ enum class FaultKind : std::uint8_t {
   kCrashPoint,
   // Storage faults (issue 17, sim/sim_storage.h), a: replica. Slots are journal slots, taken
   // modulo the journal's size.
-  kSectorError,  // Slots [slot, slot + slots) read back corrupt until written again.
-  kCorruptRead,  // The next journal read returns `slot` corrupt.
-  kMisdirect,    // The next entry write lands in `slot`.
-  kSyncFail,     // The next sync fails.
+  kSectorError,        // Slots [slot, slot + slots) read back corrupt until written again.
+  kCorruptRead,        // The next journal read returns `slot` corrupt.
+  kMisdirect,          // The next entry write lands in `slot`.
+  kSyncFail,           // The next sync fails.
   kCorruptCheckpoint,  // The next read of a checkpoint area returns it corrupt.
 };
 

@@ -7,10 +7,11 @@
 // storage fault. With the chance `faults.storage` per tick, one faulty disk gets one fault, its
 // kind drawn evenly: a sector error over 1..8 journal slots, a corrupt read of one slot at its
 // next restart, a misdirected next entry write, a failed next sync (after which the replica
-// halts and restarts from its disk), or a corrupt read of its checkpoint at its next restart. The heal's core holds every healthy replica
-// (SwarmNemesis::heal), so a replication quorum of healthy disks converges on its own: a committed
-// op is on a replication quorum of disks, and at least one of them in any view-change quorum of
-// the healthy is intact. A replica that finds its journal damaged waits to be repaired by them.
+// halts and restarts from its disk), or a corrupt read of its checkpoint at its next restart. The
+// heal's core holds every healthy replica (SwarmNemesis::heal), so a replication quorum of healthy
+// disks converges on its own: a committed op is on a replication quorum of disks, and at least one
+// of them in any view-change quorum of the healthy is intact. A replica that finds its journal
+// damaged waits to be repaired by them.
 //
 // What it does not do: faults in the superblock, the checkpoint areas or the data area (outside
 // the fault model: core/storage.h), a write-back cache (power loss never loses synced data).

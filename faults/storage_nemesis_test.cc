@@ -50,7 +50,7 @@ TEST(StorageNemesisTest, FaultsLandOnlyOnTheFaultyDisksWithinTheBudget) {
                 nemesis.faulty().end());
     }
     if (budget > 0) {
-      EXPECT_EQ(kinds.size(), 4U) << "every kind drawn, " << int{replicas};
+      EXPECT_EQ(kinds.size(), 5U) << "every kind drawn, " << int{replicas};
     }
   }
 }
@@ -77,6 +77,7 @@ TEST(StorageNemesisTest, EventsFormatAndParseBack) {
       {{.tick = 6, .kind = FaultKind::kCorruptRead, .a = 2, .slot = 40}, "at 6 corrupt-read 2 40"},
       {{.tick = 7, .kind = FaultKind::kMisdirect, .a = 0, .slot = 9}, "at 7 misdirect 0 9"},
       {{.tick = 8, .kind = FaultKind::kSyncFail, .a = 2}, "at 8 sync-fail 2"},
+      {{.tick = 9, .kind = FaultKind::kCorruptCheckpoint, .a = 1}, "at 9 corrupt-checkpoint 1"},
   };
   for (const auto& [event, text] : cases) {
     EXPECT_EQ(FormatFaultEvent(event), text);
@@ -143,7 +144,8 @@ TEST(StorageNemesisTest, HealCoreHoldsEveryHealthyReplica) {
     ASSERT_FALSE(faulty.empty()) << "seed " << seed;
     for (const FaultEvent& event : nemesis.events()) {
       if (event.kind == FaultKind::kSectorError || event.kind == FaultKind::kCorruptRead ||
-          event.kind == FaultKind::kMisdirect || event.kind == FaultKind::kSyncFail) {
+          event.kind == FaultKind::kMisdirect || event.kind == FaultKind::kSyncFail ||
+          event.kind == FaultKind::kCorruptCheckpoint) {
         EXPECT_NE(std::find(faulty.begin(), faulty.end(), event.a), faulty.end());
       }
     }

@@ -416,7 +416,7 @@ void Diagram::AppendMarker(std::string& svg, const TraceRecord& r, int x, int y,
       : r.a == sim::kMisdirectFault   ? std::string("armed: misdirected write")
       : r.a == sim::kSyncFailFault    ? std::string("armed: failed sync")
       : r.a == sim::kCorruptCheckpointFault ? std::string("armed: corrupt checkpoint read")
-                                      : fmt::format("fault {}", r.a);
+                                            : fmt::format("fault {}", r.a);
   const std::string glyph = crash     ? fmt::format("M{} {}l10 10m0 -10l-10 10", x - 5, y - 5)
                             : restart ? fmt::format("M{} {}l6 10h-12z", x, y - 6)
                             : evicted ? fmt::format("M{} {}a4 4 0 1 0 8 0a4 4 0 1 0 -8 0", x - 4, y)

@@ -1,11 +1,11 @@
 #include "sim/durability.h"
 
-#include "core/checkpoint.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <variant>
+
+#include "core/checkpoint.h"
 
 namespace vsrsim::sim {
 
@@ -76,10 +76,11 @@ Finding DurabilityChecker::check_commit_point(std::size_t replica, const SimStor
   if (!core::RestorePartition(*state, disk.read_data(0, state->partition_length))) {
     return Violation{
         Outcome::kSafety, kChecker,
-        fmt::format("replica {} restarted from a durable superblock naming the checkpoint of op {}, "
-                    "whose data area does not give its partition's digest (length {}): a commit "
-                    "point reached the disk before the entries it covers",
-                    replica, superblock.checkpoint.op, state->partition_length)};
+        fmt::format(
+            "replica {} restarted from a durable superblock naming the checkpoint of op {}, "
+            "whose data area does not give its partition's digest (length {}): a commit "
+            "point reached the disk before the entries it covers",
+            replica, superblock.checkpoint.op, state->partition_length)};
   }
   return std::nullopt;
 }

@@ -335,5 +335,22 @@ TEST(DurabilityDiskTest, NoStandingClaimNoFinding) {
   EXPECT_FALSE(checker.on_disk_opened({}, kBackup, disk.storage, disk.Open()));
 }
 
+TEST(DurabilityDiskTest, SuperblockNamingACheckpointItsAreaDoesNotHoldFires) {
+  // A commit point that reached the disk without its checkpoint (sync-not-written), or over it
+  // (checkpoint-overwrites-in-force), whatever the replica makes of it on its restart.
+  DurabilityChecker checker(kReplicas);
+  const std::vector<core::LogEntry> log = Log(4, 1);
+  Disk disk(log, 4, 4);
+  disk.storage.write_superblock({.view = 1,
+                                 .log_view = 1,
+                                 .commit = 4,
+                                 .checkpoint = {.op = 4, .area = 1, .checksum = 0x1234},
+                                 .op = 4,
+                                 .op_checksum = log[3].checksum});
+  disk.storage.sync();
+  ExpectFires(checker.on_disk_opened({}, kBackup, disk.storage, disk.Open()),
+              {"replica 2", "checkpoint of op 4", "area 1", "does not hold"});
+}
+
 }  // namespace
 }  // namespace vsrsim::sim

@@ -27,8 +27,8 @@
 // The disk keeps a shadow journal, the slots as they would be without sector errors, corrupt
 // reads and misdirected writes (crashes and failed syncs included): what the replica made durable.
 // The durability oracle reads it (sim/durability.h); the replica never does. Not modelled: a
-// write-back cache that loses synced data on power loss, faults in the superblock and the data area,
-// and sector errors or misdirected writes in the checkpoint areas (core/storage.h).
+// write-back cache that loses synced data on power loss, faults in the superblock and the data
+// area, and sector errors or misdirected writes in the checkpoint areas (core/storage.h).
 //
 // Crash points (issue 17, `vsrsim crashpoints`): every operation the replica issues (a superblock,
 // entry, truncate, checkpoint or data write, and the completion of a sync) has an index, counted

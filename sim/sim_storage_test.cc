@@ -530,5 +530,17 @@ TEST(SimStorageFaultsTest, ArmedFaultsAreClearedAndSectorErrorsStay) {
   EXPECT_EQ(Journal(storage), Ops(chain, 2));  // Op 3's sector is still unreadable.
 }
 
+TEST(SimStorageFaultsTest, CorruptCheckpointReadHitsOneReadOnly) {
+  SimStorage storage(8);
+  const std::vector<std::uint64_t> words = {1, 2, 3, 4};
+  storage.write_checkpoint(1, words);
+  storage.sync();
+  storage.corrupt_next_checkpoint_read();
+  EXPECT_NE(storage.read_checkpoint(1), words);
+  EXPECT_EQ(storage.read_checkpoint(1), words);
+  EXPECT_EQ(storage.checkpoint_area(1), words);  // The disk holds it intact throughout.
+  EXPECT_EQ(storage.fault_counts().corrupt_checkpoint_reads, 1U);
+}
+
 }  // namespace
 }  // namespace vsrsim::sim

@@ -66,7 +66,8 @@ inline constexpr std::uint64_t kCorruptReadFault =
     11;                                               // b: the slot its next read returns corrupt.
 inline constexpr std::uint64_t kMisdirectFault = 12;  // b: the slot its next entry write lands in.
 inline constexpr std::uint64_t kSyncFailFault = 13;   // Its next sync fails.
-inline constexpr std::uint64_t kCorruptCheckpointFault = 14;  // Its next checkpoint read is corrupt.
+inline constexpr std::uint64_t kCorruptCheckpointFault =
+    14;  // Its next checkpoint read is corrupt.
 // Drop reasons of message records beyond the network's own (sim::DropReason): the receiving
 // replica is down.
 inline constexpr std::uint64_t kDropReplicaDown = 5;

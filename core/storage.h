@@ -15,8 +15,9 @@
 // sync may fail (Replica::on_sync_failed: some of its writes may have reached the disk, and the
 // replica cannot know which). Every journal entry carries a checksum and is chained on its parent,
 // so the replica detects a damaged slot; the superblock's journal head tells it whether the damage
-// may have cost an entry it acknowledged. The superblock, checkpoint areas and data area are
-// outside this fault model (a real disk would keep them in redundant copies).
+// may have cost an entry it acknowledged. A checkpoint area may read back corrupt too: the replica
+// then falls back to the other area's checkpoint, or to none. The superblock and the data area are
+// outside this fault model (a real disk would keep the superblock in redundant copies).
 //
 // Checkpoints: a checkpoint is written into the area the durable superblock does not name, then
 // the superblock is written to name it. The superblock write is the checkpoint's commit point: a

@@ -386,14 +386,13 @@ void Replica::execute(const LogEntry& entry) {
   Execution execution{.replica = options_.index,
                       .entry = &entry,
                       .applied = false,
-                      .reply = {},
+                      .reply = Reply{.view = entry.view,
+                                     .client = request.client,
+                                     .session = request.session,
+                                     .request = request.request,
+                                     .op = entry.op},
                       .evicted = std::nullopt,
                       .state_machine = &state_machine_};
-  execution.reply = Reply{.view = entry.view,
-                          .client = request.client,
-                          .session = request.session,
-                          .request = request.request,
-                          .op = entry.op};
   if (request.operation == Operation::kRegister) {
     execution.applied = true;
     execution.reply.session = entry.op;

@@ -24,6 +24,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/assert.h"
 #include "core/message.h"
 #include "sim/options.h"
 #include "sim/prng.h"
@@ -68,10 +69,34 @@ class Network {
 
   SendResult send(Instant now, Process from, Process to, const core::Message& message);
   // At a delivery's instant: the message if it may be delivered now, else the reason it is dropped.
-  // Either way the caller calls release(slot) when done with it.
-  DropReason arrive(std::uint32_t slot);
+  // Either way the caller calls release(slot) when done with it. (Inline, like release: every
+  // delivery calls both.)
+  DropReason arrive(std::uint32_t slot) {
+    const InFlight& message = pool_slot(slot);
+    DropReason drop = DropReason::kNone;
+    // A request already sent reached the replica's socket buffer: only replies and evictions
+    // travelling to a client are lost when its connection closes meanwhile.
+    if (message.to >= replica_count_ && !connected(message.from, message.to)) {
+      drop = DropReason::kClosed;
+      counters_.dropped_closed++;
+    } else if (blocked_[index(message.from, message.to)] != 0) {
+      drop = DropReason::kPartition;
+    }
+    if (drop == DropReason::kNone) {
+      counters_.delivered++;
+    } else {
+      counters_.dropped++;
+    }
+    return drop;
+  }
   const InFlight& in_flight(std::uint32_t slot) const { return pool_slot(slot); }
-  void release(std::uint32_t slot);
+  void release(std::uint32_t slot) {
+    const InFlight& message = pool_slot(slot);
+    const std::size_t link = index(message.from, message.to);
+    VSRSIM_ASSERT_GT(link_in_flight_[link], 0U);
+    link_in_flight_[link]--;
+    free_.push_back(slot);
+  }
 
   // Partitions: block or unblock the directed link from -> to.
   void set_blocked(Process from, Process to, bool blocked);
@@ -86,7 +111,7 @@ class Network {
   }
   // Client connections (client process, replica process).
   void set_connected(Process client, Process replica, bool connected);
-  bool connected(Process a, Process b) const;
+  bool connected(Process a, Process b) const { return connected_[index(a, b)] != 0; }
 
   // Replay memory (options.replay_memory): the last kReplayAgeMax messages of each kind sent on
   // each replica-to-replica link, lost ones included. `remembered` returns the one `age` sends ago

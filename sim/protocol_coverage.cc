@@ -134,46 +134,56 @@ void ProtocolCoverage::event(std::size_t replica, std::uint8_t next, bool recove
 Finding ProtocolCoverage::on_replica_stepped(ObservedAt, const core::Replica& replica) {
   const std::size_t index = core::Raw(replica.index());
   ReplicaMemory& memory = replicas_[index];
-  const auto status = static_cast<std::uint8_t>(replica.status());
+  const core::Status replica_status = replica.status();
+  const auto status = static_cast<std::uint8_t>(replica_status);
+  const core::View view = replica.view();
   const bool primary = replica.is_primary();
-  const std::uint64_t view_gap = replica.view() - replica.log_view();
-  const std::uint64_t depth =
-      replica.op() > replica.commit_max() ? replica.op() - replica.commit_max() : 0;
-  const bool lag = replica.commit_min() < replica.commit_max();
+  const std::uint64_t view_gap = view - replica.log_view();
+  const core::Op op = replica.op();
+  const core::Op commit_max = replica.commit_max();
+  const std::uint64_t depth = op > commit_max ? op - commit_max : 0;
+  const bool lag = replica.commit_min() < commit_max;
   const bool repair = replica.repair_outstanding();
+  const std::uint64_t state_transfers = replica.counters().state_transfers;
   signature_.set(kStateBase + status * 128U + Bucket(view_gap) * 32 + Bucket(depth) * 8 +
                  (lag ? 4U : 0U) + (repair ? 2U : 0U) + (primary ? 1U : 0U));
-  const bool recovering = replica.status() == core::Status::kRecovering;
-  if (replica.status() == core::Status::kViewChange) {
-    const std::size_t dvcs = std::min<std::size_t>(replica.do_view_change_count(), 7);
-    signature_.set(kViewChangeBase + dvcs * 2 + (primary ? 1U : 0U));
-  }
-  if (recovering && replica.log_view() == replica.view()) {
-    signature_.set(kMiscBase + kRecoveringInOwnLogView);
-  }
-  if (recovering && primary) signature_.set(kMiscBase + kRecoveringPrimaryOfView);
   if (replica.clients_table().entries().size() >= replica.clients_table().capacity()) {
     signature_.set(kMiscBase + kTableFull);
   }
-  if (status != memory.status || replica.view() != memory.view) {
-    if (replica.status() == core::Status::kViewChange) {
+  // Most steps are of a normal replica in the view, status and repair state of its previous step:
+  // nothing below would set a bit or change what is remembered.
+  if (replica_status == core::Status::kNormal && status == memory.status && view == memory.view &&
+      repair == memory.repair && state_transfers == memory.state_transfers) {
+    return std::nullopt;
+  }
+  const bool recovering = replica_status == core::Status::kRecovering;
+  if (replica_status == core::Status::kViewChange) {
+    const std::size_t dvcs = std::min<std::size_t>(replica.do_view_change_count(), 7);
+    signature_.set(kViewChangeBase + dvcs * 2 + (primary ? 1U : 0U));
+  }
+  if (recovering && replica.log_view() == view) {
+    signature_.set(kMiscBase + kRecoveringInOwnLogView);
+  }
+  if (recovering && primary) signature_.set(kMiscBase + kRecoveringPrimaryOfView);
+  if (status != memory.status || view != memory.view) {
+    if (replica_status == core::Status::kViewChange) {
       event(index, kEnteredViewChange, false);
-    } else if (replica.status() == core::Status::kNormal) {
+    } else if (replica_status == core::Status::kNormal) {
       if (memory.status == static_cast<std::uint8_t>(core::Status::kRecovering)) {
         event(index, kRecoveredToNormal, false);
       }
       event(index, primary ? kBecamePrimary : kBecameBackup, false);
     }
   }
-  if (replica.counters().state_transfers != memory.state_transfers) {
+  if (state_transfers != memory.state_transfers) {
     signature_.set(kMiscBase + kStateTransfer);
     event(index, kStateTransferred, recovering);
   }
   if (repair && !memory.repair) event(index, kRepairStarted, recovering);
   memory.status = status;
-  memory.view = replica.view();
+  memory.view = view;
   memory.repair = repair;
-  memory.state_transfers = replica.counters().state_transfers;
+  memory.state_transfers = state_transfers;
   return std::nullopt;
 }
 

@@ -60,20 +60,14 @@ Finding WireContractChecker::between_replicas(Process from, Process to,
                           fmt::format("it names replica {} as its sender", core::Raw(m.replica)));
           }
         }
-        constexpr bool kFromPrimary = std::is_same_v<T, core::Prepare> ||
-                                      std::is_same_v<T, core::Commit> ||
-                                      std::is_same_v<T, core::StartView>;
-        constexpr bool kToPrimary = std::is_same_v<T, core::PrepareOk> ||
-                                    std::is_same_v<T, core::DoViewChange> ||
-                                    std::is_same_v<T, core::RequestPrepare>;
-        if constexpr (kFromPrimary) {
+        if constexpr (kFromPrimary<T>) {
           if (from != primary_of(m.view)) {
             return Broken(from, to, message,
                           fmt::format("only the primary of view {} (replica {}) sends it", m.view,
                                       primary_of(m.view)));
           }
         }
-        if constexpr (kToPrimary) {
+        if constexpr (kToPrimary<T>) {
           if (to != primary_of(m.view)) {
             return Broken(from, to, message,
                           fmt::format("it goes only to the primary of view {} (replica {})", m.view,

@@ -100,6 +100,27 @@ struct ReplicaCounters {
   // Restarts whose checkpoint in force failed its checksum (or its data area its digest) and that
   // fell back to the other area's checkpoint or to none.
   std::uint64_t checkpoint_fallbacks = 0;
+
+  // Adds every counter of `other` (the run's totals over replicas and their incarnations).
+  ReplicaCounters& operator+=(const ReplicaCounters& other) {
+    view_changes_started += other.view_changes_started;
+    cached_replies += other.cached_replies;
+    stale_dropped += other.stale_dropped;
+    evictions_sent += other.evictions_sent;
+    client_sends_dropped += other.client_sends_dropped;
+    repairs_requested += other.repairs_requested;
+    state_transfers += other.state_transfers;
+    checkpoints += other.checkpoints;
+    state_syncs += other.state_syncs;
+    journal_wraps += other.journal_wraps;
+    repairs_from_checkpoint_boundary += other.repairs_from_checkpoint_boundary;
+    journal_checksum_failures += other.journal_checksum_failures;
+    journal_damage += other.journal_damage;
+    journal_repairs += other.journal_repairs;
+    sync_failures += other.sync_failures;
+    checkpoint_fallbacks += other.checkpoint_fallbacks;
+    return *this;
+  }
 };
 
 class Replica {

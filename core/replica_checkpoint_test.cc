@@ -18,8 +18,8 @@ constexpr std::size_t kSuperblockWrite = 0;
 constexpr std::size_t kCheckpointWrite = 3;
 constexpr std::size_t kDataWrite = 4;
 
-// Registers Alice and commits her requests 1..last (ops 2..last + 1).
-void AliceAppends(Cluster& cluster, RequestNumber last) {
+// Registers Alice (checking her session is 1) and commits her requests 1..last (ops 2..last + 1).
+void AliceAppendsCheckingSession(Cluster& cluster, RequestNumber last) {
   RegisterAliceAndAppend(cluster);
   for (RequestNumber request = 2; request <= last; request++) {
     cluster.Send(0, AppendRequest(kAlice, 1, request));
@@ -31,7 +31,7 @@ void AliceAppends(Cluster& cluster, RequestNumber last) {
 TEST(ReplicaCheckpointTest, EveryReplicaCheckpointsEveryCheckpointOps) {
   // With checkpoint_ops 2, five committed ops give checkpoints at ops 2 and 4 on every replica.
   Cluster cluster({.checkpoint_ops = 2});
-  AliceAppends(cluster, 4);
+  AliceAppendsCheckingSession(cluster, 4);
   for (std::size_t i = 0; i < 3; i++) {
     EXPECT_EQ(cluster.replica(i).commit_min(), 5U);
     EXPECT_EQ(cluster.replica(i).checkpoint().op, 4U) << "replica " << i;
@@ -44,7 +44,7 @@ TEST(ReplicaCheckpointTest, RestartLoadsTheCheckpointAndReplaysOnlyTheJournalAbo
   // A restarted backup installs its checkpoint of op 4 (table and replies included) and executes
   // only op 5 again, ending with the primary's table and partition log.
   Cluster cluster({.checkpoint_ops = 2});
-  AliceAppends(cluster, 4);
+  AliceAppendsCheckingSession(cluster, 4);
   const std::size_t executed = cluster.bus(1).executions().size();
   cluster.Restart(1);
   ASSERT_FALSE(cluster.bus(1).installed().empty());
@@ -84,7 +84,7 @@ TEST(ReplicaCheckpointTest, CheckpointWritesOnlyTheEntriesAppendedSinceThePrevio
 // naming it, all unsynced.
 Cluster SoloWithCheckpointWritePending() {
   Cluster cluster({.replica_count = 1, .checkpoint_ops = 2});
-  AliceAppends(cluster, 2);
+  AliceAppendsCheckingSession(cluster, 2);
   EXPECT_EQ(cluster.replica(0).checkpoint().op, 2U);
   cluster.replica(0).on_message(AppendRequest(kAlice, 1, 3));
   EXPECT_TRUE(cluster.bus(0).take_sync_request());
@@ -193,7 +193,7 @@ TEST(ReplicaMutantTest, TableNotInCheckpointRestartsWithAnEmptyTable) {
   // Mutant table-not-in-checkpoint: the restarted backup installs a checkpoint without Alice's
   // session, so replaying her request (op 5) does not apply it, unlike on every other replica.
   Cluster cluster({.mutants = With(Mutant::kTableNotInCheckpoint), .checkpoint_ops = 2});
-  AliceAppends(cluster, 4);
+  AliceAppendsCheckingSession(cluster, 4);
   const std::size_t executed = cluster.bus(1).executions().size();
   cluster.Restart(1);
   EXPECT_EQ(cluster.bus(1).installed().back(), 4U);

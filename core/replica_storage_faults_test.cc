@@ -16,17 +16,6 @@ namespace {
 
 using namespace vsrsim::core::testing;  // NOLINT: the test world's helpers read as the tests' own.
 
-// Registers Alice and commits her requests 1..last (ops 2..last + 1) on every replica.
-void AliceAppends(Cluster& cluster, RequestNumber last) {
-  cluster.Send(0, RegisterRequest(kAlice));
-  cluster.Converge();
-  for (RequestNumber request = 1; request <= last; request++) {
-    cluster.Send(0, AppendRequest(kAlice, 1, request));
-    cluster.Converge();
-  }
-  cluster.TakeClientMessages(kAlice);
-}
-
 bool QueuedFrom(Cluster& cluster, std::size_t replica, std::size_t kind) {
   for (const Envelope& envelope : cluster.network().to_replicas) {
     if (Raw(envelope.from) == replica && envelope.message.index() == kind) return true;

@@ -22,17 +22,6 @@ using namespace vsrsim::core::testing;  // NOLINT: the test world's helpers read
 constexpr std::size_t kCheckpointWrite = 3;
 constexpr ClusterOptions kRing{.checkpoint_ops = 2, .journal_slots = 10};
 
-// Registers Alice and commits her requests 1..last (ops 2..last + 1) on the running replicas.
-void AliceAppends(Cluster& cluster, RequestNumber last) {
-  cluster.Send(0, RegisterRequest(kAlice));
-  cluster.Converge();
-  for (RequestNumber request = 1; request <= last; request++) {
-    cluster.Send(0, AppendRequest(kAlice, 1, request));
-    cluster.Converge();
-    cluster.TakeClientMessages(kAlice);
-  }
-}
-
 TEST(ReplicaSyncTest, JournalIsARingOverCheckpointedOps) {
   // Thirty ops through a ten-slot journal: every replica holds at most ten ops above its anchor,
   // wrapped its ring, and still restarts from its checkpoint and the ring above it.

@@ -414,6 +414,18 @@ T Only(const std::vector<Message>& messages) {
   return std::get<T>(messages[0]);
 }
 
+// Registers Alice and commits her requests 1..last (ops 2..last + 1) on the running replicas,
+// taking her replies as they come.
+inline void AliceAppends(Cluster& cluster, RequestNumber last) {
+  cluster.Send(0, RegisterRequest(kAlice));
+  cluster.Converge();
+  for (RequestNumber request = 1; request <= last; request++) {
+    cluster.Send(0, AppendRequest(kAlice, 1, request));
+    cluster.Converge();
+    cluster.TakeClientMessages(kAlice);
+  }
+}
+
 // Registers Alice (op 1, session 1) and commits her request 1 (op 2) on every replica. Returns
 // the reply Alice received for it.
 inline Reply RegisterAliceAndAppend(Cluster& cluster) {

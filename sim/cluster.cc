@@ -487,22 +487,7 @@ void Cluster::request_sync(std::size_t replica) {
 
 void Cluster::crash(std::size_t index) {
   VSRSIM_ASSERT(replicas_[index] != nullptr);
-  const core::ReplicaCounters& c = replicas_[index]->counters();
-  retired_.view_changes_started += c.view_changes_started;
-  retired_.cached_replies += c.cached_replies;
-  retired_.stale_dropped += c.stale_dropped;
-  retired_.evictions_sent += c.evictions_sent;
-  retired_.client_sends_dropped += c.client_sends_dropped;
-  retired_.repairs_requested += c.repairs_requested;
-  retired_.state_transfers += c.state_transfers;
-  retired_.checkpoints += c.checkpoints;
-  retired_.repairs_from_checkpoint_boundary += c.repairs_from_checkpoint_boundary;
-  retired_.journal_wraps += c.journal_wraps;
-  retired_.state_syncs += c.state_syncs;
-  retired_.journal_checksum_failures += c.journal_checksum_failures;
-  retired_.journal_damage += c.journal_damage;
-  retired_.journal_repairs += c.journal_repairs;
-  retired_.checkpoint_fallbacks += c.checkpoint_fallbacks;
+  retired_ += replicas_[index]->counters();
   replicas_[index].reset();
   publish(Hook::kReplicaCrashed,
           [&](Observer& o) { return o.on_replica_crashed(observed_at(), index); });
@@ -644,20 +629,7 @@ Coverage Cluster::coverage() const {
   core::ReplicaCounters sum = retired_;
   for (const auto& replica : replicas_) {
     if (replica == nullptr) continue;
-    const core::ReplicaCounters& c = replica->counters();
-    sum.cached_replies += c.cached_replies;
-    sum.stale_dropped += c.stale_dropped;
-    sum.client_sends_dropped += c.client_sends_dropped;
-    sum.repairs_requested += c.repairs_requested;
-    sum.state_transfers += c.state_transfers;
-    sum.checkpoints += c.checkpoints;
-    sum.repairs_from_checkpoint_boundary += c.repairs_from_checkpoint_boundary;
-    sum.journal_wraps += c.journal_wraps;
-    sum.state_syncs += c.state_syncs;
-    sum.journal_checksum_failures += c.journal_checksum_failures;
-    sum.journal_damage += c.journal_damage;
-    sum.journal_repairs += c.journal_repairs;
-    sum.checkpoint_fallbacks += c.checkpoint_fallbacks;
+    sum += replica->counters();
   }
   coverage.checkpoint_fallbacks = sum.checkpoint_fallbacks;
   coverage.checksum_failures = sum.journal_checksum_failures;

@@ -1,9 +1,12 @@
 #include "faults/scenario_mutation.h"
 
 #include <algorithm>
+#include <optional>
 #include <variant>
 
 #include "core/message.h"
+#include "core/types.h"
+#include "faults/storage_nemesis.h"
 #include "sim/network.h"
 
 namespace vsrsim::faults {
@@ -29,6 +32,79 @@ std::uint32_t Duration(sim::Prng& prng) {
   return static_cast<std::uint32_t>(prng.Between(1, kFaultTicksAdded));
 }
 
+bool IsStorageFault(FaultKind kind) {
+  return kind == FaultKind::kSectorError || kind == FaultKind::kCorruptRead ||
+         kind == FaultKind::kMisdirect || kind == FaultKind::kSyncFail ||
+         kind == FaultKind::kCorruptCheckpoint;
+}
+
+// The replicas whose disks some event of the scenario faults, in index order.
+std::vector<std::size_t> FaultyDisks(const Scenario& scenario) {
+  std::vector<std::size_t> faulty;
+  for (const FaultEvent& event : scenario.events) {
+    if (IsStorageFault(event.kind) &&
+        std::find(faulty.begin(), faulty.end(), event.a) == faulty.end()) {
+      faulty.push_back(event.a);
+    }
+  }
+  std::sort(faulty.begin(), faulty.end());
+  return faulty;
+}
+
+// A storage fault within the storage nemesis' fault model (faults/storage_nemesis.h): on a disk
+// the scenario already faults, or on a new one while fewer than replica_count - replication
+// quorum disks are faulty. The caller puts every healthy replica in the heal's core
+// (CoreHoldsHealthy). Nothing when the cluster has no room for a faulty disk.
+std::optional<FaultEvent> StorageFault(const Scenario& scenario, FaultEvent event,
+                                       sim::Prng& prng) {
+  const std::size_t replicas = scenario.options.replica_count;
+  const std::size_t faulty_max = replicas - core::QuorumReplication(replicas);
+  if (faulty_max == 0) return std::nullopt;
+  const std::vector<std::size_t> faulty = FaultyDisks(scenario);
+  event.a = faulty.size() < faulty_max
+                ? Index(prng, replicas)
+                : static_cast<std::uint8_t>(faulty[prng.Below(faulty.size())]);
+  const std::uint64_t slots = std::max<std::uint64_t>(scenario.options.journal_slots, 1);
+  switch (prng.Below(5)) {
+    case 0:
+      event.kind = FaultKind::kSectorError;
+      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
+      event.slots =
+          static_cast<std::uint32_t>(prng.Between(1, StorageNemesis::kSectorErrorSlotsDrawn));
+      break;
+    case 1:
+      event.kind = FaultKind::kCorruptRead;
+      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
+      break;
+    case 2:
+      event.kind = FaultKind::kMisdirect;
+      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
+      break;
+    case 3:
+      event.kind = FaultKind::kSyncFail;
+      break;
+    default:
+      event.kind = FaultKind::kCorruptCheckpoint;
+      break;
+  }
+  return event;
+}
+
+// The heal's core holds every replica whose disk no event faults (the storage fault model: a
+// replication quorum of healthy disks converges on its own). An empty core already means all.
+void CoreHoldsHealthy(Scenario& scenario) {
+  if (scenario.core.empty()) return;
+  const std::vector<std::size_t> faulty = FaultyDisks(scenario);
+  for (std::size_t r = 0; r < scenario.options.replica_count; r++) {
+    const bool healthy = std::find(faulty.begin(), faulty.end(), r) == faulty.end();
+    if (healthy &&
+        std::find(scenario.core.begin(), scenario.core.end(), r) == scenario.core.end()) {
+      scenario.core.push_back(r);
+    }
+  }
+  std::sort(scenario.core.begin(), scenario.core.end());
+}
+
 // A fault of the kinds a sweep draws, on processes of the scenario's cluster.
 FaultEvent RandomEvent(const Scenario& scenario, std::uint64_t horizon, sim::Prng& prng,
                        std::string& what) {
@@ -36,7 +112,7 @@ FaultEvent RandomEvent(const Scenario& scenario, std::uint64_t horizon, sim::Prn
   const std::size_t clients = scenario.options.client_count;
   FaultEvent event{.tick = prng.Below(horizon)};
   // Replica-to-replica faults need two replicas; fall back to a crash or a disconnect.
-  const std::uint64_t kinds = replicas >= 2 ? 8 : 3;
+  const std::uint64_t kinds = replicas >= 2 ? 9 : 3;
   switch (prng.Below(kinds)) {
     case 0:
       event.kind = FaultKind::kCrash;
@@ -71,6 +147,14 @@ FaultEvent RandomEvent(const Scenario& scenario, std::uint64_t horizon, sim::Prn
       event.a = Index(prng, replicas);
       event.b = OtherReplica(prng, replicas, event.a);
       event.ticks = Duration(prng);
+      break;
+    case 7:
+      if (const std::optional<FaultEvent> storage = StorageFault(scenario, event, prng)) {
+        what = "add storage fault";
+        return *storage;
+      }
+      event.kind = FaultKind::kCrash;
+      event.a = Index(prng, replicas);
       break;
     default: {
       event.kind = FaultKind::kReplay;
@@ -181,6 +265,7 @@ std::string MutateOnce(Scenario& scenario, std::uint64_t horizon, sim::Prng& prn
       if (event.kind == FaultKind::kReplay) scenario.options.network.replay_memory = true;
       events.push_back(event);
       SortEvents(events);
+      if (IsStorageFault(event.kind)) CoreHoldsHealthy(scenario);
       return what;
     }
     case 2:

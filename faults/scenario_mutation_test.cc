@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "core/types.h"
 #include "faults/swarm.h"
 
 namespace vsrsim::faults {
@@ -42,6 +45,44 @@ TEST(ScenarioMutationTest, EveryMutantIsAValidScenarioOfTheSameCluster) {
       ASSERT_TRUE(ParseScenario("(mutant)", FormatScenario(scenario), error).has_value()) << error;
     }
   }
+}
+
+// Explore adds storage faults only within the storage nemesis' fault model: at most
+// replica_count - replication quorum faulty disks, and a heal core that holds every healthy one.
+TEST(ScenarioMutationTest, StorageFaultsStayWithinTheFaultModel) {
+  std::size_t storage_faults = 0;
+  for (std::uint64_t seed = 1; seed <= 20; seed++) {
+    Scenario scenario = Base(seed);
+    scenario.core = {0};
+    const std::size_t replicas = scenario.options.replica_count;
+    const std::size_t faulty_max = replicas - core::QuorumReplication(replicas);
+    sim::Prng prng(seed);
+    for (int step = 0; step < 300; step++) {
+      std::string what;
+      scenario = MutateScenario(scenario, 300, prng, what);
+      std::vector<std::size_t> faulty;
+      for (const FaultEvent& event : scenario.events) {
+        const bool storage =
+            event.kind == FaultKind::kSectorError || event.kind == FaultKind::kCorruptRead ||
+            event.kind == FaultKind::kMisdirect || event.kind == FaultKind::kSyncFail ||
+            event.kind == FaultKind::kCorruptCheckpoint;
+        if (!storage) continue;
+        storage_faults++;
+        if (std::find(faulty.begin(), faulty.end(), event.a) == faulty.end()) {
+          faulty.push_back(event.a);
+        }
+      }
+      ASSERT_LE(faulty.size(), faulty_max) << FormatScenario(scenario);
+      if (faulty.empty() || scenario.core.empty()) continue;
+      for (std::size_t r = 0; r < replicas; r++) {
+        if (std::find(faulty.begin(), faulty.end(), r) != faulty.end()) continue;
+        ASSERT_NE(std::find(scenario.core.begin(), scenario.core.end(), r), scenario.core.end())
+            << "healthy replica " << r << " is not in the heal's core\n"
+            << FormatScenario(scenario);
+      }
+    }
+  }
+  EXPECT_GT(storage_faults, 0U);  // The operator is reachable.
 }
 
 TEST(ScenarioMutationTest, TheSamePrngStateGivesTheSameMutant) {

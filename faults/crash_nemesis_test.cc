@@ -34,7 +34,7 @@ TEST(CrashNemesisTest, SyncWindowCrashesLandBeforeASyncWithWritesAtRisk) {
   const std::size_t down_max =
       options.replica_count - core::QuorumReplication(options.replica_count);
   const Emit emit = [&](const FaultEvent& event) {
-    if (event.kind == FaultKind::kCrashInSync) {
+    if (event.kind == FaultKind::kCrashInSync || event.kind == FaultKind::kCrashInCheckpointSync) {
       ASSERT_NE(cluster.replica(event.a), nullptr);
       EXPECT_FALSE(cluster.crash_before_sync_armed(event.a));
       armed++;
@@ -79,6 +79,36 @@ TEST(CrashNemesisTest, AnArmedCrashDisarmsAtHealAndAtAnotherCrash) {
   while (cluster.ticks() < 100 && cluster.step()) {
   }
   EXPECT_NE(cluster.replica(0), nullptr);
+}
+
+TEST(CrashNemesisTest, ACheckpointSyncCrashWaitsForACheckpointAreaWrite) {
+  // Armed for the checkpoint window, a replica lets every sync of plain journal writes complete
+  // and crashes right before the first sync that holds a checkpoint area write.
+  sim::RunOptions options;
+  options.seed = 7;
+  options.checkpoint_ops = 4;
+  sim::Cluster cluster(options);
+  cluster.crash_before_sync(1, sim::SyncWindow::kCheckpoint);
+  core::Op executed = 0;
+  while (cluster.ticks() < 2000 && cluster.replica(1) != nullptr && cluster.step()) {
+    if (cluster.replica(1) != nullptr) executed = cluster.replica(1)->commit_min();
+  }
+  ASSERT_EQ(cluster.replica(1), nullptr) << "replica 1 never crashed";
+  EXPECT_EQ(cluster.coverage().crashes, 1U);
+  EXPECT_EQ(cluster.coverage().crashes_in_checkpoint_window, 1U);
+  // The syncs before it completed: it executed up to its first checkpoint.
+  EXPECT_GE(executed, options.checkpoint_ops);
+}
+
+TEST(CrashNemesisTest, CrashInCheckpointSyncEventFormatsAndParsesBack) {
+  const FaultEvent event{.tick = 5, .kind = FaultKind::kCrashInCheckpointSync, .a = 1};
+  EXPECT_EQ(FormatFaultEvent(event), "at 5 crash-in-checkpoint-sync 1");
+  std::string error;
+  const std::optional<FaultEvent> parsed =
+      ParseFaultEvent("at 5 crash-in-checkpoint-sync 1", error);
+  ASSERT_TRUE(parsed.has_value()) << error;
+  EXPECT_EQ(*parsed, event);
+  EXPECT_NE(CheckFaultEvent(event, 1, 1), "");
 }
 
 TEST(CrashNemesisTest, CrashInSyncEventFormatsAndParsesBack) {

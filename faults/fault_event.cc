@@ -10,10 +10,22 @@ namespace vsrsim::faults {
 
 namespace {
 
-constexpr std::array<const char*, 15> kNames = {
-    "crash",        "restart",      "isolate",   "isolate-primary", "block",
-    "clog",         "disconnect",   "replay",    "crash-in-sync",   "crash-point",
-    "sector-error", "corrupt-read", "misdirect", "sync-fail",       "corrupt-checkpoint"};
+constexpr std::array<const char*, 16> kNames = {"crash",
+                                                "restart",
+                                                "isolate",
+                                                "isolate-primary",
+                                                "block",
+                                                "clog",
+                                                "disconnect",
+                                                "replay",
+                                                "crash-in-sync",
+                                                "crash-point",
+                                                "sector-error",
+                                                "corrupt-read",
+                                                "misdirect",
+                                                "sync-fail",
+                                                "corrupt-checkpoint",
+                                                "crash-in-checkpoint-sync"};
 
 bool ParseUnsigned(const std::string& text, std::uint64_t& value) {
   if (text.empty() || text.size() > 18) return false;
@@ -33,6 +45,7 @@ std::string FormatFaultEvent(const FaultEvent& e) {
     case FaultKind::kCrash:
     case FaultKind::kRestart:
     case FaultKind::kCrashInSync:
+    case FaultKind::kCrashInCheckpointSync:
     case FaultKind::kSyncFail:
     case FaultKind::kCorruptCheckpoint:
       return fmt::format("at {} {} {}", e.tick, name, e.a);
@@ -193,6 +206,7 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
     case FaultKind::kCrash:
     case FaultKind::kRestart:
     case FaultKind::kCrashInSync:
+    case FaultKind::kCrashInCheckpointSync:
     case FaultKind::kSyncFail:
     case FaultKind::kCorruptCheckpoint:
       ok = expect(1, false);
@@ -230,6 +244,7 @@ std::string CheckFaultEvent(const FaultEvent& event, std::size_t replica_count,
     case FaultKind::kCrash:
     case FaultKind::kRestart:
     case FaultKind::kCrashInSync:
+    case FaultKind::kCrashInCheckpointSync:
     case FaultKind::kCrashPoint:
     case FaultKind::kIsolate:
     case FaultKind::kSectorError:
@@ -290,6 +305,12 @@ void FaultApplier::apply(sim::Cluster& cluster, const FaultEvent& event) {
       if (event.a < replicas && cluster.replica(event.a) != nullptr) {
         cluster.record_fault(sim::kCrashInSyncFault, event.a, 0, 0);
         cluster.crash_before_sync(event.a);
+      }
+      return;
+    case FaultKind::kCrashInCheckpointSync:
+      if (event.a < replicas && cluster.replica(event.a) != nullptr) {
+        cluster.record_fault(sim::kCrashInSyncFault, event.a, 0, 1);
+        cluster.crash_before_sync(event.a, sim::SyncWindow::kCheckpoint);
       }
       return;
     case FaultKind::kIsolate:

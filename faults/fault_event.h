@@ -33,6 +33,9 @@ enum class FaultKind : std::uint8_t {
   kMisdirect,          // The next entry write lands in `slot`.
   kSyncFail,           // The next sync fails.
   kCorruptCheckpoint,  // The next read of a checkpoint area returns it corrupt.
+  // a: replica; it crashes right before the next sync that would make a checkpoint area write
+  // durable (a checkpoint taken or a state sync installed): the commit point's window.
+  kCrashInCheckpointSync,
 };
 
 // The most slots a sector error spans, and the highest slot an event may name.

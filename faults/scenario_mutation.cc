@@ -119,7 +119,7 @@ FaultEvent RandomEvent(const Scenario& scenario, std::uint64_t horizon, sim::Prn
       event.a = Index(prng, replicas);
       break;
     case 1:
-      event.kind = FaultKind::kCrashInSync;
+      event.kind = prng.Coin() ? FaultKind::kCrashInCheckpointSync : FaultKind::kCrashInSync;
       event.a = Index(prng, replicas);
       break;
     case 2:

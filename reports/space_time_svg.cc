@@ -409,7 +409,8 @@ void Diagram::AppendMarker(std::string& svg, const TraceRecord& r, int x, int y,
       : r.a == sim::kBlockFault       ? fmt::format("blocked to {} {} ticks", LaneName(r.to), r.b)
       : r.a == sim::kClogFault        ? fmt::format("clogged to {} {} ticks", LaneName(r.to), r.b)
       : r.a == sim::kHealFault        ? std::string("heal")
-      : r.a == sim::kCrashInSyncFault ? std::string("armed: crash before sync")
+      : r.a == sim::kCrashInSyncFault ? std::string(r.b == 1 ? "armed: crash before checkpoint sync"
+                                                             : "armed: crash before sync")
       : r.a == sim::kCrashPointFault  ? fmt::format("dies at storage op {}", r.b)
       : r.a == sim::kSectorErrorFault ? std::string("sector error")
       : r.a == sim::kCorruptReadFault ? std::string("armed: corrupt read")

@@ -78,7 +78,10 @@ std::string FaultInWords(const sim::TraceRecord& r, const std::string& from, con
     case sim::kClogFault:
       return fmt::format("clog {} -> {} for {} (held, then delivered)", from, to, Ticks(r.b));
     case sim::kCrashInSyncFault:
-      return fmt::format("arm {} to crash right before its next sync completes", from);
+      return r.b == 1 ? fmt::format(
+                            "arm {} to crash right before its next sync of a checkpoint area write",
+                            from)
+                      : fmt::format("arm {} to crash right before its next sync completes", from);
     case sim::kCrashPointFault:
       return fmt::format("{} dies at its crash point, storage operation {}", from, r.b);
     case sim::kSectorErrorFault:

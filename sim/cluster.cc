@@ -225,7 +225,10 @@ bool Cluster::step() {
     case EventKind::kSyncDone:
       queue_.pop();
       if (replicas_[process] != nullptr && incarnations_[process] == event.payload.value) {
-        if (crash_before_sync_[process] != 0 && faults_enabled_) {
+        const auto window = static_cast<SyncWindow>(crash_before_sync_[process]);
+        if (faults_enabled_ &&
+            (window == SyncWindow::kAny ||
+             (window == SyncWindow::kCheckpoint && storages_[process]->checkpoint_pending()))) {
           crash(process);  // Issue 14: an armed crash lands in the sync window.
           break;
         }
@@ -497,6 +500,7 @@ void Cluster::crash(std::size_t index) {
   coverage_.crashes++;
   // Issue 14: a crash that lands in the sync window, with writes at risk.
   if (storages_[index]->pending_count() > 0) coverage_.crashes_in_sync_window++;
+  if (storages_[index]->checkpoint_pending()) coverage_.crashes_in_checkpoint_window++;
   coverage_.writes_lost += storages_[index]->crash(storage_prng_, options_.faults.torn_write);
   trace_.record({.time_us = now_.microseconds(),
                  .kind = TraceKind::kCrash,

@@ -51,7 +51,12 @@ class Cluster {
   // Issue 14: `replica` crashes right before its next sync completes (the writes of that sync at
   // risk, per the disk's rules), if it is still up and the faults still run. A crash by other means
   // disarms it.
-  void crash_before_sync(std::size_t replica) { crash_before_sync_[replica] = 1; }
+  // With SyncWindow::kCheckpoint, only before a sync whose pending writes hold a checkpoint area
+  // write (a checkpoint taken or a state sync installed: the window of a checkpoint's commit
+  // point); the syncs before it complete.
+  void crash_before_sync(std::size_t replica, SyncWindow window = SyncWindow::kAny) {
+    crash_before_sync_[replica] = static_cast<std::uint8_t>(window);
+  }
   bool crash_before_sync_armed(std::size_t replica) const {
     return crash_before_sync_[replica] != 0;
   }
@@ -214,7 +219,8 @@ class Cluster {
   std::vector<std::unique_ptr<core::Replica>> replicas_;
   std::vector<core::ReplicaOptions> replica_options_;
   std::vector<std::uint32_t> incarnations_;
-  std::vector<std::uint8_t> crash_before_sync_;  // Issue 14: armed crash_before_sync().
+  std::vector<std::uint8_t>
+      crash_before_sync_;  // Issue 14: armed crash_before_sync(), a SyncWindow.
   // Issue 17: replicas whose crash point fired in the current event (crashed when it ends).
   std::vector<std::uint8_t> dying_;
   bool any_dying_ = false;

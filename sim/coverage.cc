@@ -38,6 +38,7 @@ void ForEachCounter(C& c, Visit visit) {
   visit("journal_repairs", c.journal_repairs);
   visit("corrupt_checkpoint_reads", c.corrupt_checkpoint_reads);
   visit("checkpoint_fallbacks", c.checkpoint_fallbacks);
+  visit("crashes_in_checkpoint_window", c.crashes_in_checkpoint_window);
 }
 
 }  // namespace

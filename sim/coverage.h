@@ -52,6 +52,9 @@ struct Coverage {
   // superblock names (to the other area's, or to none).
   std::uint64_t corrupt_checkpoint_reads = 0;
   std::uint64_t checkpoint_fallbacks = 0;
+  // Crashes while a checkpoint area write was unsynced (a checkpoint's or a state sync's commit
+  // point at risk; the crash-in-checkpoint-sync fault aims there).
+  std::uint64_t crashes_in_checkpoint_window = 0;
 
   // (name, value) in a fixed order, for JSON and sums.
   std::vector<std::pair<std::string, std::uint64_t>> Fields() const;

@@ -41,6 +41,7 @@
 // none of them). From the point on the process is dead: later operations of the same event are
 // ignored, and the cluster crashes the replica when the event ends (see Cluster::storage_died).
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -69,6 +70,9 @@ enum class SyncResult : std::uint8_t {
   kFailed,  // A failed sync (a fault): some pending writes reached the disk, the rest are lost.
   kDied,    // A crash point fired at this sync: the replica must not learn of it.
 };
+
+// The syncs an armed crash-before-sync waits for (sim::Cluster::crash_before_sync).
+enum class SyncWindow : std::uint8_t { kNone, kAny, kCheckpoint };
 
 enum class CrashMode : std::uint8_t { kBefore, kAfter, kTorn };
 inline constexpr std::size_t kCrashModeCount = 3;
@@ -149,6 +153,12 @@ class SimStorage final : public core::Storage {
   // After a crash point fired, the disk keeps exactly what the point left (no draws).
   std::size_t crash(Prng& prng, Ratio torn_write);
   std::size_t pending_count() const { return pending_.size(); }
+  // Whether a pending write goes to a checkpoint area.
+  bool checkpoint_pending() const {
+    return std::any_of(pending_.begin(), pending_.end(), [](const Write& write) {
+      return std::holds_alternative<CheckpointWrite>(write);
+    });
+  }
 
   // Arms a crash point; `died` is called once, when it fires, from inside the operation.
   void arm(const CrashPoint& point, std::function<void()> died);

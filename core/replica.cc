@@ -86,7 +86,8 @@ void Replica::on_message(const Message& message) {
 void Replica::send(ReplicaIndex to, const Message& message) {
   VSRSIM_ASSERT_NE(Raw(to), Raw(options_.index));
   if (dirty_ && !mutants_.Has(Mutant::kAckBeforeDurable)) {
-    outbox_.emplace_back(to, message);
+    // Copied as its kind: the variant's own copy constructor is a call through a table.
+    VisitMessage([&](const auto& m) { outbox_.emplace_back(to, m); }, message);
   } else {
     bus_.send_to_replica(to, message);
   }

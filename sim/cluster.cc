@@ -179,13 +179,6 @@ void Cluster::send(Process from, Process to, const core::Message& message) {
   schedule(to, result);
 }
 
-void Cluster::schedule(Process to, const SendResult& result) {
-  for (std::uint8_t i = 0; i < result.count; i++) {
-    latest_delivery_ = std::max(latest_delivery_, result.deliveries[i].instant);
-    queue_.push(result.deliveries[i].instant, {EventKind::kDeliver, to, result.deliveries[i].slot});
-  }
-}
-
 bool Cluster::step() {
   if (queue_.empty()) return false;
   const EventQueue<EventPayload>::Event event = queue_.top();
@@ -444,16 +437,17 @@ void Cluster::on_replica_event(std::size_t index) {
   // whether a repair is outstanding leaves the replica as the last step published it, so it is not
   // published (protocol_coverage.h: it would set no new bit). Outside normal status every step is.
   const Stepped stepped{replica.commit_max(), replica.repair_outstanding()};
-  if (now.status != core::Status::kNormal || now.status != snapshot.status ||
-      now.view != snapshot.view || now.commit_min != snapshot.commit_min || now.op != snapshot.op ||
-      stepped.commit_max != stepped_[index].commit_max ||
-      stepped.repair != stepped_[index].repair) {
-    stepped_[index] = stepped;
+  // Whether the snapshot moved, decided once: both publications below ask.
+  const bool moved = now.status != snapshot.status || now.view != snapshot.view ||
+                     now.commit_min != snapshot.commit_min || now.op != snapshot.op;
+  Stepped& last = stepped_[index];
+  if (moved || now.status != core::Status::kNormal || stepped.commit_max != last.commit_max ||
+      stepped.repair != last.repair) {
+    last = stepped;
     publish(Hook::kReplicaStepped,
             [&](Observer& o) { return o.on_replica_stepped(observed_at(), replica); });
   }
-  if (now.status != snapshot.status || now.view != snapshot.view ||
-      now.commit_min != snapshot.commit_min || now.op != snapshot.op) {
+  if (moved) {
     trace_.record({.time_us = now_.microseconds(),
                    .kind = TraceKind::kReplica,
                    .from = static_cast<std::uint8_t>(index),

@@ -9,6 +9,7 @@
 // Event order is (instant, sequence); every handler runs to completion before the next event, and a
 // crash happens only between events.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -164,7 +165,14 @@ class Cluster {
   }
   void set_client_connected(std::size_t client, bool connected);
   void send(Process from, Process to, const core::Message& message);
-  void schedule(Process to, const SendResult& result);
+  // Inline: every send ends here.
+  void schedule(Process to, const SendResult& result) {
+    for (std::uint8_t i = 0; i < result.count; i++) {
+      latest_delivery_ = std::max(latest_delivery_, result.deliveries[i].instant);
+      queue_.push(result.deliveries[i].instant,
+                  {EventKind::kDeliver, to, result.deliveries[i].slot});
+    }
+  }
   void deliver(std::uint32_t slot);
   void on_replica_event(std::size_t index);  // Trace state transitions and run the checkers.
   void on_client_step(std::size_t client, const ClientStep& step);

@@ -137,32 +137,33 @@ Finding DurabilityChecker::on_disk_opened(ObservedAt, std::size_t replica, const
 }
 
 Finding DurabilityChecker::on_send(std::size_t replica, const core::Message& message) {
-  if (Finding finding = check_view(replica, message)) return finding;
-  // One dispatch per send: this runs for every message a replica sends.
-  return core::VisitMessage([&](const auto& m) { return on_send_of(replica, m); }, message);
+  // One dispatch per send, the view check included: this runs for every message a replica sends.
+  return core::VisitMessage(
+      [&](const auto& m) -> Finding {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (!std::is_same_v<T, core::Request> && !std::is_same_v<T, core::Reply> &&
+                      !std::is_same_v<T, core::Eviction>) {
+          // Every replica-to-replica message carries its view.
+          Claim& c = replicas_[replica];
+          if (m.view < c.view_announced) return went_back(replica, message, m.view);
+          if (m.view > c.view_announced) {
+            c.view_announced = m.view;
+            c.view_announced_by = core::MessageName(message);
+          }
+        }
+        return on_send_of(replica, m);
+      },
+      message);
 }
 
-Finding DurabilityChecker::check_view(std::size_t replica, const core::Message& message) {
-  if (std::holds_alternative<core::Request>(message) ||
-      std::holds_alternative<core::Reply>(message) ||
-      std::holds_alternative<core::Eviction>(message)) {
-    return std::nullopt;
-  }
-  // Every replica-to-replica message carries its view (read directly: this runs for every send).
-  const core::View view = core::MessageView(message);
-  Claim& c = replicas_[replica];
-  if (view < c.view_announced) {
-    return Violation{Outcome::kSafety, kChecker,
-                     fmt::format("replica {} sent a {} of view {} after its {} of view {}: it went "
-                                 "back to an older view (a view it announced was not durable)",
-                                 replica, core::MessageName(message), view, c.view_announced_by,
-                                 c.view_announced)};
-  }
-  if (view > c.view_announced) {
-    c.view_announced = view;
-    c.view_announced_by = core::MessageName(message);
-  }
-  return std::nullopt;
+Finding DurabilityChecker::went_back(std::size_t replica, const core::Message& message,
+                                     core::View view) const {
+  const Claim& c = replicas_[replica];
+  return Violation{Outcome::kSafety, kChecker,
+                   fmt::format("replica {} sent a {} of view {} after its {} of view {}: it went "
+                               "back to an older view (a view it announced was not durable)",
+                               replica, core::MessageName(message), view, c.view_announced_by,
+                               c.view_announced)};
 }
 
 Finding DurabilityChecker::on_send_of(std::size_t replica, const core::PrepareOk& ok) {
@@ -170,15 +171,20 @@ Finding DurabilityChecker::on_send_of(std::size_t replica, const core::PrepareOk
   c.view_spoken = std::max(c.view_spoken, ok.view);
   if (c.active && ok.view == c.view &&
       (ok.op < c.op || (ok.op == c.op && ok.checksum != c.checksum))) {
-    return Violation{
-        Outcome::kSafety, kChecker,
-        fmt::format("replica {} acknowledged op {} (checksum {:016x}) in view {} after its {} "
-                    "of op {} (checksum {:016x}) in that view: its log shrank or changed "
-                    "within the view",
-                    replica, ok.op, ok.checksum, ok.view, c.what, c.op, c.checksum)};
+    return log_changed(replica, ok);
   }
   claim(replica, "PrepareOk", ok.view, ok.op, ok.checksum);
   return std::nullopt;
+}
+
+Finding DurabilityChecker::log_changed(std::size_t replica, const core::PrepareOk& ok) const {
+  const Claim& c = replicas_[replica];
+  return Violation{
+      Outcome::kSafety, kChecker,
+      fmt::format("replica {} acknowledged op {} (checksum {:016x}) in view {} after its {} "
+                  "of op {} (checksum {:016x}) in that view: its log shrank or changed "
+                  "within the view",
+                  replica, ok.op, ok.checksum, ok.view, c.what, c.op, c.checksum)};
 }
 
 Finding DurabilityChecker::on_send_of(std::size_t replica, const core::Prepare& prepare) {
@@ -186,13 +192,19 @@ Finding DurabilityChecker::on_send_of(std::size_t replica, const core::Prepare& 
   c.view_spoken = std::max(c.view_spoken, prepare.view);
   const core::LogEntry& entry = prepare.entry;
   if (c.active && prepare.view == c.view && entry.op == c.op && entry.checksum != c.checksum) {
-    return Violation{Outcome::kSafety, kChecker,
-                     fmt::format("primary {} prepared op {} of view {} twice, with checksums "
-                                 "{:016x} and {:016x}",
-                                 replica, entry.op, prepare.view, c.checksum, entry.checksum)};
+    return prepared_twice(replica, prepare);
   }
   claim(replica, "Prepare", prepare.view, entry.op, entry.checksum);
   return std::nullopt;
+}
+
+Finding DurabilityChecker::prepared_twice(std::size_t replica, const core::Prepare& prepare) const {
+  const Claim& c = replicas_[replica];
+  return Violation{
+      Outcome::kSafety, kChecker,
+      fmt::format("primary {} prepared op {} of view {} twice, with checksums "
+                  "{:016x} and {:016x}",
+                  replica, prepare.entry.op, prepare.view, c.checksum, prepare.entry.checksum)};
 }
 
 Finding DurabilityChecker::on_send_of(std::size_t replica, const core::DoViewChange& dvc) {

@@ -112,8 +112,15 @@ class DurabilityChecker final : public Observer {
     // outbox waits for a sync), describing a log the newer view's already superseded.
     core::View view_handed = 0;
   };
-  // A replica-to-replica message of a view below one the replica announced.
-  Finding check_view(std::size_t replica, const core::Message& message);
+  // The findings of on_send, out of its way: a replica-to-replica message of a view below one
+  // the replica announced; a PrepareOk below or beside the claim of its view; a second Prepare
+  // of the claimed op with another checksum.
+  [[gnu::cold, gnu::noinline]] Finding went_back(std::size_t replica, const core::Message& message,
+                                                 core::View view) const;
+  [[gnu::cold, gnu::noinline]] Finding log_changed(std::size_t replica,
+                                                   const core::PrepareOk& ok) const;
+  [[gnu::cold, gnu::noinline]] Finding prepared_twice(std::size_t replica,
+                                                      const core::Prepare& prepare) const;
   Finding on_send_of(std::size_t replica, const core::PrepareOk& ok);
   Finding on_send_of(std::size_t replica, const core::Prepare& prepare);
   Finding on_send_of(std::size_t replica, const core::DoViewChange& dvc);

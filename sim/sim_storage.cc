@@ -212,7 +212,19 @@ SyncResult SimStorage::sync(Prng& prng) {
     end_op(nullptr);
     return dead_ ? SyncResult::kDied : SyncResult::kFailed;
   }
-  for (const Write& write : pending_) apply(write);
+  // Each superblock write replaces the one before and no other write reads it, so only the batch's
+  // last superblock is copied to the disk (most events end in one: a sync holds several).
+  std::size_t last_superblock = pending_.size();
+  for (std::size_t i = pending_.size(); i-- > 0;) {
+    if (std::holds_alternative<core::Superblock>(pending_[i])) {
+      last_superblock = i;
+      break;
+    }
+  }
+  for (std::size_t i = 0; i < pending_.size(); i++) {
+    if (i < last_superblock && std::holds_alternative<core::Superblock>(pending_[i])) continue;
+    apply(pending_[i]);
+  }
   clear_pending();
   end_op(nullptr);
   return dead_ ? SyncResult::kDied : SyncResult::kDone;

@@ -10,10 +10,11 @@ namespace vsrsim::faults {
 
 namespace {
 
-constexpr std::array<const char*, 15> kNames = {
+constexpr std::array<const char*, 16> kNames = {
     "crash",        "restart",      "isolate",   "isolate-primary", "block",
     "clog",         "disconnect",   "replay",    "crash-in-sync",   "crash-point",
-    "sector-error", "corrupt-read", "misdirect", "sync-fail",       "corrupt-checkpoint"};
+    "sector-error", "corrupt-read", "misdirect", "sync-fail",       "corrupt-checkpoint",
+    "corrupt-entry"};
 
 bool ParseUnsigned(const std::string& text, std::uint64_t& value) {
   if (text.empty() || text.size() > 18) return false;
@@ -35,6 +36,7 @@ std::string FormatFaultEvent(const FaultEvent& e) {
     case FaultKind::kCrashInSync:
     case FaultKind::kSyncFail:
     case FaultKind::kCorruptCheckpoint:
+    case FaultKind::kCorruptEntry:
       return fmt::format("at {} {} {}", e.tick, name, e.a);
     case FaultKind::kSectorError:
       return fmt::format("at {} {} {} {} {}", e.tick, name, e.a, e.slot, e.slots);
@@ -69,7 +71,7 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
       "T`, `at TICK block|clog A B for T`, `at TICK disconnect C for T`, `at TICK replay A B "
       "KIND AGE`, `at TICK crash-point R OP before|after|torn for T`, `at TICK sector-error R "
       "SLOT COUNT`, `at TICK corrupt-read|misdirect R SLOT` or `at TICK "
-      "sync-fail|corrupt-checkpoint R`";
+      "sync-fail|corrupt-checkpoint|corrupt-entry R`";
   if (words.size() < 3 || words[0] != "at") {
     error = usage;
     return std::nullopt;
@@ -195,6 +197,7 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
     case FaultKind::kCrashInSync:
     case FaultKind::kSyncFail:
     case FaultKind::kCorruptCheckpoint:
+    case FaultKind::kCorruptEntry:
       ok = expect(1, false);
       break;
     case FaultKind::kIsolate:
@@ -237,6 +240,7 @@ std::string CheckFaultEvent(const FaultEvent& event, std::size_t replica_count,
     case FaultKind::kMisdirect:
     case FaultKind::kSyncFail:
     case FaultKind::kCorruptCheckpoint:
+    case FaultKind::kCorruptEntry:
       return within(event.a, replica_count, "replica");
     case FaultKind::kIsolatePrimary:
       return "";
@@ -343,6 +347,9 @@ void FaultApplier::apply(sim::Cluster& cluster, const FaultEvent& event) {
       return;
     case FaultKind::kCorruptCheckpoint:
       if (event.a < replicas) cluster.corrupt_next_checkpoint_read(event.a);
+      return;
+    case FaultKind::kCorruptEntry:
+      if (event.a < replicas) cluster.corrupt_next_entry(event.a);
       return;
   }
 }

@@ -33,6 +33,9 @@ enum class FaultKind : std::uint8_t {
   kMisdirect,          // The next entry write lands in `slot`.
   kSyncFail,           // The next sync fails.
   kCorruptCheckpoint,  // The next read of a checkpoint area returns it corrupt.
+  // a: replica; the next Prepare or RepairEntry delivered to it arrives with its entry's body
+  // corrupted (a word flipped), its checksum unchanged (sim/cluster.h).
+  kCorruptEntry,
 };
 
 // The most slots a sector error spans, and the highest slot an event may name.

@@ -515,6 +515,37 @@ TEST(SimStorageFaultsTest, ShadowTellsATruncationFromALoss) {
   }
 }
 
+TEST(SimStorageFaultsTest, ShadowTellsATornRewriteOfTheDurableEntryFromATornFirstWrite) {
+  // A damaged replica's repair rewrites the very entry a slot durably holds (it read the slot
+  // back unreadable): a crash that tears the rewrite destroys the entry by the replica's own hand
+  // (kRemoved, which the replica must report as damage). A torn first write of an entry that was
+  // never durable stays a loss (kLost). Over seeds, a crash keeps and tears the last write.
+  const auto chain = Chain(core::LogEntry{}, 4, 100);
+  bool rewrite_torn = false;
+  bool first_torn = false;
+  for (std::uint64_t seed = 0; seed < 50 && !(rewrite_torn && first_torn); seed++) {
+    SimStorage storage(8);
+    WriteSyncedBase(storage, chain);  // Ops 1..3 durable.
+    storage.write_entry(chain[2]);    // The repair's rewrite of op 2, as durable.
+    Prng prng(seed);
+    if (storage.crash(prng, Ratio{1, 1}) == 0) {
+      EXPECT_EQ(storage.shadow_holds(3, chain[3].checksum, 0), SimStorage::Held::kRemoved);
+      rewrite_torn = true;
+    }
+    SimStorage fresh(8);
+    WriteSyncedBase(fresh, chain);
+    fresh.write_entry(chain[4]);  // Op 4's first write.
+    Prng prng_fresh(seed);
+    if (fresh.crash(prng_fresh, Ratio{1, 1}) == 0) {
+      EXPECT_EQ(fresh.shadow_holds(4, chain[4].checksum, 0), SimStorage::Held::kLost);
+      EXPECT_EQ(fresh.shadow_holds(3, chain[3].checksum, 0), SimStorage::Held::kHeld);
+      first_torn = true;
+    }
+  }
+  EXPECT_TRUE(rewrite_torn);
+  EXPECT_TRUE(first_torn);
+}
+
 TEST(SimStorageFaultsTest, ArmedFaultsAreClearedAndSectorErrorsStay) {
   const auto chain = Chain(core::LogEntry{}, 4, 100);
   SimStorage storage(8);

@@ -92,14 +92,22 @@ class LogRing {
 // false skips recomputing each checksum (mutant journal-trusts-bytes).
 inline std::vector<LogEntry> FollowJournal(std::vector<LogEntry> written, const LogEntry& anchor,
                                            bool verify = true) {
-  std::sort(written.begin(), written.end(),
-            [](const LogEntry& a, const LogEntry& b) { return a.op < b.op; });
+  // Ties broken by checksum: a misdirected write can leave two intact copies of an op, and the
+  // order among them must not depend on the sort's implementation.
+  std::sort(written.begin(), written.end(), [](const LogEntry& a, const LogEntry& b) {
+    return a.op != b.op ? a.op < b.op : a.checksum < b.checksum;
+  });
   std::vector<LogEntry> chain;
   LogEntry last = anchor;
-  for (const LogEntry& entry : written) {
+  for (std::size_t i = 0; i < written.size(); i++) {
+    const LogEntry& entry = written[i];
     if (entry.op <= last.op) continue;
     if (entry.op != last.op + 1 || entry.parent != last.checksum ||
         (verify && EntryChecksum(entry) != entry.checksum)) {
+      // Another copy of the same op may still link on the chain.
+      if (entry.op == last.op + 1 && i + 1 < written.size() && written[i + 1].op == entry.op) {
+        continue;
+      }
       break;
     }
     chain.push_back(entry);

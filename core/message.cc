@@ -81,6 +81,12 @@ struct Summarizer {
   MessageSummary operator()(const SyncCheckpoint& m) const {
     return Of({m.view, m.op, m.checksum, m.words.size(), Raw(m.replica), m.partition.size()});
   }
+  MessageSummary operator()(const RequestEntry& m) const {
+    return Of({m.view, m.op, m.checksum, Raw(m.replica)});
+  }
+  MessageSummary operator()(const RepairEntry& m) const {
+    return Of({m.view, m.entry.op, m.entry.checksum, Raw(m.replica)});
+  }
 };
 
 using FieldNames = std::array<const char*, kMessageFieldsMax>;
@@ -98,6 +104,8 @@ constexpr std::array<FieldNames, std::variant_size_v<Message>> kFieldNames = {{
     {"view", "op", "replica"},
     {"view", "op", "replica"},
     {"view", "op", "checksum", "words", "replica", "partition"},
+    {"view", "op", "checksum", "replica"},
+    {"view", "op", "checksum", "replica"},
 }};
 
 constexpr std::array<const char*, std::variant_size_v<Message>> kNames = {
@@ -107,7 +115,8 @@ constexpr std::array<const char*, std::variant_size_v<Message>> kNames = {
     "start_view_change", "do_view_change",
     "start_view",        "request_start_view",
     "request_prepare",   "request_checkpoint",
-    "sync_checkpoint"};
+    "sync_checkpoint",   "request_entry",
+    "repair_entry"};
 
 }  // namespace
 

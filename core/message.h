@@ -4,9 +4,10 @@
 // Messages are plain values with defaulted equality, so "byte-identical cached reply" is checked
 // with
 // `==`. The steady-state messages (Request, Prepare, PrepareOk, Commit, Reply) hold no heap
-// storage: a request's batch is a fixed array. Only the view-change messages carry a whole log, in
-// a vector; they are rare. `Message` is a variant dispatched with std::visit and no catch-all, so a
-// new message type does not compile until every handler handles it.
+// storage: a request's batch is a fixed array (a repair's answer carries one entry, likewise).
+// Only the view-change messages carry a whole log, in a vector; they are rare. `Message` is a
+// variant dispatched with std::visit and no catch-all, so a new message type does not compile until
+// every handler handles it.
 
 #include <array>
 #include <cstdint>
@@ -179,9 +180,32 @@ struct SyncCheckpoint {
   bool operator==(const SyncCheckpoint&) const = default;
 };
 
+// Issue 17, repair of one journal entry: asks every peer for op `op` with checksum `checksum`. The
+// sender knows the checksum from its hash chain (the parent of the entry above, or the head its
+// superblock names) but its own entry is missing or failed its checksum. Any replica, primary or
+// backup, in any status, whose log holds that op with that checksum answers with a RepairEntry.
+struct RequestEntry {
+  View view = 0;
+  Op op = 0;
+  std::uint64_t checksum = 0;
+  ReplicaIndex replica{};
+  bool operator==(const RequestEntry&) const = default;
+};
+
+// The answer to a RequestEntry: the entry, which its sender verified (its body hashes to its
+// checksum). The receiver takes it only if its op and checksum are the ones it asked for and its
+// body hashes to that checksum; anything else (a late answer to an older ask, a body corrupted
+// on the way) is dropped.
+struct RepairEntry {
+  View view = 0;
+  ReplicaIndex replica{};
+  LogEntry entry{};
+  bool operator==(const RepairEntry&) const = default;
+};
+
 using Message = std::variant<Request, Reply, Eviction, Prepare, PrepareOk, Commit, StartViewChange,
                              DoViewChange, StartView, RequestStartView, RequestPrepare,
-                             RequestCheckpoint, SyncCheckpoint>;
+                             RequestCheckpoint, SyncCheckpoint, RequestEntry, RepairEntry>;
 
 // A fixed-size summary of a message, for the trace (its hash and its text): `kind` is the variant
 // index; `fields` are the message's meaningful fields in the order MessageFieldNames gives for
@@ -201,12 +225,12 @@ const char* OperationName(std::uint64_t operation);
 const char* MessageName(const Message& message);
 // std::visit over a Message, compiled as a switch. libstdc++ turns std::visit of a variant with
 // more than 11 alternatives into a call through a table of function pointers, one indirect call
-// and no inlining per dispatch; Message has 13, and the simulator dispatches several times per
+// and no inlining per dispatch; Message has 15, and the simulator dispatches several times per
 // message. `visitor` must accept every alternative (as std::visit requires). A new message kind
 // fails the static_assert until it has its case here.
 template <typename Visitor>
 decltype(auto) VisitMessage(Visitor&& visitor, const Message& message) {
-  static_assert(std::variant_size_v<Message> == 13, "give the new message kind its case");
+  static_assert(std::variant_size_v<Message> == 15, "give the new message kind its case");
 #define VSRSIM_MESSAGE_CASE(i) \
   case i:                      \
     return visitor(*std::get_if<i>(&message));
@@ -224,6 +248,8 @@ decltype(auto) VisitMessage(Visitor&& visitor, const Message& message) {
     VSRSIM_MESSAGE_CASE(10)
     VSRSIM_MESSAGE_CASE(11)
     VSRSIM_MESSAGE_CASE(12)
+    VSRSIM_MESSAGE_CASE(13)
+    VSRSIM_MESSAGE_CASE(14)
     default:
       break;
   }

@@ -1,6 +1,7 @@
 #pragma once
 // Mutants: the five defects of the PR #3023 review, and the defects found since (issue 11's lost
-// commit), put back into the core on request.
+// commit, issues 16 and 17's checkpoint, sync, storage and repair defects), put back into the core
+// on request.
 //
 // Each mutant restores one reviewed behaviour so the harness can prove it catches it. With an empty
 // MutantSet the core behaves exactly as the corrected design; every mutant check in the core is a
@@ -28,6 +29,7 @@ enum class Mutant : std::uint8_t {
   kJournalTrustsBytes,    // Issue 17: a restart loads journal entries without their checksum.
   kJournalDamageIgnored,  // Issue 17: a journal that lost synced entries is taken as torn.
   kSyncFailureIgnored,    // Issue 17: a failed sync is taken as done.
+  kRepairAcceptsWrongOp,  // Issue 17: a repair takes an answer it did not ask for.
 };
 
 struct MutantInfo {
@@ -38,7 +40,7 @@ struct MutantInfo {
   std::string_view expected_checker;
 };
 
-inline constexpr std::array<MutantInfo, 14> kMutants = {{
+inline constexpr std::array<MutantInfo, 15> kMutants = {{
     {Mutant::kTablePrimaryOnly, "table-primary-only", "a",
      "only the primary records committed replies (backups keep no table) and an unknown client is "
      "New, so after a view change a retransmission executes again",
@@ -91,6 +93,11 @@ inline constexpr std::array<MutantInfo, 14> kMutants = {{
      "a failed sync is taken as done, so the replica acknowledges writes that may never have "
      "reached its disk",
      "durability"},
+    {Mutant::kRepairAcceptsWrongOp, "repair-accepts-wrong-op", "-",
+     "a damaged replica repairing its journal entry by entry takes any answer as the entry it "
+     "asked for, without checking its op and checksum against the ones asked for, so a late "
+     "answer to an older ask or a body corrupted on the way enters its log",
+     "crash"},
 }};
 static_assert(kMutants.size() <= 32, "MutantSet holds 32 mutants");
 

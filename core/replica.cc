@@ -76,6 +76,8 @@ void Replica::on_message(const Message& message) {
         if constexpr (std::is_same_v<T, RequestPrepare>) on_request_prepare(m);
         if constexpr (std::is_same_v<T, RequestCheckpoint>) on_request_checkpoint(m);
         if constexpr (std::is_same_v<T, SyncCheckpoint>) on_sync_checkpoint(m);
+        if constexpr (std::is_same_v<T, RequestEntry>) on_request_entry(m);
+        if constexpr (std::is_same_v<T, RepairEntry>) on_repair_entry(m);
       },
       message);
   end_batch();
@@ -319,6 +321,12 @@ void Replica::on_prepare(const Prepare& message) {
   } else if (entry.op == op() + 1 && entry.parent == log_.back().checksum) {
     // Without room the prepare waits for this replica's next checkpoint (the primary resends).
     if (!journal_has_room(entry.op)) return execute_committed();
+    // A body corrupted on the way fails its checksum: it is dropped as if lost (the primary
+    // resends), never journaled or acknowledged.
+    if (EntryChecksum(entry) != entry.checksum) {
+      counters_.prepares_corrupt++;
+      return execute_committed();
+    }
     journal(entry);
     send(primary(),
          PrepareOk{
@@ -575,6 +583,7 @@ void Replica::enter_normal(View view, Op base, std::uint64_t base_checksum,
   if (damaged_) {
     damaged_ = false;
     counters_.journal_repairs++;
+    clear_repair();
   }
   commit_max_ = std::max({commit_max_, commit, commit_min_});
   if (!mutants_.Has(Mutant::kPendingSurvivesViewChange)) table_.clear_pending();
@@ -671,6 +680,8 @@ void Replica::on_tick() {
       }
       break;
   }
+  // Issue 17: a damaged journal asks its peers again for the entry its repair lacks.
+  if (damaged_ && ticks_ % options_.retry_ticks == 0) advance_repair(true);
   end_batch();
 }
 

@@ -29,9 +29,19 @@
 // - The journal never overwrites an op above the checkpoint: an op is journaled only if it is at
 //   most journal_slots above it (a primary waits, a backup drops the prepare, a view's log that
 //   does not fit is reached by state sync first).
+// - Issue 17, repair by (op, checksum) (replica_repair.cc): a replica whose restart found its
+//   journal damaged knows the checksum each op up to the damaged head must have (the head's from
+//   the superblock, each op below from the parent of the entry above it). It takes the intact
+//   entries its disk still holds on that chain, and asks every peer for exactly the op and
+//   checksum it lacks next, from the head down; any replica whose log holds that entry answers.
+//   An answer enters only if its op and checksum are the ones asked for and its body hashes to
+//   that checksum; it is written to the journal at once, and joins the log (counts for execution
+//   and votes) only when the chain reaches the log the restart loaded. Until then the replica
+//   reports its journal damaged and does not vote. Every entry a replica sends, or journals from a
+//   prepare, verifies its checksum: a body corrupted on the way is dropped like a lost message.
 // Deliberately not implemented: view-change messages with headers only (they carry the prepares
-// above the checkpoint, bodies included, so there is no body repair from peers), checkpoints sent
-// in chunks, repair of a single damaged journal slot from peers, reconfiguration.
+// above the checkpoint, bodies included, so a replica that adopts a view's log needs no body
+// repair), checkpoints sent in chunks, reconfiguration.
 
 #include <cstdint>
 #include <utility>
@@ -100,6 +110,16 @@ struct ReplicaCounters {
   // Restarts whose checkpoint in force failed its checksum (or its data area its digest) and that
   // fell back to the other area's checkpoint or to none.
   std::uint64_t checkpoint_fallbacks = 0;
+  // Issue 17, repair by (op, checksum): RequestEntry messages sent (each to every peer), entries
+  // taken from a peer's answer, answers dropped (not the op and checksum asked for, or a body
+  // that fails its checksum), and damaged journals repaired entry by entry (also counted in
+  // journal_repairs).
+  std::uint64_t entry_requests = 0;
+  std::uint64_t entries_repaired = 0;
+  std::uint64_t repair_answers_refused = 0;
+  std::uint64_t entry_repairs = 0;
+  // Prepares dropped because their entry failed its checksum (corrupted on the way).
+  std::uint64_t prepares_corrupt = 0;
 
   // Adds every counter of `other` (the run's totals over replicas and their incarnations).
   ReplicaCounters& operator+=(const ReplicaCounters& other) {
@@ -119,6 +139,11 @@ struct ReplicaCounters {
     journal_repairs += other.journal_repairs;
     sync_failures += other.sync_failures;
     checkpoint_fallbacks += other.checkpoint_fallbacks;
+    entry_requests += other.entry_requests;
+    entries_repaired += other.entries_repaired;
+    repair_answers_refused += other.repair_answers_refused;
+    entry_repairs += other.entry_repairs;
+    prepares_corrupt += other.prepares_corrupt;
     return *this;
   }
 };
@@ -148,7 +173,8 @@ class Replica {
   bool sync_pending() const { return dirty_; }
   // The replica's own report (its status, as an operator would read it), issue 17: its restart
   // found that a storage fault destroyed journal entries it may have acknowledged, and it has not
-  // yet been repaired by a view's log. While damaged it takes no part in a view change as a voter
+  // yet been repaired (by a view's log, a synced checkpoint at or above the damaged head, or entry
+  // by entry from its peers). While damaged it takes no part in a view change as a voter
   // (its log may lack an op it acknowledged): it waits for a StartView, or, as a new view's
   // primary, for a view-change quorum of DoViewChanges from the others.
   bool journal_damaged() const { return damaged_; }
@@ -182,6 +208,8 @@ class Replica {
   void on_request_prepare(const RequestPrepare& message);
   void on_request_checkpoint(const RequestCheckpoint& message);
   void on_sync_checkpoint(const SyncCheckpoint& message);
+  void on_request_entry(const RequestEntry& message);
+  void on_repair_entry(const RepairEntry& message);
   void on_reply(const Reply&) {}        // Replies and evictions go to clients, never to replicas.
   void on_eviction(const Eviction&) {}  // (The network never routes them here.)
 
@@ -218,6 +246,14 @@ class Replica {
   // begins, and fits its journal above its checkpoint.
   bool joins(Op base, std::uint64_t base_checksum, const std::vector<LogEntry>& log) const;
   void adopt_log(Op base, std::uint64_t base_checksum, const std::vector<LogEntry>& log);
+  // replica_repair.cc: repair of a damaged journal by (op, checksum). The op and checksum the
+  // repair needs next: the damaged head's, or the parent of the lowest entry of the chain so far.
+  std::pair<Op, std::uint64_t> repair_wanted() const;
+  // Extends the chain down from the disk's intact entries, joins it to the log when it reaches
+  // it, else asks the peers for the entry it lacks (`ask`: also when it asked before).
+  void advance_repair(bool ask);
+  void finish_repair(Op join);
+  void clear_repair();
   // Journals `entry` (op() + 1) in memory and on storage.
   void journal(const LogEntry& entry);
   // Whether op may be journaled: the op it would overwrite in the ring is at or below the
@@ -284,6 +320,13 @@ class Replica {
   bool damaged_ = false;
   Op damage_head_ = 0;
   std::uint64_t damage_head_checksum_ = 0;
+  Op damage_commit_ = 0;  // The durable superblock's commit at that restart.
+  // Issue 17, repair by (op, checksum) while damaged: the entries the restart read intact (each
+  // hashes to its checksum) above its checkpoint, sorted by (op, checksum), whichever chain they
+  // are on; and the chain from the damaged head down (repair_chain_[0] is the head's entry, each
+  // next one the parent of the one before), verified, written to the journal, not yet in log_.
+  std::vector<LogEntry> repair_candidates_;
+  std::vector<LogEntry> repair_chain_;
   bool halted_ = false;
   bool dirty_ = false;  // Unsynced writes exist; replica messages wait in outbox_.
   bool sync_requested_ = false;

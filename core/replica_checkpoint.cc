@@ -94,13 +94,30 @@ void Replica::restore_from_storage() {
     damaged_ = true;
     damage_head_ = superblock.op;
     damage_head_checksum_ = superblock.op_checksum;
+    damage_commit_ = superblock.commit;
     counters_.journal_damage++;
+    // The entries read intact that may rebuild the chain: those above the log, up to the head.
+    std::erase_if(repair_candidates_, [&](const LogEntry& entry) {
+      return entry.op <= log_.first() || entry.op > damage_head_;
+    });
+    std::sort(repair_candidates_.begin(), repair_candidates_.end(),
+              [](const LogEntry& a, const LogEntry& b) {
+                return a.op != b.op ? a.op < b.op : a.checksum < b.checksum;
+              });
+  } else {
+    repair_candidates_.clear();
   }
   op_durable_ = op();
   // (A fallback checkpoint may lie above the durable commit: one no durable superblock named.)
-  commit_max_ = std::max(commit_min_, std::min(superblock.commit, op()));
+  // A damaged journal's chain is not proven to be the durable log: an intact entry of a view the
+  // log later left may chain on its prefix (its slot never rewritten, or a copy a misdirected
+  // write left in a foreign slot), and the restart may have followed it. Nothing above the
+  // checkpoint executes until a repair joins the chain from the head (finish_repair) or a view's
+  // log replaces it; an undamaged chain reaches the head's checksum, which proves all of it.
+  commit_max_ = damaged_ ? commit_min_ : std::max(commit_min_, std::min(superblock.commit, op()));
   execute_committed();
   request_start_view(options_.index);
+  advance_repair(true);
   end_batch();
 }
 
@@ -128,8 +145,11 @@ bool Replica::restore_checkpoint(std::uint8_t area, const CheckpointRef* expecte
 void Replica::load_journal() {
   std::vector<LogEntry> written = storage_.read_journal();
   for (const LogEntry& entry : written) {
-    if (entry.op > log_.first() && EntryChecksum(entry) != entry.checksum) {
+    if (entry.op <= log_.first()) continue;
+    if (EntryChecksum(entry) != entry.checksum) {
       counters_.journal_checksum_failures++;
+    } else {
+      repair_candidates_.push_back(entry);  // Kept only if the journal proves damaged.
     }
   }
   const bool verify = !mutants_.Has(Mutant::kJournalTrustsBytes);

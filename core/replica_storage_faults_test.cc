@@ -25,6 +25,7 @@ bool QueuedFrom(Cluster& cluster, std::size_t replica, std::size_t kind) {
 
 constexpr std::size_t kDoViewChange = Message(DoViewChange{}).index();
 constexpr std::size_t kPrepareOk = Message(PrepareOk{}).index();
+constexpr std::size_t kRepairEntry = Message(RepairEntry{}).index();
 
 TEST(ReplicaStorageFaultsTest, CorruptSlotBelowTheHeadIsReportedAndRepairedByAStartView) {
   Cluster cluster(ClusterOptions{});
@@ -52,8 +53,10 @@ TEST(ReplicaStorageFaultsTest, DamageSurvivesAnotherRestartBeforeTheRepair) {
   cluster.storage(2).CorruptJournal(3);
   cluster.Restart(2);
   ASSERT_TRUE(cluster.replica(2).journal_damaged());
-  // Its restart wrote a superblock (its commit); it must still name head 6, not the short log.
+  // A view change makes it write a superblock; it must still name head 6, not the short log.
+  cluster.replica(2).on_message(StartViewChange{.view = 1, .replica = ReplicaIndex{1}});
   ASSERT_TRUE(cluster.CompleteSync(2));
+  EXPECT_EQ(cluster.storage(2).read_superblock().view, 1U);
   EXPECT_EQ(cluster.storage(2).read_superblock().op, 6U);
   cluster.Restart(2);
   EXPECT_TRUE(cluster.replica(2).journal_damaged());
@@ -78,7 +81,8 @@ TEST(ReplicaStorageFaultsTest, CorruptSlotAboveTheHeadIsACrashsLossNotDamage) {
 
 TEST(ReplicaStorageFaultsTest, DamagedReplicaNeverSendsADoViewChange) {
   // The primary stops; replica 1 and the damaged replica 2 cannot form a view change on their
-  // own (2's vote does not count), so no view starts until the primary comes back.
+  // own (2's vote does not count), so no view starts until the primary comes back. Every answer
+  // to 2's repair requests is lost, so it stays damaged (replica_repair_test.cc repairs it).
   Cluster cluster(ClusterOptions{});
   AliceAppends(cluster, 5);
   cluster.storage(2).CorruptJournal(3);
@@ -93,13 +97,17 @@ TEST(ReplicaStorageFaultsTest, DamagedReplicaNeverSendsADoViewChange) {
     while (!cluster.network().to_replicas.empty()) {
       const Envelope envelope = cluster.network().to_replicas.front();
       cluster.network().to_replicas.pop_front();
-      if (Raw(envelope.to) != 0) cluster.replica(Raw(envelope.to)).on_message(envelope.message);
+      const bool lost = envelope.message.index() == kRepairEntry;
+      if (Raw(envelope.to) != 0 && !lost) {
+        cluster.replica(Raw(envelope.to)).on_message(envelope.message);
+      }
       for (std::size_t i = 1; i <= 2; i++) cluster.CompleteSync(i);
       EXPECT_FALSE(QueuedFrom(cluster, 2, kDoViewChange)) << "tick " << tick;
     }
     EXPECT_FALSE(cluster.replica(1).status() == Status::kNormal && cluster.replica(1).view() > 0);
     EXPECT_TRUE(cluster.replica(2).journal_damaged());
   }
+  EXPECT_GT(cluster.replica(2).counters().entry_requests, 1U);  // It kept asking.
   cluster.Resume(0);
   cluster.Converge();
   EXPECT_FALSE(cluster.replica(2).journal_damaged());

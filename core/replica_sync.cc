@@ -98,6 +98,7 @@ void Replica::on_sync_checkpoint(const SyncCheckpoint& message) {
   if (damaged_ && checkpoint_.op >= damage_head_) {
     damaged_ = false;
     counters_.journal_repairs++;
+    clear_repair();
   }
   execute_committed();
   persist_superblock();

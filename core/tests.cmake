@@ -45,3 +45,8 @@ vsrsim_add_test(NAME core_replica_sync_test
                 SOURCES replica_sync_test.cc
                 LIBS vsrsim_core
                 LABELS unit)
+
+vsrsim_add_test(NAME core_replica_repair_test
+                SOURCES replica_repair_test.cc
+                LIBS vsrsim_core
+                LABELS unit)

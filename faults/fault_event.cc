@@ -10,7 +10,7 @@ namespace vsrsim::faults {
 
 namespace {
 
-constexpr std::array<const char*, 16> kNames = {"crash",
+constexpr std::array<const char*, 17> kNames = {"crash",
                                                 "restart",
                                                 "isolate",
                                                 "isolate-primary",
@@ -25,7 +25,8 @@ constexpr std::array<const char*, 16> kNames = {"crash",
                                                 "misdirect",
                                                 "sync-fail",
                                                 "corrupt-checkpoint",
-                                                "crash-in-checkpoint-sync"};
+                                                "crash-in-checkpoint-sync",
+                                                "corrupt-entry"};
 
 bool ParseUnsigned(const std::string& text, std::uint64_t& value) {
   if (text.empty() || text.size() > 18) return false;
@@ -48,6 +49,7 @@ std::string FormatFaultEvent(const FaultEvent& e) {
     case FaultKind::kCrashInCheckpointSync:
     case FaultKind::kSyncFail:
     case FaultKind::kCorruptCheckpoint:
+    case FaultKind::kCorruptEntry:
       return fmt::format("at {} {} {}", e.tick, name, e.a);
     case FaultKind::kSectorError:
       return fmt::format("at {} {} {} {} {}", e.tick, name, e.a, e.slot, e.slots);
@@ -82,7 +84,7 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
       "T`, `at TICK block|clog A B for T`, `at TICK disconnect C for T`, `at TICK replay A B "
       "KIND AGE`, `at TICK crash-point R OP before|after|torn for T`, `at TICK sector-error R "
       "SLOT COUNT`, `at TICK corrupt-read|misdirect R SLOT` or `at TICK "
-      "sync-fail|corrupt-checkpoint R`";
+      "sync-fail|corrupt-checkpoint|corrupt-entry R`";
   if (words.size() < 3 || words[0] != "at") {
     error = usage;
     return std::nullopt;
@@ -209,6 +211,7 @@ std::optional<FaultEvent> ParseFaultEvent(const std::string& text, std::string& 
     case FaultKind::kCrashInCheckpointSync:
     case FaultKind::kSyncFail:
     case FaultKind::kCorruptCheckpoint:
+    case FaultKind::kCorruptEntry:
       ok = expect(1, false);
       break;
     case FaultKind::kIsolate:
@@ -252,6 +255,7 @@ std::string CheckFaultEvent(const FaultEvent& event, std::size_t replica_count,
     case FaultKind::kMisdirect:
     case FaultKind::kSyncFail:
     case FaultKind::kCorruptCheckpoint:
+    case FaultKind::kCorruptEntry:
       return within(event.a, replica_count, "replica");
     case FaultKind::kIsolatePrimary:
       return "";
@@ -364,6 +368,9 @@ void FaultApplier::apply(sim::Cluster& cluster, const FaultEvent& event) {
       return;
     case FaultKind::kCorruptCheckpoint:
       if (event.a < replicas) cluster.corrupt_next_checkpoint_read(event.a);
+      return;
+    case FaultKind::kCorruptEntry:
+      if (event.a < replicas) cluster.corrupt_next_entry(event.a);
       return;
   }
 }

@@ -36,6 +36,9 @@ enum class FaultKind : std::uint8_t {
   // a: replica; it crashes right before the next sync that would make a checkpoint area write
   // durable (a checkpoint taken or a state sync installed): the commit point's window.
   kCrashInCheckpointSync,
+  // a: replica; the next Prepare or RepairEntry delivered to it arrives with its entry's body
+  // corrupted (a word flipped), its checksum unchanged (sim/cluster.h).
+  kCorruptEntry,
 };
 
 // The most slots a sector error spans, and the highest slot an event may name.

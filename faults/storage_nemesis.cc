@@ -21,7 +21,7 @@ void StorageNemesis::on_tick(sim::Cluster& cluster, const Emit& emit) {
   const auto replica = static_cast<std::uint8_t>(faulty_[prng.Below(faulty_.size())]);
   const std::size_t slots = cluster.options().journal_slots;
   FaultEvent event{.tick = cluster.ticks(), .a = replica};
-  switch (prng.Below(5)) {
+  switch (prng.Below(6)) {
     case 0:
       event.kind = FaultKind::kSectorError;
       event.slot = static_cast<std::uint32_t>(prng.Below(slots));
@@ -38,8 +38,11 @@ void StorageNemesis::on_tick(sim::Cluster& cluster, const Emit& emit) {
     case 3:
       event.kind = FaultKind::kSyncFail;
       break;
-    default:
+    case 4:
       event.kind = FaultKind::kCorruptCheckpoint;
+      break;
+    default:
+      event.kind = FaultKind::kCorruptEntry;
       break;
   }
   emit(event);

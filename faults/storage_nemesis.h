@@ -1,13 +1,15 @@
 #pragma once
 // Storage nemesis (issue 17): sector errors, corrupt reads, misdirected writes and failed syncs
-// (sim/sim_storage.h) on the disks of a few replicas.
+// (sim/sim_storage.h) on the disks of a few replicas, and entries corrupted on their way into
+// those replicas (sim/cluster.h: faulty hardware, its memory or network interface).
 //
 // Fault model: the disks of at most replica_count - replication quorum replicas are faulty
 // (drawn once per run, at least one when the cluster has room for one); the others never see a
 // storage fault. With the chance `faults.storage` per tick, one faulty disk gets one fault, its
 // kind drawn evenly: a sector error over 1..8 journal slots, a corrupt read of one slot at its
 // next restart, a misdirected next entry write, a failed next sync (after which the replica
-// halts and restarts from its disk), or a corrupt read of its checkpoint at its next restart. The
+// halts and restarts from its disk), a corrupt read of its checkpoint at its next restart, or the
+// next entry it is delivered (a Prepare's or a RepairEntry's) arriving with a corrupt body. The
 // heal's core holds every healthy replica (SwarmNemesis::heal), so a replication quorum of healthy
 // disks converges on its own: a committed op is on a replication quorum of disks, and at least one
 // of them in any view-change quorum of the healthy is intact. A replica that finds its journal

@@ -50,7 +50,7 @@ TEST(StorageNemesisTest, FaultsLandOnlyOnTheFaultyDisksWithinTheBudget) {
                 nemesis.faulty().end());
     }
     if (budget > 0) {
-      EXPECT_EQ(kinds.size(), 5U) << "every kind drawn, " << int{replicas};
+      EXPECT_EQ(kinds.size(), 6U) << "every kind drawn, " << int{replicas};
     }
   }
 }
@@ -78,6 +78,7 @@ TEST(StorageNemesisTest, EventsFormatAndParseBack) {
       {{.tick = 7, .kind = FaultKind::kMisdirect, .a = 0, .slot = 9}, "at 7 misdirect 0 9"},
       {{.tick = 8, .kind = FaultKind::kSyncFail, .a = 2}, "at 8 sync-fail 2"},
       {{.tick = 9, .kind = FaultKind::kCorruptCheckpoint, .a = 1}, "at 9 corrupt-checkpoint 1"},
+      {{.tick = 10, .kind = FaultKind::kCorruptEntry, .a = 2}, "at 10 corrupt-entry 2"},
   };
   for (const auto& [event, text] : cases) {
     EXPECT_EQ(FormatFaultEvent(event), text);
@@ -90,7 +91,8 @@ TEST(StorageNemesisTest, EventsFormatAndParseBack) {
   }
   for (const std::string bad :
        {"at 5 sector-error 1 7", "at 5 sector-error 1 7 0", "at 5 sector-error 1 7 1025",
-        "at 5 corrupt-read 1", "at 5 misdirect 1 2000000", "at 5 sync-fail"}) {
+        "at 5 corrupt-read 1", "at 5 misdirect 1 2000000", "at 5 sync-fail",
+        "at 5 corrupt-entry"}) {
     std::string error;
     EXPECT_FALSE(ParseFaultEvent(bad, error).has_value()) << bad;
     EXPECT_NE(error, "") << bad;
@@ -145,7 +147,7 @@ TEST(StorageNemesisTest, HealCoreHoldsEveryHealthyReplica) {
     for (const FaultEvent& event : nemesis.events()) {
       if (event.kind == FaultKind::kSectorError || event.kind == FaultKind::kCorruptRead ||
           event.kind == FaultKind::kMisdirect || event.kind == FaultKind::kSyncFail ||
-          event.kind == FaultKind::kCorruptCheckpoint) {
+          event.kind == FaultKind::kCorruptCheckpoint || event.kind == FaultKind::kCorruptEntry) {
         EXPECT_NE(std::find(faulty.begin(), faulty.end(), event.a), faulty.end());
       }
     }

@@ -58,7 +58,8 @@ const char* MessageClass(std::uint64_t kind) {
       kind == kKindOf<core::Commit>)
     return "n";
   if (kind == kKindOf<core::RequestPrepare> || kind == kKindOf<core::RequestCheckpoint> ||
-      kind == kKindOf<core::SyncCheckpoint>)
+      kind == kKindOf<core::SyncCheckpoint> || kind == kKindOf<core::RequestEntry> ||
+      kind == kKindOf<core::RepairEntry>)
     return "r";
   return "v";
 }
@@ -417,6 +418,7 @@ void Diagram::AppendMarker(std::string& svg, const TraceRecord& r, int x, int y,
       : r.a == sim::kMisdirectFault   ? std::string("armed: misdirected write")
       : r.a == sim::kSyncFailFault    ? std::string("armed: failed sync")
       : r.a == sim::kCorruptCheckpointFault ? std::string("armed: corrupt checkpoint read")
+      : r.a == sim::kCorruptEntryFault      ? std::string("armed: corrupt entry delivery")
                                             : fmt::format("fault {}", r.a);
   const std::string glyph = crash     ? fmt::format("M{} {}l10 10m0 -10l-10 10", x - 5, y - 5)
                             : restart ? fmt::format("M{} {}l6 10h-12z", x, y - 6)

@@ -95,6 +95,8 @@ std::string FaultInWords(const sim::TraceRecord& r, const std::string& from, con
       return fmt::format("{}'s next sync fails", from);
     case sim::kCorruptCheckpointFault:
       return fmt::format("{}'s next checkpoint read returns it corrupt", from);
+    case sim::kCorruptEntryFault:
+      return fmt::format("{}'s next delivered entry (prepare or repair) arrives corrupt", from);
     case sim::kHealFault: {
       std::string core;
       for (std::size_t i = 0; i < 64; i++) {

@@ -15,7 +15,7 @@ for mutant in table-primary-only resend-panics-on-disconnect stale-as-in-progres
               pending-survives-view-change silent-eviction recovering-rejoins-own-view \
               table-not-in-checkpoint sync-omits-replies checkpoint-overwrites-in-force \
               sync-not-written ack-before-durable journal-trusts-bytes \
-              journal-damage-ignored sync-failure-ignored; do
+              journal-damage-ignored sync-failure-ignored repair-accepts-wrong-op; do
   "$BIN" sweep --seeds 1..300 --mutant "$mutant" --quiet --save-failures "$work/$mutant" >/dev/null || true
   # Keep the first two failing seeds of each mutant.
   for name in $(cd "$work/$mutant" && ls seed-*.seed | sort -t- -k2 -n | head -n 2); do

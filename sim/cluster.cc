@@ -280,6 +280,33 @@ void Cluster::corrupt_next_checkpoint_read(std::size_t replica) {
   storages_[replica]->corrupt_next_checkpoint_read();
 }
 
+void Cluster::corrupt_next_entry(std::size_t replica) {
+  record_fault(kCorruptEntryFault, static_cast<Process>(replica), 0, 0);
+  corrupt_entry_armed_ |= std::uint64_t{1} << replica;
+}
+
+namespace {
+
+// The entry a Prepare or RepairEntry carries, or nullptr.
+core::LogEntry* CarriedEntry(core::Message& message) {
+  if (auto* prepare = std::get_if<core::Prepare>(&message)) return &prepare->entry;
+  if (auto* repair = std::get_if<core::RepairEntry>(&message)) return &repair->entry;
+  return nullptr;
+}
+
+void CorruptBody(core::LogEntry& entry) {
+  core::Request& request = entry.request;
+  if (request.operation == core::Operation::kAppend) {
+    request.entries[0] ^= 1;
+  } else if (request.operation == core::Operation::kRead) {
+    request.read_offset ^= 1;
+  } else {
+    request.request ^= 1;
+  }
+}
+
+}  // namespace
+
 void Cluster::storage_died(std::size_t replica) {
   dying_[replica] = 1;
   any_dying_ = true;
@@ -311,10 +338,21 @@ void Cluster::deliver(std::uint32_t slot) {
                     in_flight.sent.microseconds(), core::Summarize(in_flight.message)));
   if (drop == DropReason::kNone && !down) {
     if (to < options_.replica_count) {
-      publish_message(delivered_subscribers_, in_flight.message, [&](Observer& o) {
-        return o.on_message_delivered(observed_at(), to, in_flight.message);
+      const core::Message* message = &in_flight.message;
+      core::Message corrupted;
+      if ((corrupt_entry_armed_ >> to & 1) != 0) [[unlikely]] {
+        corrupted = in_flight.message;
+        if (core::LogEntry* entry = CarriedEntry(corrupted); entry != nullptr) {
+          CorruptBody(*entry);
+          message = &corrupted;
+          corrupt_entry_armed_ &= ~(std::uint64_t{1} << to);
+          coverage_.entries_corrupted++;
+        }
+      }
+      publish_message(delivered_subscribers_, *message, [&](Observer& o) {
+        return o.on_message_delivered(observed_at(), to, *message);
       });
-      replicas_[to]->on_message(in_flight.message);
+      replicas_[to]->on_message(*message);
       on_replica_event(to);
     } else {
       const std::size_t client = to - options_.replica_count;
@@ -633,6 +671,11 @@ Coverage Cluster::coverage() const {
   coverage.checksum_failures = sum.journal_checksum_failures;
   coverage.journal_damage = sum.journal_damage;
   coverage.journal_repairs = sum.journal_repairs;
+  coverage.entry_requests = sum.entry_requests;
+  coverage.entries_repaired = sum.entries_repaired;
+  coverage.repair_answers_refused = sum.repair_answers_refused;
+  coverage.entry_repairs = sum.entry_repairs;
+  coverage.prepares_corrupt = sum.prepares_corrupt;
   for (const std::unique_ptr<SimStorage>& storage : storages_) {
     const SimStorage::FaultCounts& f = storage->fault_counts();
     coverage.corrupt_reads += f.corrupt_reads;

@@ -78,6 +78,12 @@ class Cluster {
   void fail_next_sync(std::size_t replica);
   // Its next read of a checkpoint area returns it corrupt.
   void corrupt_next_checkpoint_read(std::size_t replica);
+  // Issue 17, an entry corrupted on its way in (faulty memory or network interface, a flip the
+  // transport's checksum missed): the next Prepare or RepairEntry delivered to `replica` carries
+  // its entry with the body's first meaningful word flipped (an append's first payload entry, a
+  // read's offset, a register's request number) and its checksum as it was, so only the entry's
+  // own checksum tells. Observers see the message as delivered, corrupt.
+  void corrupt_next_entry(std::size_t replica);
   const SimStorage& storage(std::size_t replica) const { return *storages_[replica]; }
   SimStorage& storage_for_test(std::size_t replica) { return *storages_[replica]; }
   void set_blocked(Process from, Process to, bool blocked) {
@@ -232,6 +238,7 @@ class Cluster {
   // Issue 17: replicas whose crash point fired in the current event (crashed when it ends).
   std::vector<std::uint8_t> dying_;
   bool any_dying_ = false;
+  std::uint64_t corrupt_entry_armed_ = 0;  // One bit per replica (corrupt_next_entry).
   std::vector<std::optional<std::uint64_t>> crash_point_ticks_;
   std::vector<std::int64_t> drift_ppm_;
   std::vector<SimClient> clients_;

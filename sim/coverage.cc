@@ -39,6 +39,12 @@ void ForEachCounter(C& c, Visit visit) {
   visit("corrupt_checkpoint_reads", c.corrupt_checkpoint_reads);
   visit("checkpoint_fallbacks", c.checkpoint_fallbacks);
   visit("crashes_in_checkpoint_window", c.crashes_in_checkpoint_window);
+  visit("entry_requests", c.entry_requests);
+  visit("entries_repaired", c.entries_repaired);
+  visit("repair_answers_refused", c.repair_answers_refused);
+  visit("entry_repairs", c.entry_repairs);
+  visit("entries_corrupted", c.entries_corrupted);
+  visit("prepares_corrupt", c.prepares_corrupt);
 }
 
 }  // namespace

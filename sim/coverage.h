@@ -55,6 +55,16 @@ struct Coverage {
   // Crashes while a checkpoint area write was unsynced (a checkpoint's or a state sync's commit
   // point at risk; the crash-in-checkpoint-sync fault aims there).
   std::uint64_t crashes_in_checkpoint_window = 0;
+  // Issue 17, repair by (op, checksum): RequestEntry messages sent, entries taken from peers'
+  // answers, answers refused (not the op and checksum asked for, or a corrupt body), damaged
+  // journals repaired entry by entry (also in journal_repairs); entries delivered corrupt (the
+  // corrupt-entry fault) and prepares dropped for a corrupt body.
+  std::uint64_t entry_requests = 0;
+  std::uint64_t entries_repaired = 0;
+  std::uint64_t repair_answers_refused = 0;
+  std::uint64_t entry_repairs = 0;
+  std::uint64_t entries_corrupted = 0;
+  std::uint64_t prepares_corrupt = 0;
 
   // (name, value) in a fixed order, for JSON and sums.
   std::vector<std::pair<std::string, std::uint64_t>> Fields() const;

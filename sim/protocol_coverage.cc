@@ -43,8 +43,12 @@ enum Event : std::uint8_t {
   kFirstMessageEvent,  // + kind * 3 + relation (older, own, newer view): 10 kinds, up to 37.
 };
 // Every replica-to-replica kind (all but the first three) has its three events below kEvents: a new
-// message kind needs room here.
-static_assert(kFirstMessageEvent + (std::variant_size_v<core::Message> - 3) * 3 <= kEvents);
+// message kind needs room here. Issue 17's repair by (op, checksum) shares the events of the
+// repair it extends (RequestEntry those of RequestPrepare, RepairEntry those of Prepare), so the
+// signature's layout, and every signature recorded before it, stays.
+constexpr std::size_t kRepairKinds = 2;
+static_assert(kFirstMessageEvent + (std::variant_size_v<core::Message> - 3 - kRepairKinds) * 3 <=
+              kEvents);
 static_assert(kEventBase + 2 * kEvents <= kPairBase);
 
 constexpr std::size_t Bucket(std::uint64_t value) {
@@ -55,6 +59,12 @@ constexpr std::size_t Bucket(std::uint64_t value) {
 // The replica-to-replica message kinds, 0..7, by variant index; -1 for client messages.
 int ReplicaKind(const core::Message& message) {
   const std::size_t index = message.index();
+  if (std::holds_alternative<core::RequestEntry>(message)) {
+    return static_cast<int>(core::Message(core::RequestPrepare{}).index() - 3);
+  }
+  if (std::holds_alternative<core::RepairEntry>(message)) {
+    return static_cast<int>(core::Message(core::Prepare{}).index() - 3);
+  }
   // Request, Reply and Eviction are the first three alternatives.
   return index < 3 ? -1 : static_cast<int>(index - 3);
 }

@@ -133,8 +133,16 @@ SimStorage::Held SimStorage::shadow_holds(core::Op op, std::uint64_t checksum,
 
 void SimStorage::write_shadow(const core::LogEntry& entry) {
   const std::size_t slot = entry.op % shadow_.size();
+  const bool intact = core::EntryChecksum(entry) == entry.checksum;
+  // A torn rewrite (a crash point's) of the entry the slot durably held: the replica's own write
+  // destroyed it, as a truncation would (shadow_holds).
+  const core::LogEntry& held = shadow_[slot];
+  if (!intact && held.op == entry.op && core::EntryChecksum(held) == held.checksum &&
+      held.view == entry.view && held.parent == entry.parent && held.request == entry.request) {
+    removed_[slot] = 1;
+  }
   shadow_[slot] = entry;
-  if (removed_[slot] != 0 && core::EntryChecksum(entry) == entry.checksum) removed_[slot] = 0;
+  if (removed_[slot] != 0 && intact) removed_[slot] = 0;
 }
 
 void SimStorage::write_checkpoint(std::uint8_t area, std::span<const std::uint64_t> words) {
@@ -247,7 +255,10 @@ std::size_t SimStorage::crash(Prng& prng, Ratio torn_write) {
   for (std::size_t i = 0; i < kept; i++) {
     if (i + 1 == kept) {
       if (const auto* entry = std::get_if<core::LogEntry>(&pending_[i])) {
-        removed_before_last = removed_[entry->op % removed_.size()];
+        const std::size_t slot = entry->op % removed_.size();
+        // A rewrite of the very entry the slot durably holds (a damaged replica's repair), torn
+        // below, destroys it by the replica's own hand (shadow_holds).
+        removed_before_last = shadow_[slot] == *entry ? 1 : removed_[slot];
       }
     }
     apply(pending_[i]);

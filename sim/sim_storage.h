@@ -137,8 +137,10 @@ class SimStorage final : public core::Storage {
   }
   // The shadow journal (above): whether it holds `op` with `checksum`, on an intact chain of
   // entries down to the op above `anchor` (whose parent is not checked); if not, whether the
-  // first slot missing was removed by the replica's own truncation (and not written again intact
-  // since) or lost (never durable, or torn).
+  // first slot missing was removed by the replica's own hand (its truncation, or a torn rewrite
+  // of the very entry the slot durably held, as a damaged replica's repair rewrites a slot it
+  // read back unreadable; not written again intact since) or lost (never durable, or torn on its
+  // first write).
   enum class Held : std::uint8_t { kHeld, kLost, kRemoved };
   Held shadow_holds(core::Op op, std::uint64_t checksum, core::Op anchor) const;
   struct FaultCounts {
@@ -227,10 +229,11 @@ class SimStorage final : public core::Storage {
   std::vector<Write> pending_;
   std::vector<std::uint64_t> pending_words_;
   core::Superblock superblock_;
-  std::vector<core::LogEntry> journal_;   // journal_[op % size]; op 0 when empty.
-  std::vector<core::LogEntry> shadow_;    // journal_ without storage faults (above).
-  std::vector<std::uint8_t> removed_;     // Per shadow slot: truncated, not written intact since.
-  std::vector<std::uint8_t> unreadable_;  // Per slot: a sector error.
+  std::vector<core::LogEntry> journal_;  // journal_[op % size]; op 0 when empty.
+  std::vector<core::LogEntry> shadow_;   // journal_ without storage faults (above).
+  // Per shadow slot: truncated or its durable entry torn by a rewrite, not written intact since.
+  std::vector<std::uint8_t> removed_;
+  std::vector<std::uint8_t> unreadable_;       // Per slot: a sector error.
   mutable std::size_t corrupt_next_read_ = 0;  // slot + 1; 0: none.
   std::size_t misdirect_next_ = 0;             // slot + 1; 0: none.
   bool fail_next_sync_ = false;

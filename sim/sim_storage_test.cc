@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <set>
 #include <vector>
@@ -84,6 +85,19 @@ void WriteSyncedBase(SimStorage& storage, const std::vector<core::LogEntry>& cha
   storage.write_superblock(kSyncedSuperblock);
   for (std::size_t op = 1; op <= 3; op++) storage.write_entry(chain[op]);
   storage.sync();
+}
+
+// Two intact copies of one op (a misdirected write leaves a stale one in a foreign slot): the
+// restart follows the copy that links on the chain, whatever order the slots were read in.
+TEST(SimStorageTest, TheJournalFollowsTheCopyOfAnOpThatLinks) {
+  const auto chain = Chain(core::LogEntry{}, 4, 100);
+  const auto other = Chain(chain[1], 2, 900);  // Another op 2 and 3 on op 1.
+  // A stale op 3 that links on the other op 2, not on the chain's.
+  std::vector<core::LogEntry> slots = {chain[1], chain[2], other[2], chain[3], chain[4]};
+  for (int order = 0; order < 2; order++) {
+    EXPECT_EQ(core::FollowJournal(slots, core::LogEntry{}), Ops(chain, 4)) << order;
+    std::reverse(slots.begin(), slots.end());
+  }
 }
 
 TEST(SimStorageTest, WritesAreInvisibleUntilSync) {
@@ -513,6 +527,37 @@ TEST(SimStorageFaultsTest, ShadowTellsATruncationFromALoss) {
   if (Journal(storage).size() < 4) {
     EXPECT_EQ(storage.shadow_holds(4, chain[4].checksum, 0), SimStorage::Held::kLost);
   }
+}
+
+TEST(SimStorageFaultsTest, ShadowTellsATornRewriteOfTheDurableEntryFromATornFirstWrite) {
+  // A damaged replica's repair rewrites the very entry a slot durably holds (it read the slot
+  // back unreadable): a crash that tears the rewrite destroys the entry by the replica's own hand
+  // (kRemoved, which the replica must report as damage). A torn first write of an entry that was
+  // never durable stays a loss (kLost). Over seeds, a crash keeps and tears the last write.
+  const auto chain = Chain(core::LogEntry{}, 4, 100);
+  bool rewrite_torn = false;
+  bool first_torn = false;
+  for (std::uint64_t seed = 0; seed < 50 && !(rewrite_torn && first_torn); seed++) {
+    SimStorage storage(8);
+    WriteSyncedBase(storage, chain);  // Ops 1..3 durable.
+    storage.write_entry(chain[2]);    // The repair's rewrite of op 2, as durable.
+    Prng prng(seed);
+    if (storage.crash(prng, Ratio{1, 1}) == 0) {
+      EXPECT_EQ(storage.shadow_holds(3, chain[3].checksum, 0), SimStorage::Held::kRemoved);
+      rewrite_torn = true;
+    }
+    SimStorage fresh(8);
+    WriteSyncedBase(fresh, chain);
+    fresh.write_entry(chain[4]);  // Op 4's first write.
+    Prng prng_fresh(seed);
+    if (fresh.crash(prng_fresh, Ratio{1, 1}) == 0) {
+      EXPECT_EQ(fresh.shadow_holds(4, chain[4].checksum, 0), SimStorage::Held::kLost);
+      EXPECT_EQ(fresh.shadow_holds(3, chain[3].checksum, 0), SimStorage::Held::kHeld);
+      first_torn = true;
+    }
+  }
+  EXPECT_TRUE(rewrite_torn);
+  EXPECT_TRUE(first_torn);
 }
 
 TEST(SimStorageFaultsTest, ArmedFaultsAreClearedAndSectorErrorsStay) {

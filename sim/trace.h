@@ -68,6 +68,8 @@ inline constexpr std::uint64_t kMisdirectFault = 12;  // b: the slot its next en
 inline constexpr std::uint64_t kSyncFailFault = 13;   // Its next sync fails.
 inline constexpr std::uint64_t kCorruptCheckpointFault =
     14;  // Its next checkpoint read is corrupt.
+// The next Prepare or RepairEntry delivered to it arrives with its entry's body corrupt.
+inline constexpr std::uint64_t kCorruptEntryFault = 15;
 // Drop reasons of message records beyond the network's own (sim::DropReason): the receiving
 // replica is down.
 inline constexpr std::uint64_t kDropReplicaDown = 5;

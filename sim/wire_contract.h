@@ -11,7 +11,8 @@
 //   only to another replica (an index below replica_count, not itself).
 // - A message that names its sender (`replica`) names the process that sent it.
 // - Prepare, Commit and StartView of view v come from the primary of v; PrepareOk, DoViewChange and
-//   RequestPrepare of view v go to the primary of v from one of its backups.
+//   RequestPrepare of view v go to the primary of v from one of its backups. (RequestEntry and
+//   RepairEntry, issue 17's repair by (op, checksum), go between any two replicas.)
 //
 // What it deliberately does not judge: contents (the durability, reply-caching and history
 // checkers do), and which replica answers a client (a Reply carries the view its op was prepared

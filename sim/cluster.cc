@@ -339,12 +339,13 @@ void Cluster::deliver(std::uint32_t slot) {
   if (drop == DropReason::kNone && !down) {
     if (to < options_.replica_count) {
       const core::Message* message = &in_flight.message;
-      core::Message corrupted;
+      // Built only when the fault is armed: a delivery constructs and destroys no message.
+      std::optional<core::Message> corrupted;
       if ((corrupt_entry_armed_ >> to & 1) != 0) [[unlikely]] {
-        corrupted = in_flight.message;
-        if (core::LogEntry* entry = CarriedEntry(corrupted); entry != nullptr) {
+        corrupted.emplace(in_flight.message);
+        if (core::LogEntry* entry = CarriedEntry(*corrupted); entry != nullptr) {
           CorruptBody(*entry);
-          message = &corrupted;
+          message = &*corrupted;
           corrupt_entry_armed_ &= ~(std::uint64_t{1} << to);
           coverage_.entries_corrupted++;
         }

@@ -103,10 +103,15 @@ Finding DurabilityChecker::on_disk_opened(ObservedAt, std::size_t replica, const
   }
   if (c.op <= anchor) return std::nullopt;
   const SimStorage::Held held = disk.shadow_holds(c.op, c.checksum, anchor);
+  // What the replica read back from this disk: an op it loaded with the checksum it acknowledged
+  // is on the disk, even where the shadow's slot lost it (a misdirected write may have left an
+  // intact copy in another slot, which the shadow does not model and the hash chain vouches for).
+  const core::LogRing& log = opened.log();
+  const bool loaded = log.holds(c.op) && log[c.op].checksum == c.checksum;
   // A replica whose journal a storage fault damaged rewrites it from a view's log (truncating
   // first), and a crash in the middle of the rewrite may cost it entries it had made durable: it
   // must say so. Any other replica never truncates what it acknowledged in its view.
-  if (held == SimStorage::Held::kRemoved && !opened.journal_damaged()) {
+  if (held == SimStorage::Held::kRemoved && !loaded && !opened.journal_damaged()) {
     return Violation{
         Outcome::kSafety, kChecker,
         fmt::format("replica {} restarted from a disk whose journal it truncated below op {} "
@@ -122,8 +127,6 @@ Finding DurabilityChecker::on_disk_opened(ObservedAt, std::size_t replica, const
                     "{} acknowledged it: it acknowledged a write before the write was durable",
                     replica, c.op, c.checksum, anchor, c.what, c.view)};
   }
-  const core::LogRing& log = opened.log();
-  const bool loaded = log.holds(c.op) && log[c.op].checksum == c.checksum;
   if (!loaded && !opened.journal_damaged()) {
     return Violation{
         Outcome::kSafety, kChecker,

@@ -32,12 +32,6 @@ std::uint32_t Duration(sim::Prng& prng) {
   return static_cast<std::uint32_t>(prng.Between(1, kFaultTicksAdded));
 }
 
-bool IsStorageFault(FaultKind kind) {
-  return kind == FaultKind::kSectorError || kind == FaultKind::kCorruptRead ||
-         kind == FaultKind::kMisdirect || kind == FaultKind::kSyncFail ||
-         kind == FaultKind::kCorruptCheckpoint;
-}
-
 // The replicas whose disks some event of the scenario faults, in index order.
 std::vector<std::size_t> FaultyDisks(const Scenario& scenario) {
   std::vector<std::size_t> faulty;
@@ -64,29 +58,7 @@ std::optional<FaultEvent> StorageFault(const Scenario& scenario, FaultEvent even
   event.a = faulty.size() < faulty_max
                 ? Index(prng, replicas)
                 : static_cast<std::uint8_t>(faulty[prng.Below(faulty.size())]);
-  const std::uint64_t slots = std::max<std::uint64_t>(scenario.options.journal_slots, 1);
-  switch (prng.Below(5)) {
-    case 0:
-      event.kind = FaultKind::kSectorError;
-      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
-      event.slots =
-          static_cast<std::uint32_t>(prng.Between(1, StorageNemesis::kSectorErrorSlotsDrawn));
-      break;
-    case 1:
-      event.kind = FaultKind::kCorruptRead;
-      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
-      break;
-    case 2:
-      event.kind = FaultKind::kMisdirect;
-      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
-      break;
-    case 3:
-      event.kind = FaultKind::kSyncFail;
-      break;
-    default:
-      event.kind = FaultKind::kCorruptCheckpoint;
-      break;
-  }
+  DrawStorageFault(event, std::max<std::size_t>(scenario.options.journal_slots, 1), prng);
   return event;
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "core/types.h"
 #include "faults/swarm.h"
@@ -51,6 +52,7 @@ TEST(ScenarioMutationTest, EveryMutantIsAValidScenarioOfTheSameCluster) {
 // replica_count - replication quorum faulty disks, and a heal core that holds every healthy one.
 TEST(ScenarioMutationTest, StorageFaultsStayWithinTheFaultModel) {
   std::size_t storage_faults = 0;
+  std::set<FaultKind> kinds_seen;
   for (std::uint64_t seed = 1; seed <= 20; seed++) {
     Scenario scenario = Base(seed);
     scenario.core = {0};
@@ -65,9 +67,10 @@ TEST(ScenarioMutationTest, StorageFaultsStayWithinTheFaultModel) {
         const bool storage =
             event.kind == FaultKind::kSectorError || event.kind == FaultKind::kCorruptRead ||
             event.kind == FaultKind::kMisdirect || event.kind == FaultKind::kSyncFail ||
-            event.kind == FaultKind::kCorruptCheckpoint;
+            event.kind == FaultKind::kCorruptCheckpoint || event.kind == FaultKind::kCorruptEntry;
         if (!storage) continue;
         storage_faults++;
+        kinds_seen.insert(event.kind);
         if (std::find(faulty.begin(), faulty.end(), event.a) == faulty.end()) {
           faulty.push_back(event.a);
         }
@@ -83,6 +86,8 @@ TEST(ScenarioMutationTest, StorageFaultsStayWithinTheFaultModel) {
     }
   }
   EXPECT_GT(storage_faults, 0U);  // The operator is reachable.
+  // It draws every kind the storage nemesis draws (one shared draw: DrawStorageFault).
+  EXPECT_EQ(kinds_seen.size(), 6U);
 }
 
 TEST(ScenarioMutationTest, TheSamePrngStateGivesTheSameMutant) {

@@ -1,6 +1,43 @@
 #include "faults/storage_nemesis.h"
 
+#include "core/assert.h"
+
 namespace vsrsim::faults {
+
+bool IsStorageFault(FaultKind kind) {
+  return kind == FaultKind::kSectorError || kind == FaultKind::kCorruptRead ||
+         kind == FaultKind::kMisdirect || kind == FaultKind::kSyncFail ||
+         kind == FaultKind::kCorruptCheckpoint || kind == FaultKind::kCorruptEntry;
+}
+
+void DrawStorageFault(FaultEvent& event, std::size_t slots, sim::Prng& prng) {
+  VSRSIM_ASSERT_GE(slots, 1U);
+  switch (prng.Below(6)) {
+    case 0:
+      event.kind = FaultKind::kSectorError;
+      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
+      event.slots =
+          static_cast<std::uint32_t>(prng.Between(1, StorageNemesis::kSectorErrorSlotsDrawn));
+      break;
+    case 1:
+      event.kind = FaultKind::kCorruptRead;
+      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
+      break;
+    case 2:
+      event.kind = FaultKind::kMisdirect;
+      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
+      break;
+    case 3:
+      event.kind = FaultKind::kSyncFail;
+      break;
+    case 4:
+      event.kind = FaultKind::kCorruptCheckpoint;
+      break;
+    default:
+      event.kind = FaultKind::kCorruptEntry;
+      break;
+  }
+}
 
 void StorageNemesis::on_tick(sim::Cluster& cluster, const Emit& emit) {
   const sim::Ratio rate = cluster.options().faults.storage;
@@ -21,30 +58,7 @@ void StorageNemesis::on_tick(sim::Cluster& cluster, const Emit& emit) {
   const auto replica = static_cast<std::uint8_t>(faulty_[prng.Below(faulty_.size())]);
   const std::size_t slots = cluster.options().journal_slots;
   FaultEvent event{.tick = cluster.ticks(), .a = replica};
-  switch (prng.Below(6)) {
-    case 0:
-      event.kind = FaultKind::kSectorError;
-      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
-      event.slots = static_cast<std::uint32_t>(prng.Between(1, kSectorErrorSlotsDrawn));
-      break;
-    case 1:
-      event.kind = FaultKind::kCorruptRead;
-      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
-      break;
-    case 2:
-      event.kind = FaultKind::kMisdirect;
-      event.slot = static_cast<std::uint32_t>(prng.Below(slots));
-      break;
-    case 3:
-      event.kind = FaultKind::kSyncFail;
-      break;
-    case 4:
-      event.kind = FaultKind::kCorruptCheckpoint;
-      break;
-    default:
-      event.kind = FaultKind::kCorruptEntry;
-      break;
-  }
+  DrawStorageFault(event, slots, prng);
   emit(event);
 }
 

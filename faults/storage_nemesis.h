@@ -29,6 +29,16 @@
 
 namespace vsrsim::faults {
 
+// Whether `kind` is one of the storage faults below (a fault of its replica's disk or of entries
+// on their way into it).
+bool IsStorageFault(FaultKind kind);
+
+// Makes `event` one storage fault on its replica `event.a`: its kind drawn evenly over the six
+// kinds above, and where one lands in a journal of `slots` slots (slots >= 1). The one draw of a
+// storage fault, shared by the nemesis and `explore`'s mutations (faults/scenario_mutation.cc),
+// so both draw from the same fault model.
+void DrawStorageFault(FaultEvent& event, std::size_t slots, sim::Prng& prng);
+
 class StorageNemesis {
  public:
   void on_tick(sim::Cluster& cluster, const Emit& emit);

@@ -23,15 +23,14 @@ bool WordsEqual(const std::uint64_t* a, const std::uint64_t* b, std::size_t coun
 
 void AtMostOnceChecker::reserve(std::size_t appends, std::size_t clients) {
   history_.reserve(appends + clients);
-  applied_.reserve(appends);
-  // Half the most a workload could append: requests draw 1..kBatchEntriesMax entries, so a run
-  // rarely needs more, and one that does grows the table once.
-  payloads_.reserve(appends * core::kBatchEntriesMax / 2);
+  // The maps' per-stream arrays grow with their streams (amortized: a few allocations per client).
+  applied_.reserve_streams(clients);
+  payloads_.reserve_clients(clients);
 }
 
 core::Op AtMostOnceChecker::op_of(core::ClientId client, core::Session session,
                                   core::RequestNumber request) const {
-  const core::Op* op = applied_.find({core::Raw(client), session, request});
+  const core::Op* op = applied_.find({core::Raw(client), session}, request);
   return op == nullptr ? 0 : *op;
 }
 
@@ -178,7 +177,7 @@ Finding AtMostOnceChecker::check_first(const core::Execution& execution, const E
   const core::Request& request = entry.request;
   if (!effect.applied || request.operation == core::Operation::kRegister) return std::nullopt;
   const auto [applied_op, inserted] =
-      applied_.try_emplace({core::Raw(request.client), request.session, request.request}, entry.op);
+      applied_.try_emplace({core::Raw(request.client), request.session}, request.request, entry.op);
   if (!inserted) {
     return Violation{Outcome::kSafety, "at-most-once",
                      fmt::format("client {} request {} (session {}) executed twice: at op {} and "

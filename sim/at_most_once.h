@@ -91,8 +91,16 @@ class AtMostOnceChecker final : public Observer {
       return MixBits(key.client ^ MixBits(key.session ^ MixBits(key.request)));
     }
   };
-  struct PayloadHash {
-    std::uint64_t operator()(std::uint64_t payload) const { return MixBits(payload); }
+  // The stream of a request: (client, session); its sequence is the request number.
+  struct SessionKey {
+    std::uint64_t client = 0;
+    core::Session session = 0;
+    bool operator==(const SessionKey&) const = default;
+  };
+  struct SessionKeyHash {
+    std::uint64_t operator()(const SessionKey& key) const {
+      return MixBits(key.client ^ MixBits(key.session));
+    }
   };
 
   // What the execution appended, and whether that (the effect) applied the op.
@@ -110,8 +118,9 @@ class AtMostOnceChecker final : public Observer {
   std::vector<HistoryEntry> history_;
   // Per replica: the length of its partition log at its latest execution.
   std::array<std::uint64_t, core::kReplicasMax> log_seen_{};
-  FlatHashMap<RequestKey, core::Op, RequestKeyHash> applied_;   // Applied append -> its op.
-  FlatHashMap<std::uint64_t, core::Op, PayloadHash> payloads_;  // Payload entry -> op appending it.
+  // Applied (client, session, request) -> its op.
+  SequenceMap<SessionKey, core::Op, SessionKeyHash> applied_;
+  PayloadMap<core::Op> payloads_;  // Payload entry -> the op appending it.
   // Evicted (client, session) -> op of the register that evicted it.
   FlatHashMap<RequestKey, core::Op, RequestKeyHash> evicted_;
 };

@@ -338,29 +338,40 @@ void Cluster::deliver(std::uint32_t slot) {
                     in_flight.sent.microseconds(), core::Summarize(in_flight.message)));
   if (drop == DropReason::kNone && !down) {
     if (to < options_.replica_count) {
-      const core::Message* message = &in_flight.message;
-      // Built only when the fault is armed: a delivery constructs and destroys no message.
-      std::optional<core::Message> corrupted;
       if ((corrupt_entry_armed_ >> to & 1) != 0) [[unlikely]] {
-        corrupted.emplace(in_flight.message);
-        if (core::LogEntry* entry = CarriedEntry(*corrupted); entry != nullptr) {
-          CorruptBody(*entry);
-          message = &*corrupted;
-          corrupt_entry_armed_ &= ~(std::uint64_t{1} << to);
-          coverage_.entries_corrupted++;
-        }
+        deliver_corrupted(to, in_flight.message);
+      } else {
+        deliver_to_replica(to, in_flight.message);
       }
-      publish_message(delivered_subscribers_, *message, [&](Observer& o) {
-        return o.on_message_delivered(observed_at(), to, *message);
-      });
-      replicas_[to]->on_message(*message);
-      on_replica_event(to);
     } else {
       const std::size_t client = to - options_.replica_count;
       on_client_step(client, clients_[client].on_message(in_flight.message));
     }
   }
   network_.release(slot);
+}
+
+void Cluster::deliver_to_replica(Process to, const core::Message& message) {
+  publish_message(delivered_subscribers_, message,
+                  [&](Observer& o) { return o.on_message_delivered(observed_at(), to, message); });
+  replicas_[to]->on_message(message);
+  on_replica_event(to);
+}
+
+// Out of line: the copy is built only when the fault is armed, so a delivery constructs and
+// destroys no message (and deliver() initializes no room for one).
+[[gnu::noinline]] void Cluster::deliver_corrupted(Process to, const core::Message& message) {
+  core::Message corrupted = message;
+  core::LogEntry* entry = CarriedEntry(corrupted);
+  if (entry == nullptr) {
+    // The fault stays armed for the next message that carries an entry.
+    deliver_to_replica(to, message);
+    return;
+  }
+  CorruptBody(*entry);
+  corrupt_entry_armed_ &= ~(std::uint64_t{1} << to);
+  coverage_.entries_corrupted++;
+  deliver_to_replica(to, corrupted);
 }
 
 void Cluster::update_client_done(std::size_t client) {

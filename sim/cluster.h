@@ -180,6 +180,9 @@ class Cluster {
     }
   }
   void deliver(std::uint32_t slot);
+  void deliver_to_replica(Process to, const core::Message& message);
+  // deliver_to_replica() of a copy whose carried entry has a corrupt body (corrupt_next_entry).
+  void deliver_corrupted(Process to, const core::Message& message);
   void on_replica_event(std::size_t index);  // Trace state transitions and run the checkers.
   void on_client_step(std::size_t client, const ClientStep& step);
   // Recounts whether `client` is done; call it after anything the client handled.

@@ -30,17 +30,13 @@ Finding CheckFinalReads(const History& history) {
                       log.replica, other.replica, log.entries.size(), other.entries.size()));
     }
   }
-  // Flat hash maps, looked up only (never iterated), so a finding names the same entry in every
+  // A payload map, looked up only (never iterated), so a finding names the same entry in every
   // run: a long run has tens of thousands of entries, too many for trees or sorting at its end.
-  struct EntryHash {
-    std::uint64_t operator()(std::uint64_t entry) const { return MixBits(entry); }
-  };
   // One table for both passes: entry -> kInvoked once a client invoked an append of it, then
   // (offset + kOffsetBase) once the final log showed it at offset.
   constexpr std::uint64_t kInvoked = 1;
   constexpr std::uint64_t kOffsetBase = 2;
-  FlatHashMap<std::uint64_t, std::uint64_t, EntryHash> entries;
-  entries.reserve(log.entries.size());
+  PayloadMap<std::uint64_t> entries;
   std::vector<const HistoryEvent*> open;  // process -> its open append
   for (const HistoryEvent& event : history.events) {
     if (event.f != HistoryFunction::kAppend) continue;

@@ -156,18 +156,14 @@ std::vector<Operation> OperationsOf(const History& history, std::vector<Node>& n
   // an info append whose payload is not in the final log can only take effect after the final
   // read, which is the same as never: it is left out. One whose payload is there must take effect
   // before it, at the offset where the payload sits.
-  struct EntryHash {
-    std::uint64_t operator()(std::uint64_t entry) const { return MixBits(entry); }
-  };
   // Payload entry -> its offset + 1 in the final log (looked up only, never iterated).
-  FlatHashMap<std::uint64_t, std::uint64_t, EntryHash> final_offset;
+  PayloadMap<std::uint64_t> final_offset;
   const bool info_appends = std::any_of(nodes.begin(), nodes.end(), [&](const Node& node) {
     const Operation& op = operations[node.operation];
     return node.call && op.ok == nullptr && op.f == HistoryFunction::kAppend;
   });
   if (info_appends && !history.final_reads.empty()) {
     const std::vector<std::uint64_t>& log = history.final_reads.front().entries;
-    final_offset.reserve(log.size());
     for (std::uint64_t offset = 0; offset < log.size(); offset++) {
       final_offset.try_emplace(log[offset], offset + 1);
     }

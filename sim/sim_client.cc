@@ -4,6 +4,7 @@
 #include <array>
 
 #include "core/assert.h"
+#include "sim/flat_hash_map.h"
 
 namespace vsrsim::sim {
 
@@ -29,7 +30,7 @@ std::optional<core::ClientSend> SimClient::next() {
   const auto count = static_cast<std::size_t>(prng_.Between(1, core::kBatchEntriesMax));
   for (std::size_t i = 0; i < count; i++) {
     // Unique across the run: the client's index in the high bits, a counter below.
-    entries[i] = (std::uint64_t{index_ + 1} << 40) | payload_next_++;
+    entries[i] = (std::uint64_t{index_ + 1} << kPayloadTagShift) | payload_next_++;
   }
   submitted_++;
   return protocol_.submit(std::span<const std::uint64_t>(entries.data(), count));

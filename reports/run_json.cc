@@ -52,8 +52,41 @@ nlohmann::ordered_json RunJson(const sim::RunResult& result) {
   return json;
 }
 
+nlohmann::ordered_json PoolRunJson(const sim::RunResult& result) {
+  nlohmann::ordered_json json;
+  json["outcome"] = sim::OutcomeName(result.outcome);
+  json["checker"] = result.checker;
+  json["message"] = result.message;
+  json["fingerprint"] = fmt::format("{:016x}", result.fingerprint);
+  json["ticks"] = result.ticks;
+  json["events"] = result.events;
+  json["requests_committed"] = result.requests_committed;
+  nlohmann::ordered_json coverage = nlohmann::json::array();
+  for (const auto& [name, value] : result.coverage.Fields()) coverage.push_back(value);
+  json["coverage"] = coverage;
+  json["signature_bitmap"] = result.signature.hex();
+  nlohmann::ordered_json checkpoints = nlohmann::json::array();
+  for (const std::uint64_t checkpoint : result.checkpoints) {
+    checkpoints.push_back(fmt::format("{:016x}", checkpoint));
+  }
+  json["checkpoints"] = checkpoints;
+  if (!result.state.empty()) json["state"] = result.state;
+  return json;
+}
+
 sim::Coverage ParseCoverage(const nlohmann::json& json) {
   sim::Coverage c;
+  if (json.is_array()) {
+    const auto fields = c.Fields();
+    if (json.size() != fields.size()) {
+      throw nlohmann::json::other_error::create(
+          501, fmt::format("{} coverage counters, expected {}", json.size(), fields.size()), &json);
+    }
+    for (std::size_t i = 0; i < fields.size(); i++) {
+      *c.Field(fields[i].first) = json[i].get<std::uint64_t>();
+    }
+    return c;
+  }
   for (const auto& [name, value] : c.Fields()) *c.Field(name) = json.at(name).get<std::uint64_t>();
   return c;
 }

@@ -23,9 +23,11 @@ bool WordsEqual(const std::uint64_t* a, const std::uint64_t* b, std::size_t coun
 
 void AtMostOnceChecker::reserve(std::size_t appends, std::size_t clients) {
   history_.reserve(appends + clients);
-  // The maps' per-stream arrays grow with their streams (amortized: a few allocations per client).
-  applied_.reserve_streams(clients);
-  payloads_.reserve_clients(clients);
+  // Each client's first session, and half the payloads its appends could carry (requests draw
+  // 1..kBatchEntriesMax entries, so a run rarely needs more, and one that does grows once).
+  const std::size_t per_client = appends / std::max<std::size_t>(clients, 1) + 1;
+  applied_.reserve(clients, per_client + 1);
+  payloads_.reserve(clients, per_client * core::kBatchEntriesMax / 2);
 }
 
 core::Op AtMostOnceChecker::op_of(core::ClientId client, core::Session session,

@@ -127,8 +127,16 @@ class SequenceMap {
   // key can cost at kDenseGapMax values.
   static constexpr std::uint64_t kDenseGapMax = 256;
 
-  // Makes room for `streams` streams without growing the stream index.
-  void reserve_streams(std::size_t streams) { index_.reserve(streams); }
+  // Makes room for `streams` streams without growing the stream index, and for `per_stream`
+  // sequences in each of the first `streams` streams to appear, so that a workload of that size
+  // inserts without allocating once its streams exist. (Later streams grow as they go: a bound on
+  // memory when a run has far more streams than expected.)
+  void reserve(std::size_t streams, std::size_t per_stream) {
+    index_.reserve(streams);
+    dense_.reserve(streams);
+    streams_reserved_ = streams;
+    per_stream_reserved_ = per_stream;
+  }
 
   // Inserts ((stream, sequence), value) unless the key is present. Returns the value now stored
   // for the key and whether this call inserted it. The pointer is valid until the next insert.
@@ -188,7 +196,10 @@ class SequenceMap {
     // The stream's array index + 1 (FlatHashMap's empty value is 0).
     const auto [at, inserted] =
         index_.try_emplace(stream, static_cast<std::uint32_t>(dense_.size() + 1));
-    if (inserted) dense_.emplace_back();
+    if (inserted) {
+      dense_.emplace_back();
+      if (dense_.size() <= streams_reserved_) dense_.back().reserve(per_stream_reserved_);
+    }
     return dense_[*at - 1];
   }
 
@@ -196,6 +207,8 @@ class SequenceMap {
   std::vector<std::vector<Value>> dense_;
   FlatHashMap<Key, Value, KeyHash> sparse_;
   std::size_t size_ = 0;
+  std::size_t streams_reserved_ = 0;
+  std::size_t per_stream_reserved_ = 0;
 };
 
 // The workload's payload entries (sim/sim_client.cc): the client's tag (its index + 1) above bit
@@ -207,7 +220,8 @@ inline constexpr unsigned kPayloadTagShift = 40;
 template <typename Value>
 class PayloadMap {
  public:
-  void reserve_clients(std::size_t clients) { map_.reserve_streams(clients); }
+  // Room for `per_client` payloads of each of `clients` clients (SequenceMap::reserve).
+  void reserve(std::size_t clients, std::size_t per_client) { map_.reserve(clients, per_client); }
   std::pair<const Value*, bool> try_emplace(std::uint64_t payload, const Value& value) {
     return map_.try_emplace(payload >> kPayloadTagShift, payload & kCounterMask, value);
   }

@@ -94,8 +94,12 @@ struct Worker {
   int crash_signal = 0;  // From a crash record: the worker raised this signal itself.
 };
 
-// Items a worker holds at once: one running and one waiting.
-constexpr std::size_t kItemsPerWorker = 2;
+// Items a worker holds at once: one running, the rest waiting in its command pipe. A worker is
+// topped up once it holds kRefillAt or fewer, with one write for all the items sent: the parent
+// made a system call per seed for its command alone, and the parent's CPU is what a second job
+// competes with. Few enough that the last items of a sweep do not wait long behind one worker.
+constexpr std::size_t kItemsPerWorker = 8;
+constexpr std::size_t kRefillAt = kItemsPerWorker / 2;
 
 class Pool {
  public:
@@ -180,17 +184,22 @@ void Pool::Spawn(Worker& worker) {
   worker.err = err;
 }
 
-// Tops the worker up to kItemsPerWorker items. A worker that died takes no more (the write
-// fails): Reap sees its end and puts its items back.
+// Tops the worker up to kItemsPerWorker items, in one write. A worker that died takes no more
+// (the write fails, and none of the batch counts as sent: the dead worker ran none of it): Reap
+// sees its end and puts its items back.
 void Pool::Assign(Worker& worker) {
   if (worker.pid < 0) Spawn(worker);
-  while (worker.items.size() < kItemsPerWorker && !queue_.empty()) {
-    const std::size_t item = queue_.front();
-    if (!SendItem(worker.command, item)) return;
+  const std::size_t count = std::min(kItemsPerWorker - worker.items.size(), queue_.size());
+  if (count == 0) return;
+  std::vector<std::size_t> batch(queue_.begin(),
+                                 queue_.begin() + static_cast<std::ptrdiff_t>(count));
+  if (!SendItems(worker.command, batch)) return;
+  const bool idle = worker.items.empty();
+  for (const std::size_t item : batch) {
     queue_.pop_front();
     worker.items.push_back(item);
-    if (worker.items.size() == 1) Start(worker);
   }
+  if (idle) Start(worker);
 }
 
 // The worker's front item starts running (it takes it as soon as the previous one is done).
@@ -318,7 +327,7 @@ void Pool::Run(const std::function<bool()>& stop) {
       return;
     }
     for (Worker& worker : workers_) {
-      if (worker.items.size() < kItemsPerWorker && !queue_.empty()) Assign(worker);
+      if (worker.items.size() <= kRefillAt && !queue_.empty()) Assign(worker);
     }
     fds.clear();
     polled.clear();

@@ -1,5 +1,6 @@
 #include "reports/cli/isolate.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <cstdlib>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "reports/cli/commands.h"
 
@@ -59,6 +61,50 @@ TEST(IsolateTest, ASeedRunsTheSameInALongLivedWorkerAsAloneInAProcess) {
     EXPECT_EQ(pooled.checkpoints, alone.result.checkpoints) << "seed " << options.seed;
     EXPECT_EQ(pooled.events, alone.result.events) << "seed " << options.seed;
     EXPECT_EQ(pooled.outcome, alone.result.outcome) << "seed " << options.seed;
+  }
+}
+
+TEST(IsolateTest, APooledResultCarriesEveryFieldTheParentReads) {
+  // A worker sends its result in the pool's compact form (PoolRunJson: no options, coverage as an
+  // array): every field the parent reads arrives as the body returned it, each coverage counter
+  // in its own place.
+  const auto runs = Pool(3, {.jobs = 2, .timeout_ms = 0}, [](std::size_t i) {
+    sim::RunResult result;
+    result.options = SeedOptions(i);
+    result.outcome = i == 1 ? sim::Outcome::kSafety : sim::Outcome::kPass;
+    result.checker = i == 1 ? "agreement" : "";
+    result.message = fmt::format("item {} \"quoted\"\nline", i);
+    result.fingerprint = 0xfedcba9876543210ULL + i;
+    result.ticks = 11 + i;
+    result.events = 22 + i;
+    result.requests_committed = 33 + i;
+    std::uint64_t n = 1;
+    for (const auto& [name, value] : result.coverage.Fields())
+      *result.coverage.Field(name) = n++ * 7 + i;
+    result.signature.set(3 + i);
+    result.signature.set(sim::kSignatureBits - 1);
+    result.checkpoints = {0x1234 + i, 0xffffffffffffffffULL};
+    result.state = i == 1 ? "replica 0: normal" : "";
+    return result;
+  });
+  for (std::size_t i = 0; i < 3; i++) {
+    const sim::RunResult& got = runs.at(i).result;
+    EXPECT_EQ(got.options.seed, SeedOptions(i).seed);
+    EXPECT_EQ(got.outcome, i == 1 ? sim::Outcome::kSafety : sim::Outcome::kPass);
+    EXPECT_EQ(got.checker, i == 1 ? "agreement" : "");
+    EXPECT_EQ(got.message, fmt::format("item {} \"quoted\"\nline", i));
+    EXPECT_EQ(got.fingerprint, 0xfedcba9876543210ULL + i);
+    EXPECT_EQ(got.ticks, 11 + i);
+    EXPECT_EQ(got.events, 22 + i);
+    EXPECT_EQ(got.requests_committed, 33 + i);
+    std::uint64_t n = 1;
+    for (const auto& [name, value] : got.coverage.Fields()) EXPECT_EQ(value, n++ * 7 + i) << name;
+    sim::Signature signature;
+    signature.set(3 + i);
+    signature.set(sim::kSignatureBits - 1);
+    EXPECT_EQ(got.signature, signature);
+    EXPECT_EQ(got.checkpoints, (std::vector<std::uint64_t>{0x1234 + i, 0xffffffffffffffffULL}));
+    EXPECT_EQ(got.state, i == 1 ? "replica 0: normal" : "");
   }
 }
 

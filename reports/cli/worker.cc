@@ -126,14 +126,15 @@ void WorkerMain(const WorkerPipes& pipes, const std::function<sim::RunResult(std
     }
     const sim::RunResult result = body(static_cast<std::size_t>(item));
     std::fflush(stderr);
-    const std::string line = StderrRecord() + RunJson(result).dump() + "\n";
+    const std::string line = StderrRecord() + PoolRunJson(result).dump() + "\n";
     if (!WriteAll(pipes.result_fd, line.data(), line.size())) ::_exit(0);
   }
 }
 
-bool SendItem(int command_fd, std::size_t item) {
-  const auto index = static_cast<std::uint64_t>(item);
-  return WriteAll(command_fd, reinterpret_cast<const char*>(&index), sizeof(index));
+bool SendItems(int command_fd, std::span<const std::size_t> items) {
+  std::vector<std::uint64_t> indexes(items.begin(), items.end());
+  return WriteAll(command_fd, reinterpret_cast<const char*>(indexes.data()),
+                  indexes.size() * sizeof(std::uint64_t));
 }
 
 bool ParseStderrRecord(std::string_view line, std::string& text) {

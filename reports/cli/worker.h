@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -31,8 +32,9 @@ struct WorkerPipes {
 // The whole of a worker's stderr file (a worker's own, or a dead worker's, read by the parent).
 std::string ReadStderrFile(int fd);
 
-// The parent's side of the protocol. SendItem returns false when the worker is gone.
-bool SendItem(int command_fd, std::size_t item);
+// The parent's side of the protocol: the items, in order, in one write. Returns false when the
+// worker is gone.
+bool SendItems(int command_fd, std::span<const std::size_t> items);
 // Whether `line` is a stderr record (what the item printed, written just before its result line);
 // if so, sets `text` to it.
 bool ParseStderrRecord(std::string_view line, std::string& text);

@@ -146,7 +146,7 @@ class SequenceMap {
     VSRSIM_ASSERT(!(value == Value{}));
     std::vector<Value>& dense = dense_of(stream);
     if (sequence < dense.size() && !(dense[sequence] == Value{})) return {&dense[sequence], false};
-    if (!sparse_.size() == 0) {
+    if (sparse_.size() != 0) {
       if (const Value* found = sparse_.find({stream, sequence}); found != nullptr) {
         return {found, false};
       }

@@ -189,7 +189,11 @@ void Pool::Spawn(Worker& worker) {
 // sees its end and puts its items back.
 void Pool::Assign(Worker& worker) {
   if (worker.pid < 0) Spawn(worker);
-  const std::size_t count = std::min(kItemsPerWorker - worker.items.size(), queue_.size());
+  // At most a fair share of what is left, so a small pool (explore's batches of 8) still spreads
+  // over every worker and the last items of a sweep do not queue behind one.
+  const std::size_t share =
+      std::max<std::size_t>(1, (queue_.size() + workers_.size() - 1) / workers_.size());
+  const std::size_t count = std::min(kItemsPerWorker - worker.items.size(), share);
   if (count == 0) return;
   std::vector<std::size_t> batch(queue_.begin(),
                                  queue_.begin() + static_cast<std::ptrdiff_t>(count));

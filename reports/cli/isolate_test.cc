@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -106,6 +107,20 @@ TEST(IsolateTest, APooledResultCarriesEveryFieldTheParentReads) {
     EXPECT_EQ(got.checkpoints, (std::vector<std::uint64_t>{0x1234 + i, 0xffffffffffffffffULL}));
     EXPECT_EQ(got.state, i == 1 ? "replica 0: normal" : "");
   }
+}
+
+TEST(IsolateTest, ASmallPoolSpreadsOverEveryWorker) {
+  // Eight items with two jobs (explore's batch) run in two workers, not all in the first one: a
+  // worker takes at most its fair share of what is left.
+  const auto runs = Pool(8, {.jobs = 2, .timeout_ms = 0}, [](std::size_t i) {
+    sim::RunResult result;
+    result.options = SeedOptions(i);
+    result.ticks = static_cast<std::uint64_t>(::getpid());
+    return result;
+  });
+  std::set<std::uint64_t> workers;
+  for (const auto& [item, run] : runs) workers.insert(run.result.ticks);
+  EXPECT_EQ(workers.size(), 2U);
 }
 
 TEST(IsolateTest, AnAbortingItemIsACrashWithItsAssertionAndTheOthersContinue) {

@@ -16,12 +16,18 @@ std::string MutantNames(core::MutantSet mutants) {
   return names;
 }
 
-nlohmann::ordered_json RunJson(const sim::RunResult& result) {
+namespace {
+
+// The full form (`--json`) or the pool's (only what ParseRunJson reads): one writer for both, so
+// the fields they share are written one way.
+nlohmann::ordered_json RunJsonOf(const sim::RunResult& result, bool full) {
   nlohmann::ordered_json json;
-  json["seed"] = result.options.seed;
-  json["mutants"] = nlohmann::json::array();
-  for (const core::MutantInfo& info : core::kMutants) {
-    if (result.options.mutants.Has(info.mutant)) json["mutants"].push_back(info.name);
+  if (full) {
+    json["seed"] = result.options.seed;
+    json["mutants"] = nlohmann::json::array();
+    for (const core::MutantInfo& info : core::kMutants) {
+      if (result.options.mutants.Has(info.mutant)) json["mutants"].push_back(info.name);
+    }
   }
   json["outcome"] = sim::OutcomeName(result.outcome);
   json["checker"] = result.checker;
@@ -30,15 +36,26 @@ nlohmann::ordered_json RunJson(const sim::RunResult& result) {
   json["ticks"] = result.ticks;
   json["events"] = result.events;
   json["requests_committed"] = result.requests_committed;
-  nlohmann::ordered_json options;
-  for (const auto& [name, value] : sim::DescribeOptions(result.options)) options[name] = value;
-  json["options"] = options;
-  nlohmann::ordered_json coverage;
-  for (const auto& [name, value] : result.coverage.Fields()) coverage[name] = value;
+  nlohmann::ordered_json coverage =
+      full ? nlohmann::ordered_json::object() : nlohmann::ordered_json::array();
+  for (const auto& [name, value] : result.coverage.Fields()) {
+    if (full) {
+      coverage[name] = value;
+    } else {
+      coverage.push_back(value);
+    }
+  }
+  if (full) {
+    nlohmann::ordered_json options;
+    for (const auto& [name, value] : sim::DescribeOptions(result.options)) options[name] = value;
+    json["options"] = options;
+  }
   json["coverage"] = coverage;
   // The protocol coverage signature (sim/protocol_coverage.h): its hash, how many bits, the bits.
-  json["signature"] = fmt::format("{:016x}", result.signature.hash());
-  json["signature_bits"] = result.signature.count();
+  if (full) {
+    json["signature"] = fmt::format("{:016x}", result.signature.hash());
+    json["signature_bits"] = result.signature.count();
+  }
   json["signature_bitmap"] = result.signature.hex();
   // The running trace digest every Trace::kCheckpointEvents records: two runs of one seed that
   // differ can be compared window by window.
@@ -52,26 +69,12 @@ nlohmann::ordered_json RunJson(const sim::RunResult& result) {
   return json;
 }
 
+}  // namespace
+
+nlohmann::ordered_json RunJson(const sim::RunResult& result) { return RunJsonOf(result, true); }
+
 nlohmann::ordered_json PoolRunJson(const sim::RunResult& result) {
-  nlohmann::ordered_json json;
-  json["outcome"] = sim::OutcomeName(result.outcome);
-  json["checker"] = result.checker;
-  json["message"] = result.message;
-  json["fingerprint"] = fmt::format("{:016x}", result.fingerprint);
-  json["ticks"] = result.ticks;
-  json["events"] = result.events;
-  json["requests_committed"] = result.requests_committed;
-  nlohmann::ordered_json coverage = nlohmann::json::array();
-  for (const auto& [name, value] : result.coverage.Fields()) coverage.push_back(value);
-  json["coverage"] = coverage;
-  json["signature_bitmap"] = result.signature.hex();
-  nlohmann::ordered_json checkpoints = nlohmann::json::array();
-  for (const std::uint64_t checkpoint : result.checkpoints) {
-    checkpoints.push_back(fmt::format("{:016x}", checkpoint));
-  }
-  json["checkpoints"] = checkpoints;
-  if (!result.state.empty()) json["state"] = result.state;
-  return json;
+  return RunJsonOf(result, false);
 }
 
 sim::Coverage ParseCoverage(const nlohmann::json& json) {

@@ -23,11 +23,11 @@ bool WordsEqual(const std::uint64_t* a, const std::uint64_t* b, std::size_t coun
 
 void AtMostOnceChecker::reserve(std::size_t appends, std::size_t clients) {
   history_.reserve(appends + clients);
-  // Each client's first session, and half the payloads its appends could carry (requests draw
-  // 1..kBatchEntriesMax entries, so a run rarely needs more, and one that does grows once).
+  // Each client's first session, and its payloads at one more than the mean entries per append
+  // (requests draw 1..kBatchEntriesMax evenly), so a run rarely needs more; one that does grows.
   const std::size_t per_client = appends / std::max<std::size_t>(clients, 1) + 1;
   applied_.reserve(clients, per_client + 1);
-  payloads_.reserve(clients, per_client * core::kBatchEntriesMax / 2);
+  payloads_.reserve(clients, per_client * ((core::kBatchEntriesMax + 1) / 2 + 1));
 }
 
 core::Op AtMostOnceChecker::op_of(core::ClientId client, core::Session session,
@@ -103,7 +103,7 @@ Finding AtMostOnceChecker::on_execute(const core::Execution& execution) {
   VSRSIM_ASSERT_GT(entry.op, 0U);
   // Any replica's eviction counts (under mutant (a) only some replicas keep a table).
   if (execution.evicted.has_value()) {
-    evicted_.try_emplace({core::Raw(execution.evicted->client), execution.evicted->session, 0},
+    evicted_.try_emplace({core::Raw(execution.evicted->client), execution.evicted->session},
                          entry.op);
   }
   Effect effect;

@@ -75,23 +75,12 @@ class AtMostOnceChecker final : public Observer {
   core::Op op_of(core::ClientId client, core::Session session, core::RequestNumber request) const;
   // Whether a committed register evicted (client, session).
   bool evicted(core::ClientId client, core::Session session) const {
-    return evicted_.contains({core::Raw(client), session, 0});
+    return evicted_.contains({core::Raw(client), session});
   }
 
  private:
-  // (client, session, request); evictions use request 0.
-  struct RequestKey {
-    std::uint64_t client = 0;
-    core::Session session = 0;
-    core::RequestNumber request = 0;
-    bool operator==(const RequestKey&) const = default;
-  };
-  struct RequestKeyHash {
-    std::uint64_t operator()(const RequestKey& key) const {
-      return MixBits(key.client ^ MixBits(key.session ^ MixBits(key.request)));
-    }
-  };
-  // The stream of a request: (client, session); its sequence is the request number.
+  // A session: the stream of its requests (their sequence the request number), and the key of
+  // an eviction.
   struct SessionKey {
     std::uint64_t client = 0;
     core::Session session = 0;
@@ -122,7 +111,7 @@ class AtMostOnceChecker final : public Observer {
   SequenceMap<SessionKey, core::Op, SessionKeyHash> applied_;
   PayloadMap<core::Op> payloads_;  // Payload entry -> the op appending it.
   // Evicted (client, session) -> op of the register that evicted it.
-  FlatHashMap<RequestKey, core::Op, RequestKeyHash> evicted_;
+  FlatHashMap<SessionKey, core::Op, SessionKeyHash> evicted_;
 };
 
 }  // namespace vsrsim::sim
